@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { LIMITS } from '@palaver/protocol';
+import { z } from 'zod';
+
+/** Everything the server reads from its environment, validated at start. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** HS256 shared secret; generated when `DEMO=1` and none is given. */
+  jwtSecret: string;
+  /** True when the secret was generated for the demo (it changes at each start). */
+  jwtSecretGenerated: boolean;
+  databasePath: string;
+  /** `NORMAL` or `FULL`: how hard SQLite syncs each commit before the ack goes out. */
+  databaseSynchronous: 'NORMAL' | 'FULL';
+  corsOrigins: string[];
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  messageMaxLength: number;
+  rateLimitMessages: number;
+  /** How long a user stays "online" after their last socket left (page reloads, flaky networks). */
+  presenceGraceMs: number;
+  /** How long a "typing" state lasts without being renewed. */
+  typingTimeoutMs: number;
+  /** The largest request or socket frame accepted, in bytes. */
+  maxPayloadBytes: number;
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const origin = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'each origin must look like https://shop.example.com (scheme, host, optional port, no path)');
+
+const envSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  DATABASE_PATH: z.string().min(1).default('./data/palaver.db'),
+  DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
+  CORS_ORIGIN: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
+    .pipe(z.array(origin)),
+  DEMO: z.enum(['0', '1', '']).default('0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MESSAGE_MAX_LENGTH: integer(1, 100_000).default(LIMITS.messageMaxLength),
+  RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(LIMITS.rateLimitMessagesPerMinute),
+  PRESENCE_GRACE_MS: integer(0, 600_000).default(3000),
+  TYPING_TIMEOUT_MS: integer(100, 600_000).default(6000),
+});
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration from an environment. A bad value throws a
+ * `ConfigError` whose message names every variable at fault.
+ */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  // Empty strings are treated as unset so `PORT= palaver-server` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  const demo = values.DEMO === '1';
+  if (!values.JWT_SECRET && !demo) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required (at least 32 characters) unless DEMO=1');
+  }
+  const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const messageMaxLength = values.MESSAGE_MAX_LENGTH;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    jwtSecret,
+    jwtSecretGenerated: !values.JWT_SECRET,
+    databasePath: values.DATABASE_PATH,
+    databaseSynchronous: values.DB_SYNCHRONOUS,
+    corsOrigins: values.CORS_ORIGIN,
+    demo,
+    logLevel: values.LOG_LEVEL,
+    messageMaxLength,
+    rateLimitMessages: values.RATE_LIMIT_MESSAGES,
+    presenceGraceMs: values.PRESENCE_GRACE_MS,
+    typingTimeoutMs: values.TYPING_TIMEOUT_MS,
+    // Room for the longest message in 4-byte characters plus the envelope.
+    maxPayloadBytes: Math.max(64 * 1024, messageMaxLength * 4 + 16 * 1024),
+  };
+}

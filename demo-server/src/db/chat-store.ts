@@ -1,0 +1,588 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatUser, Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
+import type { SqliteDatabase } from './database.js';
+
+/**
+ * All SQL of the server, behind plain methods. It knows nothing of who may do
+ * what (that is `ChatService`): it stores, reads and numbers. Every write runs
+ * in one transaction and gets the next `change_seq`, so `sync` can return
+ * exactly what changed after a cursor.
+ */
+
+interface ConversationRow {
+  id: string;
+  kind: 'product' | 'support';
+  product_json: string | null;
+  subject: string | null;
+  last_seq: number;
+  created_at: string;
+  updated_at: string;
+  change_seq: number;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  client_id: string;
+  sender_id: string;
+  from_admin: number;
+  body: string;
+  reply_to_id: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  change_seq: number;
+}
+
+interface ParticipantRow {
+  conversation_id: string;
+  user_id: string;
+  role: Role;
+  last_read_seq: number;
+  last_read_at: string | null;
+  change_seq: number;
+  name: string;
+  avatar_url: string | null;
+}
+
+/** A conversation's identity and who is in it: enough to authorize and to fan out. */
+export interface ConversationAccess {
+  id: string;
+  kind: 'product' | 'support';
+  lastSeq: number;
+  participants: Map<string, { role: Role; lastReadSeq: number }>;
+}
+
+export interface StoredMessage {
+  message: Message;
+  /** False when the (sender, clientId) pair already existed: nothing new was written. */
+  created: boolean;
+  /** The sender's read pointer before the send (to tell whether their unread count changed). */
+  previousReadSeq?: number;
+  /** True when an admin joined the conversation as an agent by writing in it. */
+  joined?: boolean;
+}
+
+export interface ReadUpdate {
+  moved: boolean;
+  receipt: ReadReceipt;
+}
+
+/** Changes after a cursor, each list ascending by `change_seq`. */
+export interface ChangesPage {
+  conversations: Array<{ changeSeq: number; row: ConversationRow }>;
+  messages: Array<{ changeSeq: number; message: Message }>;
+  reads: Array<{ changeSeq: number; receipt: ReadReceipt }>;
+}
+
+const now = () => new Date().toISOString();
+
+/** The conversations a user may see: theirs, and for admins every support conversation. */
+const VISIBLE_IDS = `
+  SELECT conversation_id FROM participants WHERE user_id = @user
+  UNION SELECT id FROM conversations WHERE @admin = 1 AND kind = 'support'`;
+
+function toMessage(row: MessageRow): Message {
+  const message: Message = {
+    id: row.id,
+    clientId: row.client_id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    senderId: row.sender_id,
+    fromAdmin: row.from_admin === 1,
+    body: row.deleted_at ? '' : row.body,
+    attachments: [],
+    createdAt: row.created_at,
+  };
+  if (row.reply_to_id) message.replyToId = row.reply_to_id;
+  if (row.edited_at) message.editedAt = row.edited_at;
+  if (row.deleted_at) message.deletedAt = row.deleted_at;
+  return message;
+}
+
+function toParticipant(row: ParticipantRow): Participant {
+  const participant: Participant = {
+    userId: row.user_id,
+    name: row.name,
+    role: row.role,
+    lastReadSeq: row.last_read_seq,
+  };
+  if (row.avatar_url) participant.avatarUrl = row.avatar_url;
+  return participant;
+}
+
+function toReceipt(row: ParticipantRow | Omit<ParticipantRow, 'name' | 'avatar_url'>): ReadReceipt {
+  return {
+    conversationId: row.conversation_id,
+    userId: row.user_id,
+    seq: row.last_read_seq,
+    readAt: row.last_read_at ?? '',
+  };
+}
+
+export class ChatStore {
+  private changeSeq: number;
+  /** Random per database: cursors name it, so one from another database is never trusted. */
+  readonly instanceId: string;
+  private readonly knownUsers = new Map<string, string>();
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    const prepare = (sql: string) => db.prepare(sql);
+    this.statements = {
+      upsertUser: prepare(`
+        INSERT INTO users (id, name, avatar_url, is_admin, created_at) VALUES (@id, @name, @avatarUrl, @isAdmin, @now)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_admin = excluded.is_admin`),
+      insertUserIfMissing: prepare(`
+        INSERT INTO users (id, name, is_admin, created_at) VALUES (@id, @name, 0, @now) ON CONFLICT (id) DO NOTHING`),
+      userById: prepare('SELECT id, name, avatar_url, is_admin, last_seen_at FROM users WHERE id = ?'),
+      setLastSeen: prepare('UPDATE users SET last_seen_at = ? WHERE id = ?'),
+      conversationById: prepare('SELECT * FROM conversations WHERE id = ?'),
+      productConversation: prepare(`
+        SELECT id FROM conversations WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`),
+      supportConversation: prepare(`
+        SELECT id FROM conversations WHERE kind = 'support' AND client_id = ? AND subject_key = ?`),
+      insertConversation: prepare(`
+        INSERT INTO conversations (id, kind, product_id, product_json, buyer_id, supplier_id, subject, subject_key,
+          client_id, last_seq, created_at, updated_at, change_seq)
+        VALUES (@id, @kind, @productId, @productJson, @buyerId, @supplierId, @subject, @subjectKey,
+          @clientId, 0, @now, @now, @change)`),
+      touchConversation: prepare('UPDATE conversations SET change_seq = ? WHERE id = ?'),
+      nextSeq: prepare(`
+        UPDATE conversations SET last_seq = last_seq + 1, updated_at = @now, change_seq = @change
+        WHERE id = @id RETURNING last_seq`),
+      insertParticipant: prepare(`
+        INSERT INTO participants (conversation_id, user_id, role, last_read_seq, joined_at, change_seq)
+        VALUES (@conversationId, @userId, @role, 0, @now, @change) ON CONFLICT DO NOTHING`),
+      participantsOf: prepare(`
+        SELECT p.*, u.name, u.avatar_url FROM participants p JOIN users u ON u.id = p.user_id
+        WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`),
+      accessOf: prepare('SELECT user_id, role, last_read_seq FROM participants WHERE conversation_id = ?'),
+      participant: prepare('SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?'),
+      moveReadPointer: prepare(`
+        UPDATE participants SET last_read_seq = @seq, last_read_at = @now, change_seq = @change
+        WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq`),
+      messageById: prepare('SELECT * FROM messages WHERE id = ?'),
+      messageBySeq: prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?'),
+      messageByClientId: prepare('SELECT * FROM messages WHERE sender_id = ? AND client_id = ?'),
+      insertMessage: prepare(`
+        INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
+          created_at, change_seq)
+        VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @replyToId, @now, @change)`),
+      editMessage: prepare(`
+        UPDATE messages SET body = @body, edited_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
+      deleteMessage: prepare(`
+        UPDATE messages SET body = '', deleted_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
+      history: prepare(`
+        SELECT * FROM messages WHERE conversation_id = @conversationId AND seq < @beforeSeq
+        ORDER BY seq DESC LIMIT @limit`),
+      unreadIn: prepare(`
+        SELECT COUNT(*) FROM messages
+        WHERE conversation_id = @conversationId AND seq > @afterSeq AND sender_id <> @userId AND deleted_at IS NULL`),
+      // Only conversations with something past the read pointer need counting.
+      unreadByConversation: prepare(`
+        SELECT p.conversation_id AS id, (
+          SELECT COUNT(*) FROM messages m
+          WHERE m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq
+            AND m.sender_id <> p.user_id AND m.deleted_at IS NULL) AS unread
+        FROM participants p JOIN conversations c ON c.id = p.conversation_id
+        WHERE p.user_id = ? AND c.last_seq > p.last_read_seq`),
+      listConversations: prepare(`
+        SELECT * FROM conversations
+        WHERE id IN (${VISIBLE_IDS})
+          AND (@beforeUpdated IS NULL OR (updated_at, id) < (@beforeUpdated, @beforeId))
+        ORDER BY updated_at DESC, id DESC LIMIT @limit`),
+      changedConversations: prepare(`
+        SELECT * FROM conversations WHERE id IN (${VISIBLE_IDS}) AND change_seq > @after
+        ORDER BY change_seq LIMIT @limit`),
+      changedMessages: prepare(`
+        SELECT * FROM messages WHERE conversation_id IN (${VISIBLE_IDS}) AND change_seq > @after
+        ORDER BY change_seq LIMIT @limit`),
+      changedReads: prepare(`
+        SELECT conversation_id, user_id, role, last_read_seq, last_read_at, change_seq FROM participants
+        WHERE conversation_id IN (${VISIBLE_IDS}) AND change_seq > @after AND last_read_at IS NOT NULL
+        ORDER BY change_seq LIMIT @limit`),
+      contactsOf: prepare(`
+        SELECT DISTINCT other.user_id FROM participants mine
+        JOIN participants other ON other.conversation_id = mine.conversation_id
+        WHERE mine.user_id = ? AND other.user_id <> mine.user_id`),
+      maxChange: prepare(`
+        SELECT MAX(v) FROM (
+          SELECT MAX(change_seq) AS v FROM conversations UNION ALL
+          SELECT MAX(change_seq) FROM messages UNION ALL
+          SELECT MAX(change_seq) FROM participants)`),
+      ping: prepare('SELECT 1'),
+      instanceId: prepare("SELECT value FROM meta WHERE key = 'instance_id'"),
+    };
+    this.instanceId = this.statements.instanceId.pluck().get() as string;
+    this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
+  }
+
+  /** The newest change number: a cursor at this point has seen everything. */
+  get head(): number {
+    return this.changeSeq;
+  }
+
+  /** Synchronous writes are serialized, so this order is also the commit order. */
+  private nextChange(): number {
+    this.changeSeq += 1;
+    return this.changeSeq;
+  }
+
+  ping(): boolean {
+    return this.statements.ping.pluck().get() === 1;
+  }
+
+  /** Records the user as their token describes them; writes only when something changed. */
+  rememberUser(user: ChatUser): void {
+    const fingerprint = `${user.name}\u0000${user.avatarUrl ?? ''}\u0000${user.isAdmin ? 1 : 0}`;
+    if (this.knownUsers.get(user.id) === fingerprint) return;
+    this.statements.upsertUser.run({
+      id: user.id,
+      name: user.name,
+      avatarUrl: user.avatarUrl ?? null,
+      isAdmin: user.isAdmin ? 1 : 0,
+      now: now(),
+    });
+    this.knownUsers.set(user.id, fingerprint);
+  }
+
+  userExists(id: string): boolean {
+    return this.statements.userById.get(id) !== undefined;
+  }
+
+  lastSeenAt(id: string): string | undefined {
+    const row = this.statements.userById.get(id) as { last_seen_at: string | null } | undefined;
+    return row?.last_seen_at ?? undefined;
+  }
+
+  setLastSeen(id: string, at: string): void {
+    this.statements.setLastSeen.run(at, id);
+  }
+
+  access(conversationId: string): ConversationAccess | undefined {
+    const row = this.statements.conversationById.get(conversationId) as ConversationRow | undefined;
+    if (!row) return undefined;
+    const participants = new Map<string, { role: Role; lastReadSeq: number }>();
+    for (const p of this.statements.accessOf.all(conversationId) as ParticipantRow[]) {
+      participants.set(p.user_id, { role: p.role, lastReadSeq: p.last_read_seq });
+    }
+    return { id: row.id, kind: row.kind, lastSeq: row.last_seq, participants };
+  }
+
+  /** Get-or-create of the one conversation about `product` between this buyer and supplier. */
+  openProductConversation(input: { buyer: ChatUser; supplierId: string; supplierName: string; product: ProductRef }): {
+    id: string;
+    created: boolean;
+  } {
+    return this.db
+      .transaction(() => {
+        const existing = this.statements.productConversation
+          .pluck()
+          .get(input.product.id, input.buyer.id, input.supplierId) as string | undefined;
+        if (existing) return { id: existing, created: false };
+        const at = now();
+        const change = this.nextChange();
+        const id = randomUUID();
+        this.statements.insertUserIfMissing.run({ id: input.supplierId, name: input.supplierName, now: at });
+        this.statements.insertConversation.run({
+          id,
+          kind: 'product',
+          productId: input.product.id,
+          productJson: JSON.stringify(input.product),
+          buyerId: input.buyer.id,
+          supplierId: input.supplierId,
+          subject: null,
+          subjectKey: null,
+          clientId: null,
+          now: at,
+          change,
+        });
+        this.statements.insertParticipant.run({
+          conversationId: id,
+          userId: input.buyer.id,
+          role: 'buyer',
+          now: at,
+          change,
+        });
+        this.statements.insertParticipant.run({
+          conversationId: id,
+          userId: input.supplierId,
+          role: 'supplier',
+          now: at,
+          change,
+        });
+        return { id, created: true };
+      })
+      .immediate();
+  }
+
+  /** Get-or-create of the support conversation of `clientId` about `subject` (case and spacing ignored). */
+  openSupportConversation(input: { clientId: string; clientName?: string; subject: string; agentId?: string }): {
+    id: string;
+    created: boolean;
+    joined: boolean;
+  } {
+    const subject = input.subject.trim();
+    const subjectKey = subject.toLowerCase().replace(/\s+/g, ' ');
+    return this.db
+      .transaction(() => {
+        const at = now();
+        if (input.clientName) {
+          this.statements.insertUserIfMissing.run({ id: input.clientId, name: input.clientName, now: at });
+        }
+        let id = this.statements.supportConversation.pluck().get(input.clientId, subjectKey) as string | undefined;
+        const created = id === undefined;
+        const change = this.nextChange();
+        if (id === undefined) {
+          id = randomUUID();
+          this.statements.insertConversation.run({
+            id,
+            kind: 'support',
+            productId: null,
+            productJson: null,
+            buyerId: null,
+            supplierId: null,
+            subject,
+            subjectKey,
+            clientId: input.clientId,
+            now: at,
+            change,
+          });
+          this.statements.insertParticipant.run({
+            conversationId: id,
+            userId: input.clientId,
+            role: 'client',
+            now: at,
+            change,
+          });
+        }
+        let joined = false;
+        if (input.agentId) {
+          joined =
+            this.statements.insertParticipant.run({
+              conversationId: id,
+              userId: input.agentId,
+              role: 'agent',
+              now: at,
+              change,
+            }).changes === 1;
+          if (joined && !created) this.statements.touchConversation.run(change, id);
+        }
+        return { id, created, joined };
+      })
+      .immediate();
+  }
+
+  /** The conversation as `viewerId` sees it (their unread count). */
+  conversation(id: string, viewerId: string): Conversation | undefined {
+    const row = this.statements.conversationById.get(id) as ConversationRow | undefined;
+    return row ? this.toConversation(row, viewerId) : undefined;
+  }
+
+  private toConversation(row: ConversationRow, viewerId: string): Conversation {
+    const participantRows = this.statements.participantsOf.all(row.id) as ParticipantRow[];
+    const viewer = participantRows.find((p) => p.user_id === viewerId);
+    const conversation: Conversation = {
+      id: row.id,
+      kind: row.kind,
+      participants: participantRows.map(toParticipant),
+      lastSeq: row.last_seq,
+      unreadCount: viewer ? this.unreadIn(row.id, viewerId, viewer.last_read_seq) : 0,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    if (row.product_json) conversation.product = JSON.parse(row.product_json) as ProductRef;
+    if (row.subject) conversation.subject = row.subject;
+    if (row.last_seq > 0) {
+      const last = this.statements.messageBySeq.get(row.id, row.last_seq) as MessageRow | undefined;
+      if (last) conversation.lastMessage = toMessage(last);
+    }
+    return conversation;
+  }
+
+  listConversations(viewer: ChatUser, limit: number, before?: { updatedAt: string; id: string }): Conversation[] {
+    const rows = this.statements.listConversations.all({
+      user: viewer.id,
+      admin: viewer.isAdmin ? 1 : 0,
+      beforeUpdated: before?.updatedAt ?? null,
+      beforeId: before?.id ?? null,
+      limit,
+    }) as ConversationRow[];
+    return rows.map((row) => this.toConversation(row, viewer.id));
+  }
+
+  messageById(id: string): Message | undefined {
+    const row = this.statements.messageById.get(id) as MessageRow | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  messageByClientId(senderId: string, clientId: string): Message | undefined {
+    const row = this.statements.messageByClientId.get(senderId, clientId) as MessageRow | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  /**
+   * Stores a message under the conversation's next `seq`, moves the sender's read
+   * pointer onto it (writing implies having read), and returns it once committed.
+   * A (sender, clientId) pair seen before returns the stored message unchanged.
+   */
+  insertMessage(input: {
+    conversationId: string;
+    sender: ChatUser;
+    clientId: string;
+    body: string;
+    replyToId?: string;
+    joinAsAgent: boolean;
+  }): StoredMessage {
+    return this.db
+      .transaction((): StoredMessage => {
+        const existing = this.statements.messageByClientId.get(input.sender.id, input.clientId) as
+          | MessageRow
+          | undefined;
+        if (existing) return { message: toMessage(existing), created: false };
+        const at = now();
+        const change = this.nextChange();
+        const seq = this.statements.nextSeq.pluck().get({ id: input.conversationId, now: at, change }) as number;
+        let joined = false;
+        if (input.joinAsAgent) {
+          joined =
+            this.statements.insertParticipant.run({
+              conversationId: input.conversationId,
+              userId: input.sender.id,
+              role: 'agent',
+              now: at,
+              change,
+            }).changes === 1;
+        }
+        const before = this.statements.participant.get(input.conversationId, input.sender.id) as
+          | ParticipantRow
+          | undefined;
+        const id = randomUUID();
+        this.statements.insertMessage.run({
+          id,
+          conversationId: input.conversationId,
+          seq,
+          clientId: input.clientId,
+          senderId: input.sender.id,
+          fromAdmin: input.sender.isAdmin ? 1 : 0,
+          body: input.body,
+          replyToId: input.replyToId ?? null,
+          now: at,
+          change,
+        });
+        this.statements.moveReadPointer.run({
+          conversationId: input.conversationId,
+          userId: input.sender.id,
+          seq,
+          now: at,
+          change,
+        });
+        const message = toMessage(this.statements.messageById.get(id) as MessageRow);
+        return { message, created: true, previousReadSeq: before?.last_read_seq ?? 0, joined };
+      })
+      .immediate();
+  }
+
+  editMessage(id: string, body: string): Message {
+    return this.db
+      .transaction(() => {
+        const change = this.nextChange();
+        const row = this.statements.editMessage.get({ id, body, now: now(), change }) as MessageRow;
+        this.statements.touchConversation.run(change, row.conversation_id);
+        return toMessage(row);
+      })
+      .immediate();
+  }
+
+  deleteMessage(id: string): Message {
+    return this.db
+      .transaction(() => {
+        const change = this.nextChange();
+        const row = this.statements.deleteMessage.get({ id, now: now(), change }) as MessageRow;
+        this.statements.touchConversation.run(change, row.conversation_id);
+        return toMessage(row);
+      })
+      .immediate();
+  }
+
+  history(
+    conversationId: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): { messages: Message[]; hasMore: boolean } {
+    const rows = this.statements.history.all({
+      conversationId,
+      beforeSeq: beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      limit: limit + 1,
+    }) as MessageRow[];
+    const hasMore = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+  }
+
+  /** Moves a read pointer forward (never backwards); `moved` is false when it already was there. */
+  markRead(conversationId: string, userId: string, seq: number): ReadUpdate {
+    return this.db
+      .transaction((): ReadUpdate => {
+        const at = now();
+        const change = this.nextChange();
+        const moved =
+          this.statements.moveReadPointer.run({ conversationId, userId, seq, now: at, change }).changes === 1;
+        if (moved) this.statements.touchConversation.run(change, conversationId);
+        const row = this.statements.participant.get(conversationId, userId) as ParticipantRow;
+        return { moved, receipt: toReceipt(row) };
+      })
+      .immediate();
+  }
+
+  unreadIn(conversationId: string, userId: string, afterSeq: number): number {
+    return this.statements.unreadIn.pluck().get({ conversationId, userId, afterSeq }) as number;
+  }
+
+  /** Unread counts of every conversation of the user that has any, and their total. */
+  unreadOf(userId: string): { total: number; conversations: Record<string, number> } {
+    const rows = this.statements.unreadByConversation.all(userId) as Array<{ id: string; unread: number }>;
+    const conversations: Record<string, number> = {};
+    let total = 0;
+    for (const row of rows) {
+      if (row.unread === 0) continue;
+      conversations[row.id] = row.unread;
+      total += row.unread;
+    }
+    return { total, conversations };
+  }
+
+  /** Everything that changed after `after` in the conversations the viewer may see, up to `limit` rows per kind. */
+  changesSince(viewer: ChatUser, after: number, limit: number): ChangesPage {
+    const params = { user: viewer.id, admin: viewer.isAdmin ? 1 : 0, after, limit };
+    return this.db
+      .transaction(() => ({
+        conversations: (this.statements.changedConversations.all(params) as ConversationRow[]).map((row) => ({
+          changeSeq: row.change_seq,
+          row,
+        })),
+        messages: (this.statements.changedMessages.all(params) as MessageRow[]).map((row) => ({
+          changeSeq: row.change_seq,
+          message: toMessage(row),
+        })),
+        reads: (this.statements.changedReads.all(params) as ParticipantRow[]).map((row) => ({
+          changeSeq: row.change_seq,
+          receipt: toReceipt(row),
+        })),
+      }))
+      .deferred();
+  }
+
+  /** Turns stored conversation rows into what the viewer sees. */
+  viewConversations(rows: ConversationRow[], viewerId: string): Conversation[] {
+    return rows.map((row) => this.toConversation(row, viewerId));
+  }
+
+  /** Users who share at least one conversation with this one (who may see their presence). */
+  contactsOf(userId: string): string[] {
+    return this.statements.contactsOf.pluck().all(userId) as string[];
+  }
+}
+
+export type { ConversationRow };

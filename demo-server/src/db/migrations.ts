@@ -1,0 +1,96 @@
+/**
+ * Versioned schema migrations, applied in order at start inside one transaction
+ * each. Never edit a released migration: add the next one.
+ *
+ * Every row that a client may need to catch up on carries `change_seq`, a
+ * server-wide increasing number given at each write; `sync` returns the rows whose
+ * `change_seq` is above the client's cursor.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      -- instance_id: a random id given once per database, carried in sync cursors so a
+      -- cursor from another (or a wiped) database is recognised instead of trusted.
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO meta (key, value) VALUES ('instance_id', lower(hex(randomblob(8))));
+
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        avatar_url    TEXT,
+        is_admin      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        last_seen_at  TEXT
+      );
+
+      CREATE TABLE conversations (
+        id            TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('product', 'support')),
+        product_id    TEXT,
+        product_json  TEXT,
+        buyer_id      TEXT REFERENCES users(id),
+        supplier_id   TEXT REFERENCES users(id),
+        subject       TEXT,
+        subject_key   TEXT,
+        client_id     TEXT REFERENCES users(id),
+        last_seq      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        change_seq    INTEGER NOT NULL
+      );
+      -- get-or-create keys: one product conversation per (product, buyer, supplier),
+      -- one support conversation per (client, subject).
+      CREATE UNIQUE INDEX conversations_product_key
+        ON conversations (product_id, buyer_id, supplier_id) WHERE kind = 'product';
+      CREATE UNIQUE INDEX conversations_support_key
+        ON conversations (client_id, subject_key) WHERE kind = 'support';
+      -- listings by last activity (admins list support conversations this way too)
+      CREATE INDEX conversations_kind_updated ON conversations (kind, updated_at);
+      CREATE INDEX conversations_updated ON conversations (updated_at, id);
+      -- sync: conversations changed after a cursor
+      CREATE INDEX conversations_change ON conversations (change_seq);
+
+      CREATE TABLE participants (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        user_id         TEXT NOT NULL REFERENCES users(id),
+        role            TEXT NOT NULL CHECK (role IN ('buyer', 'supplier', 'client', 'agent')),
+        last_read_seq   INTEGER NOT NULL DEFAULT 0,
+        last_read_at    TEXT,
+        joined_at       TEXT NOT NULL,
+        change_seq      INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      ) WITHOUT ROWID;
+      -- a user's conversations (listing, unread totals, sync, presence contacts)
+      CREATE INDEX participants_user ON participants (user_id, conversation_id);
+
+      CREATE TABLE messages (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        seq             INTEGER NOT NULL,
+        client_id       TEXT NOT NULL,
+        sender_id       TEXT NOT NULL REFERENCES users(id),
+        from_admin      INTEGER NOT NULL DEFAULT 0,
+        body            TEXT NOT NULL,
+        reply_to_id     TEXT,
+        created_at      TEXT NOT NULL,
+        edited_at       TEXT,
+        deleted_at      TEXT,
+        change_seq      INTEGER NOT NULL
+      );
+      -- history pages and unread counts: a range of seq in one conversation
+      CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_id, seq);
+      -- idempotent sends
+      CREATE UNIQUE INDEX messages_sender_client ON messages (sender_id, client_id);
+      -- sync: the changes of one conversation after a cursor
+      CREATE INDEX messages_conversation_change ON messages (conversation_id, change_seq);
+    `,
+  },
+];

@@ -1,0 +1,35 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one server instance (its own registry, so several can share a process in tests). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'palaver_' });
+  return {
+    registry,
+    connectedSockets: new Gauge({
+      name: 'palaver_connected_sockets',
+      help: 'Socket.IO connections currently open.',
+      registers: [registry],
+    }),
+    messagesSent: new Counter({
+      name: 'palaver_messages_sent_total',
+      help: 'Messages stored (resends of a known clientId excluded).',
+      registers: [registry],
+    }),
+    ackLatency: new Histogram({
+      name: 'palaver_ack_latency_seconds',
+      help: 'Time from receiving a client event to sending its acknowledgement.',
+      labelNames: ['event'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'palaver_errors_total',
+      help: 'Errors answered to clients, by protocol error code.',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,54 @@
+import type { PresenceEvent } from '@palaver/protocol';
+
+/**
+ * Counts each user's open sockets. A user goes online with their first socket
+ * and offline `graceMs` after their last one closed, so a page reload or a
+ * brief network drop does not flash "offline" to everyone they talk to.
+ */
+export class PresenceTracker {
+  private readonly sockets = new Map<string, number>();
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly announce: (userId: string, event: PresenceEvent) => void,
+  ) {}
+
+  connected(userId: string): void {
+    const count = this.sockets.get(userId) ?? 0;
+    this.sockets.set(userId, count + 1);
+    const pending = this.leaving.get(userId);
+    if (pending) {
+      clearTimeout(pending);
+      this.leaving.delete(userId);
+      return; // never announced as offline: nothing to say
+    }
+    if (count === 0) this.announce(userId, { userId, online: true });
+  }
+
+  /** Returns true when this was the user's last socket. */
+  disconnected(userId: string): boolean {
+    const count = (this.sockets.get(userId) ?? 1) - 1;
+    if (count > 0) {
+      this.sockets.set(userId, count);
+      return false;
+    }
+    this.sockets.delete(userId);
+    const timer = setTimeout(() => {
+      this.leaving.delete(userId);
+      this.announce(userId, { userId, online: false, lastSeenAt: new Date().toISOString() });
+    }, this.graceMs);
+    timer.unref();
+    this.leaving.set(userId, timer);
+    return true;
+  }
+
+  isOnline(userId: string): boolean {
+    return this.sockets.has(userId) || this.leaving.has(userId);
+  }
+
+  dispose(): void {
+    for (const timer of this.leaving.values()) clearTimeout(timer);
+    this.leaving.clear();
+  }
+}

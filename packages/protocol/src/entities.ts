@@ -1,0 +1,96 @@
+import * as z from 'zod/mini';
+import { LIMITS } from './limits.js';
+import { idSchema, nameSchema, safeUrlSchema, seqSchema, timestampSchema } from './primitives.js';
+
+/** A participant's role in one conversation. */
+export const roleSchema = z.enum(['buyer', 'supplier', 'client', 'agent']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const participantSchema = z.object({
+  userId: idSchema,
+  name: z.string(),
+  avatarUrl: z.optional(z.string()),
+  role: roleSchema,
+  /** Highest `seq` this participant has read; 0 when nothing. Never moves backwards. */
+  lastReadSeq: seqSchema,
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+/** The product a conversation is about: a snapshot taken when the conversation was opened. */
+export const productRefSchema = z.object({
+  id: idSchema,
+  title: z.string().check(
+    z.maxLength(LIMITS.productTitleMaxLength),
+    z.refine((s) => s.trim().length > 0, 'must not be blank'),
+  ),
+  imageUrl: z.optional(safeUrlSchema),
+  url: z.optional(safeUrlSchema),
+  price: z.optional(z.string().check(z.maxLength(LIMITS.priceMaxLength))),
+});
+export type ProductRef = z.infer<typeof productRefSchema>;
+
+export const attachmentSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  type: z.string(),
+  size: z.int().check(z.nonnegative()),
+  width: z.optional(z.int()),
+  height: z.optional(z.int()),
+  url: z.string(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+export const messageSchema = z.object({
+  id: idSchema,
+  /** The sender's idempotency key: resending it never creates a second message. */
+  clientId: idSchema,
+  conversationId: idSchema,
+  /** 1, 2, 3 … per conversation, assigned by the server: the conversation's order. */
+  seq: z.int().check(z.positive()),
+  senderId: idSchema,
+  fromAdmin: z.boolean(),
+  /** Plain text; "" once deleted. */
+  body: z.string(),
+  attachments: z.array(attachmentSchema),
+  replyToId: z.optional(idSchema),
+  createdAt: timestampSchema,
+  editedAt: z.optional(timestampSchema),
+  deletedAt: z.optional(timestampSchema),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const conversationKindSchema = z.enum(['product', 'support']);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+
+export const conversationSchema = z.object({
+  id: idSchema,
+  kind: conversationKindSchema,
+  product: z.optional(productRefSchema),
+  subject: z.optional(z.string()),
+  participants: z.array(participantSchema),
+  lastMessage: z.optional(messageSchema),
+  lastSeq: seqSchema,
+  /** Messages from others after the asking user's read pointer (deleted ones excluded). */
+  unreadCount: z.int().check(z.nonnegative()),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+/** The claims Palaver reads from the marketplace's JWT. */
+export const tokenClaimsSchema = z.object({
+  sub: idSchema,
+  name: nameSchema,
+  avatar: z.optional(safeUrlSchema),
+  role: z.optional(z.enum(['admin', 'user'])),
+  exp: z.number(),
+});
+export type TokenClaims = z.infer<typeof tokenClaimsSchema>;
+
+/** The signed-in user as the server knows them. */
+export interface ChatUser {
+  id: string;
+  name: string;
+  avatarUrl?: string;
+  isAdmin: boolean;
+}

@@ -1,0 +1,204 @@
+import * as z from 'zod/mini';
+import type { Conversation, Message } from './entities.js';
+import { productRefSchema } from './entities.js';
+import type { ChatErrorBody } from './errors.js';
+import { LIMITS } from './limits.js';
+import { idSchema, nameSchema, pageLimitSchema, seqSchema } from './primitives.js';
+
+// ---------------------------------------------------------------------------
+// Client → server payloads (each validated by the server before anything else)
+// ---------------------------------------------------------------------------
+
+export const openProductConversationSchema = z.object({
+  kind: z.literal('product'),
+  product: productRefSchema,
+  supplierId: idSchema,
+  supplierName: nameSchema,
+});
+
+export const openSupportConversationSchema = z.object({
+  kind: z.literal('support'),
+  subject: z.string().check(
+    z.maxLength(LIMITS.subjectMaxLength),
+    z.refine((s) => s.trim().length > 0, 'must not be blank'),
+  ),
+  /** Admins only: open the thread with this client instead of themselves. */
+  clientUserId: z.optional(idSchema),
+  /** Admins only: the client's display name, when the server has never seen this client. */
+  clientName: z.optional(nameSchema),
+});
+
+export const openConversationSchema = z.discriminatedUnion('kind', [
+  openProductConversationSchema,
+  openSupportConversationSchema,
+]);
+export type OpenConversationInput = z.infer<typeof openConversationSchema>;
+
+/**
+ * The message text is checked against the configured maximum by the server
+ * (`too_long`), not here, so an operator can change the limit without a new client.
+ */
+export const sendMessageBodySchema = z.object({
+  clientId: idSchema,
+  body: z.string(),
+  attachmentIds: z.optional(z.array(idSchema).check(z.maxLength(10))),
+  replyToId: z.optional(idSchema),
+});
+export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
+
+export const sendMessageSchema = z.extend(sendMessageBodySchema, { conversationId: idSchema });
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+
+export const editMessageBodySchema = z.object({ body: z.string() });
+export const editMessageSchema = z.object({ messageId: idSchema, body: z.string() });
+export type EditMessageInput = z.infer<typeof editMessageSchema>;
+
+export const deleteMessageSchema = z.object({ messageId: idSchema });
+export type DeleteMessageInput = z.infer<typeof deleteMessageSchema>;
+
+export const historySchema = z.object({
+  conversationId: idSchema,
+  /** Messages with a `seq` strictly below this one; absent for the newest page. */
+  beforeSeq: z.optional(z.int().check(z.positive())),
+  limit: z.optional(pageLimitSchema),
+});
+export type HistoryInput = z.infer<typeof historySchema>;
+
+export const readBodySchema = z.object({ seq: seqSchema });
+export const readSchema = z.object({ conversationId: idSchema, seq: seqSchema });
+export type ReadInput = z.infer<typeof readSchema>;
+
+export const typingSchema = z.object({ conversationId: idSchema, typing: z.boolean() });
+export type TypingInput = z.infer<typeof typingSchema>;
+
+export const syncSchema = z.object({
+  /** Opaque: the `cursor` of the previous sync answer, or null for the recent state. */
+  cursor: z.nullable(z.string().check(z.maxLength(LIMITS.cursorMaxLength))),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(LIMITS.syncPageMax))),
+});
+export type SyncInput = z.infer<typeof syncSchema>;
+
+/** Extension: ask who among the given users is online (at most 100 at a time). */
+export const presenceQuerySchema = z.object({
+  userIds: z.array(idSchema).check(z.minLength(1), z.maxLength(100)),
+});
+export type PresenceQueryInput = z.infer<typeof presenceQuerySchema>;
+
+// ---------------------------------------------------------------------------
+// Results and server → client payloads
+// ---------------------------------------------------------------------------
+
+export interface ReadReceipt {
+  conversationId: string;
+  userId: string;
+  seq: number;
+  readAt: string;
+}
+
+export interface UnreadCounts {
+  total: number;
+  /** The conversations whose count changed (in `unread` events) or all non-zero ones (`GET /api/unread`). */
+  conversations: Record<string, number>;
+}
+
+export interface TypingEvent {
+  conversationId: string;
+  userId: string;
+  name: string;
+  typing: boolean;
+}
+
+export interface PresenceEvent {
+  userId: string;
+  online: boolean;
+  lastSeenAt?: string;
+}
+
+export interface HistoryResult {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+export interface ReadResult {
+  unreadCount: number;
+  unreadTotal: number;
+}
+
+export interface SyncResult {
+  /** Conversations created or changed after the cursor, as the asking user sees them. */
+  conversations: Conversation[];
+  /** New, edited and deleted messages after the cursor, ascending by change. */
+  messages: Message[];
+  /** Read pointers that moved after the cursor. */
+  reads: ReadReceipt[];
+  /** Pass this to the next sync. */
+  cursor: string;
+  /** More changes are waiting: sync again with `cursor` at once. */
+  hasMore: boolean;
+  /**
+   * Extension: true when this answer is a fresh start (no cursor, or a cursor from
+   * another database, e.g. after a restore) rather than the changes after the
+   * cursor. `conversations` then holds the recent conversations and the client
+   * should drop what it cached and refill from here.
+   */
+  reset?: boolean;
+}
+
+export interface ConversationResult {
+  conversation: Conversation;
+}
+
+export interface MessageResult {
+  message: Message;
+}
+
+export interface PresenceQueryResult {
+  presence: PresenceEvent[];
+}
+
+/** What every acknowledgement carries. */
+export type AckResponse<T extends object = Record<never, never>> =
+  | ({ ok: true } & T)
+  | { ok: false; error: ChatErrorBody };
+
+export type Ack<T extends object = Record<never, never>> = (response: AckResponse<T>) => void;
+
+/** Socket.IO event map of what a client emits; use as `Socket<ServerToClientEvents, ClientToServerEvents>`. */
+export interface ClientToServerEvents {
+  'conversation:open': (payload: OpenConversationInput, ack: Ack<ConversationResult>) => void;
+  'message:send': (payload: SendMessageInput, ack: Ack<MessageResult>) => void;
+  'message:edit': (payload: EditMessageInput, ack: Ack<MessageResult>) => void;
+  'message:delete': (payload: DeleteMessageInput, ack: Ack<MessageResult>) => void;
+  'messages:history': (payload: HistoryInput, ack: Ack<HistoryResult>) => void;
+  'conversation:read': (payload: ReadInput, ack: Ack<ReadResult>) => void;
+  typing: (payload: TypingInput, ack?: Ack) => void;
+  sync: (payload: SyncInput, ack: Ack<SyncResult>) => void;
+  'presence:query': (payload: PresenceQueryInput, ack: Ack<PresenceQueryResult>) => void;
+}
+
+/** Socket.IO event map of what the server emits to every socket of every concerned user. */
+export interface ServerToClientEvents {
+  'message:new': (message: Message) => void;
+  'message:updated': (message: Message) => void;
+  'conversation:updated': (conversation: Conversation) => void;
+  read: (receipt: ReadReceipt) => void;
+  unread: (counts: UnreadCounts) => void;
+  typing: (event: TypingEvent) => void;
+  presence: (event: PresenceEvent) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export type ServerEventName = keyof ServerToClientEvents;
+
+/** The client events, each with the schema that validates its payload. */
+export const clientEventSchemas = {
+  'conversation:open': openConversationSchema,
+  'message:send': sendMessageSchema,
+  'message:edit': editMessageSchema,
+  'message:delete': deleteMessageSchema,
+  'messages:history': historySchema,
+  'conversation:read': readSchema,
+  typing: typingSchema,
+  sync: syncSchema,
+  'presence:query': presenceQuerySchema,
+} as const satisfies Record<ClientEventName, z.core.$ZodType>;

@@ -1,0 +1,32 @@
+/**
+ * Default limits of the wire contract. The server lets an operator change the
+ * configurable ones through the environment (see `docs/server.md`); clients read
+ * them from here to give early feedback (character counters, page sizes).
+ */
+export const LIMITS = {
+  /** Maximum message length in characters (Unicode code points), after trimming. `MESSAGE_MAX_LENGTH`. */
+  messageMaxLength: 5000,
+  /** Messages one user may send per minute. `RATE_LIMIT_MESSAGES`. */
+  rateLimitMessagesPerMinute: 30,
+  /** Default and maximum page sizes of history and conversation listings. */
+  pageSizeDefault: 50,
+  pageSizeMax: 100,
+  /** Default and maximum number of changes one `sync` page carries. */
+  syncPageDefault: 500,
+  syncPageMax: 1000,
+  /** Length bounds of ids, names and other short strings. */
+  idMaxLength: 128,
+  nameMaxLength: 200,
+  subjectMaxLength: 200,
+  productTitleMaxLength: 300,
+  priceMaxLength: 64,
+  urlMaxLength: 2048,
+  cursorMaxLength: 512,
+} as const;
+
+/** Counts characters the way people do: by code point, so an emoji counts once. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

@@ -1,0 +1,33 @@
+import * as z from 'zod/mini';
+import { pageLimitSchema } from './primitives.js';
+
+/**
+ * REST query strings arrive as text: these schemas coerce the numbers and refuse
+ * anything else. Bodies reuse the socket payload schemas (see `events.ts`).
+ */
+const intFromQuery = z.pipe(
+  z.string().check(z.regex(/^\d{1,15}$/, 'must be a whole number')),
+  z.transform((s) => Number(s)),
+);
+
+export const listConversationsQuerySchema = z.object({
+  limit: z.optional(z.pipe(intFromQuery, pageLimitSchema)),
+  /** Opaque paging token from the previous page's `next`. */
+  before: z.optional(z.string().check(z.maxLength(512))),
+});
+
+export const historyQuerySchema = z.object({
+  beforeSeq: z.optional(z.pipe(intFromQuery, z.int().check(z.positive()))),
+  limit: z.optional(z.pipe(intFromQuery, pageLimitSchema)),
+});
+
+export const syncQuerySchema = z.object({
+  cursor: z.optional(z.string().check(z.maxLength(512))),
+  limit: z.optional(z.pipe(intFromQuery, z.int().check(z.minimum(1), z.maximum(1000)))),
+});
+
+export interface ConversationListResult {
+  conversations: import('./entities.js').Conversation[];
+  /** Pass as `before` for the next (older) page; absent on the last page. */
+  next?: string;
+}
