@@ -121,6 +121,7 @@ export function createPalaverServer(
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         realtime.typing.dispose();
         presence.dispose();
+        // Sockets dropped from here on announce nothing and touch no database.
         await io.close();
         httpServer.closeAllConnections();
         await stopped;

@@ -8,6 +8,7 @@ import type { PresenceEvent } from '@palaver/protocol';
 export class PresenceTracker {
   private readonly sockets = new Map<string, number>();
   private readonly leaving = new Map<string, NodeJS.Timeout>();
+  private disposed = false;
 
   constructor(
     private readonly graceMs: number,
@@ -34,6 +35,7 @@ export class PresenceTracker {
       return false;
     }
     this.sockets.delete(userId);
+    if (this.disposed) return true; // shutting down: nobody is left to tell
     const timer = setTimeout(() => {
       this.leaving.delete(userId);
       this.announce(userId, { userId, online: false, lastSeenAt: new Date().toISOString() });
@@ -48,6 +50,7 @@ export class PresenceTracker {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
   }

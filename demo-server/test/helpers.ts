@@ -1,0 +1,208 @@
+/**
+ * Test harness: a real Palaver server on a free port with a real SQLite file in a
+ * temporary folder, reached through real socket.io-client sockets and fetch.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  AckResponse,
+  ClientToServerEvents,
+  Conversation,
+  Message,
+  ServerToClientEvents,
+} from '@palaver/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { signToken } from '../src/auth.js';
+import { loadConfig } from '../src/config.js';
+import { createPalaverServer, type PalaverServer } from '../src/server.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestUser {
+  id: string;
+  name: string;
+  admin?: boolean;
+}
+
+export const alice: TestUser = { id: 'buyer-alice', name: 'Alice' };
+export const bob: TestUser = { id: 'supplier-bob', name: 'Bob Supplies' };
+export const carol: TestUser = { id: 'buyer-carol', name: 'Carol' };
+export const sam: TestUser = { id: 'admin-sam', name: 'Sam', admin: true };
+
+export const product = { id: 'p-mug', title: 'Stoneware mug', price: '€18.00', imageUrl: '/img/mug.svg' };
+
+export interface TestServer {
+  server: PalaverServer;
+  url: string;
+  dbPath: string;
+  dir: string;
+  token(user: TestUser, expiresIn?: string | number): Promise<string>;
+  /** A connected socket for this user; closed by `close()`. */
+  connect(user: TestUser): Promise<ClientSocket>;
+  /** A REST call as this user (or anonymous with `null`). */
+  rest<T = unknown>(
+    user: TestUser | null,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, dir?: string): Promise<TestServer> {
+  const folder = dir ?? mkdtempSync(join(tmpdir(), 'palaver-test-'));
+  const dbPath = join(folder, 'palaver.db');
+  const config = loadConfig({
+    JWT_SECRET: TEST_SECRET,
+    PORT: '0',
+    DATABASE_PATH: dbPath,
+    LOG_LEVEL: 'silent',
+    PRESENCE_GRACE_MS: '50',
+    ...env,
+  });
+  const server = createPalaverServer(config);
+  const { url } = await server.start();
+  const sockets: ClientSocket[] = [];
+  const token = (user: TestUser, expiresIn?: string | number) =>
+    signToken(TEST_SECRET, { id: user.id, name: user.name, admin: user.admin ?? false }, expiresIn);
+  return {
+    server,
+    url,
+    dbPath,
+    dir: folder,
+    token,
+    async connect(user) {
+      const socket = await connectSocket(url, await token(user));
+      sockets.push(socket);
+      return socket;
+    },
+    async rest(user, method, path, body) {
+      const headers: Record<string, string> = {};
+      if (user) headers.authorization = `Bearer ${await token(user)}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(url + path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    async close() {
+      for (const socket of sockets) socket.disconnect();
+      await server.close();
+      if (!dir) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Connects and resolves once connected; rejects with the server's `{ code, message }` when refused. */
+export function connectSocket(url: string, token: unknown): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { data?: unknown }) => {
+      socket.close();
+      reject(Object.assign(new Error(error.message), { data: error.data }));
+    });
+  });
+}
+
+type EventPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type EventAck<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1];
+type AckOf<E extends keyof ClientToServerEvents> = NonNullable<EventAck<E>> extends (response: infer R) => void
+  ? R
+  : never;
+
+/** Emits a client event and resolves with its acknowledgement. */
+export function request<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: EventPayload<E>,
+): Promise<AckOf<E>> {
+  return (socket.timeout(5000).emitWithAck as (event: string, payload: unknown) => Promise<AckOf<E>>)(event, payload);
+}
+
+/** Like `request` but fails the test unless the server said ok. */
+export async function ok<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: EventPayload<E>,
+): Promise<Extract<AckOf<E>, { ok: true }>> {
+  const response = (await request(socket, event, payload)) as AckResponse;
+  if (!response.ok) throw new Error(`${event} failed: ${response.error.code} ${response.error.message}`);
+  return response as Extract<AckOf<E>, { ok: true }>;
+}
+
+/** Records every payload of a server event on a socket. */
+export function record<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+): Array<Parameters<ServerToClientEvents[E]>[0]> {
+  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
+  (socket.on as (event: string, listener: (payload: unknown) => void) => void)(event, (payload) => {
+    seen.push(payload as Parameters<ServerToClientEvents[E]>[0]);
+  });
+  return seen;
+}
+
+/** Resolves with the first payload of `event` that matches, or rejects after `timeoutMs`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  matches: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const on = socket.on.bind(socket) as (event: string, listener: (payload: never) => void) => void;
+    const off = socket.off.bind(socket) as (event: string, listener: (payload: never) => void) => void;
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!matches(payload)) return;
+      clearTimeout(timer);
+      off(event, listener);
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      off(event, listener);
+      reject(new Error(`no matching "${event}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    on(event, listener);
+  });
+}
+
+/**
+ * Waits until the server has handled everything this socket sent before and
+ * everything it emitted to it since: a round trip through the server. Use it
+ * to assert that an event did *not* arrive.
+ */
+export async function settle(...sockets: ClientSocket[]): Promise<void> {
+  for (const socket of sockets) {
+    await request(socket, 'messages:history', { conversationId: 'settle-probe' });
+  }
+}
+
+export async function openProduct(socket: ClientSocket, supplier: TestUser = bob): Promise<Conversation> {
+  const { conversation } = await ok(socket, 'conversation:open', {
+    kind: 'product',
+    product,
+    supplierId: supplier.id,
+    supplierName: supplier.name,
+  });
+  return conversation;
+}
+
+let counter = 0;
+export const newClientId = () => `c-${process.pid}-${Date.now()}-${++counter}`;
+
+export async function send(socket: ClientSocket, conversationId: string, body: string): Promise<Message> {
+  const { message } = await ok(socket, 'message:send', { clientId: newClientId(), conversationId, body });
+  return message;
+}
