@@ -87,7 +87,8 @@ export class ChatService {
   }
 
   private audience(access: ConversationAccess) {
-    return { kind: access.kind, participantIds: access.participants.keys() };
+    // An array, not the map's iterator: typing keeps the audience for a later emit.
+    return { kind: access.kind, participantIds: [...access.participants.keys()] };
   }
 
   private checkedBody(raw: string): string {
@@ -213,7 +214,7 @@ export class ChatService {
     this.metrics.messagesSent.inc();
     const { message } = stored;
     if (stored.joined) access.participants.set(user.id, { role: 'agent', lastReadSeq: message.seq });
-    this.realtime.typing.forget(user.id, access.id);
+    this.realtime.typing.stop(user.id, access.id);
     this.realtime.fanout.toConversation(this.audience(access), 'message:new', message, {
       ...(actor.socketId ? { socketId: actor.socketId } : {}),
     });

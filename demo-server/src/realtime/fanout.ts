@@ -11,7 +11,7 @@ export type EventArgs<E extends keyof ServerToClientEvents> = Parameters<ServerT
 /** Who gets a conversation's events. */
 export interface Audience {
   kind: 'product' | 'support';
-  participantIds: Iterable<string>;
+  participantIds: readonly string[];
 }
 
 export interface Fanout {
@@ -32,7 +32,7 @@ export interface Fanout {
 export function socketFanout(io: Server): Fanout {
   return {
     toConversation(audience, event, payload, except) {
-      const rooms = [...audience.participantIds].filter((id) => id !== except?.userId).map(userRoom);
+      const rooms = audience.participantIds.filter((id) => id !== except?.userId).map(userRoom);
       if (audience.kind === 'support') rooms.push(ADMINS_ROOM);
       if (rooms.length === 0) return;
       let target = io.to(rooms);

@@ -50,14 +50,9 @@ export class TypingTracker {
     }
   }
 
-  /** Ends the user's typing state in one conversation without telling anyone (they just sent). */
-  forget(userId: string, conversationId: string): boolean {
-    const key = `${conversationId}\u0000${userId}`;
-    const entry = this.active.get(key);
-    if (!entry) return false;
-    clearTimeout(entry.timer);
-    this.active.delete(key);
-    return true;
+  /** Ends the user's typing state in one conversation, if any (they just sent their message). */
+  stop(userId: string, conversationId: string): void {
+    this.active.get(`${conversationId}\u0000${userId}`)?.stop();
   }
 
   dispose(): void {
