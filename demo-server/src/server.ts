@@ -22,6 +22,8 @@ export interface PalaverServer {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly store: ChatStore;
+  /** The SQLite handle (for online backups with `database.backup(path)`). */
+  readonly database: SqliteDatabase;
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
   /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
@@ -90,6 +92,7 @@ export function createPalaverServer(
     logger,
     metrics,
     store,
+    database: db,
     io,
     httpServer,
     start() {

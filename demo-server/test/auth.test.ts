@@ -51,7 +51,11 @@ async function badTokens(): Promise<Array<{ name: string; token: string | undefi
     },
     {
       name: 'no name claim',
-      token: await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(exp).sign(key),
+      token: await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('alice')
+        .setExpirationTime(exp)
+        .sign(key),
       code: 'unauthorized',
     },
   ];

@@ -4,8 +4,8 @@ import type { ServerToClientEvents } from '@palaver/protocol';
 import {
   alice,
   bob,
-  carol,
   type ClientSocket,
+  carol,
   newClientId,
   ok,
   openProduct,

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Conversation } from '@palaver/protocol';
-import { alice, bob, carol, nextEvent, ok, openProduct, product, request, sam, startTestServer, type TestServer } from './helpers.js';
+import {
+  alice,
+  bob,
+  carol,
+  nextEvent,
+  ok,
+  openProduct,
+  product,
+  request,
+  sam,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 describe('conversations', () => {
   let t: TestServer;
@@ -78,7 +90,8 @@ describe('conversations', () => {
     const admin = await t.connect(sam);
     const adminSees = nextEvent(admin, 'conversation:updated', (c) => c.subject === 'Order #1234');
     const first = (await ok(client, 'conversation:open', { kind: 'support', subject: 'Order #1234' })).conversation;
-    const again = (await ok(client, 'conversation:open', { kind: 'support', subject: '  order   #1234 ' })).conversation;
+    const again = (await ok(client, 'conversation:open', { kind: 'support', subject: '  order   #1234 ' }))
+      .conversation;
     assert.equal(again.id, first.id);
     assert.equal(first.kind, 'support');
     assert.deepEqual(
@@ -103,10 +116,18 @@ describe('conversations', () => {
 
   it('only admins open support threads for someone else', async () => {
     const buyer = await t.connect(alice);
-    const response = await request(buyer, 'conversation:open', { kind: 'support', subject: 'x', clientUserId: carol.id });
+    const response = await request(buyer, 'conversation:open', {
+      kind: 'support',
+      subject: 'x',
+      clientUserId: carol.id,
+    });
     assert.equal(!response.ok && response.error.code, 'forbidden');
     const admin = await t.connect(sam);
-    const unknown = await request(admin, 'conversation:open', { kind: 'support', subject: 'x', clientUserId: 'nobody' });
+    const unknown = await request(admin, 'conversation:open', {
+      kind: 'support',
+      subject: 'x',
+      clientUserId: 'nobody',
+    });
     assert.equal(!unknown.ok && unknown.error.code, 'not_found');
     const named = await ok(admin, 'conversation:open', {
       kind: 'support',
@@ -133,7 +154,11 @@ describe('conversations', () => {
       }
       // activity on the oldest moves it to the top
       await ok(buyer, 'message:send', { clientId: 'list-1', conversationId: ids[0] as string, body: 'hello' });
-      const page1 = await s.rest<{ conversations: Conversation[]; next?: string }>(alice, 'GET', '/api/conversations?limit=3');
+      const page1 = await s.rest<{ conversations: Conversation[]; next?: string }>(
+        alice,
+        'GET',
+        '/api/conversations?limit=3',
+      );
       assert.equal(page1.status, 200);
       assert.deepEqual(
         page1.body.conversations.map((c) => c.id),

@@ -5,13 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  AckResponse,
-  ClientToServerEvents,
-  Conversation,
-  Message,
-  ServerToClientEvents,
-} from '@palaver/protocol';
+import type { AckResponse, ClientToServerEvents, Conversation, Message, ServerToClientEvents } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../src/auth.js';
 import { loadConfig } from '../src/config.js';
@@ -118,9 +112,8 @@ export function connectSocket(url: string, token: unknown): Promise<ClientSocket
 
 type EventPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
 type EventAck<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1];
-type AckOf<E extends keyof ClientToServerEvents> = NonNullable<EventAck<E>> extends (response: infer R) => void
-  ? R
-  : never;
+type AckOf<E extends keyof ClientToServerEvents> =
+  NonNullable<EventAck<E>> extends (response: infer R) => void ? R : never;
 
 /** Emits a client event and resolves with its acknowledgement. */
 export function request<E extends keyof ClientToServerEvents>(
@@ -205,4 +198,10 @@ export const newClientId = () => `c-${process.pid}-${Date.now()}-${++counter}`;
 export async function send(socket: ClientSocket, conversationId: string, body: string): Promise<Message> {
   const { message } = await ok(socket, 'message:send', { clientId: newClientId(), conversationId, body });
   return message;
+}
+
+/** Emits any event name with any payload (for hostile-client tests) and resolves with the raw ack. */
+export function rawRequest(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<unknown> {
+  const untyped = socket as unknown as Socket;
+  return untyped.timeout(timeoutMs).emitWithAck(event, payload);
 }

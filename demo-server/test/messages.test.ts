@@ -56,10 +56,15 @@ describe('messages', () => {
     const first = await ok(aliceSocket, 'message:send', payload);
     const again = await ok(aliceSocket, 'message:send', payload);
     // …even over REST, and even with another body (the key decides)
-    const viaRest = await t.rest<{ message: Message }>(alice, 'POST', `/api/conversations/${conversation.id}/messages`, {
-      clientId: payload.clientId,
-      body: 'changed',
-    });
+    const viaRest = await t.rest<{ message: Message }>(
+      alice,
+      'POST',
+      `/api/conversations/${conversation.id}/messages`,
+      {
+        clientId: payload.clientId,
+        body: 'changed',
+      },
+    );
     assert.deepEqual(again.message, first.message);
     assert.deepEqual(viaRest.body.message, first.message);
     await settle(bobSocket);
@@ -151,7 +156,9 @@ describe('messages', () => {
       const refused = await request(aliceSocket, event, payload as never);
       assert.equal(!refused.ok && refused.error.code, 'forbidden', event);
     }
-    const restEdit = await t.rest<{ error: { code: string } }>(alice, 'PATCH', `/api/messages/${theirs.id}`, { body: 'x' });
+    const restEdit = await t.rest<{ error: { code: string } }>(alice, 'PATCH', `/api/messages/${theirs.id}`, {
+      body: 'x',
+    });
     assert.equal(restEdit.status, 403);
 
     const deleteSeen = nextEvent(bobSocket, 'message:updated', (m) => m.id === mine.id && !!m.deletedAt);

@@ -1,6 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alice, bob, carol, nextEvent, ok, openProduct, record, request, send, settle, startTestServer, type TestServer } from './helpers.js';
+import {
+  alice,
+  bob,
+  carol,
+  nextEvent,
+  ok,
+  openProduct,
+  record,
+  request,
+  send,
+  settle,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 describe('typing and presence', () => {
   let t: TestServer;
@@ -18,7 +31,12 @@ describe('typing and presence', () => {
     const started = nextEvent(bobSocket, 'typing', (e) => e.typing);
     const response = await request(aliceSocket, 'typing', { conversationId: conversation.id, typing: true });
     assert.equal(response?.ok, true);
-    assert.deepEqual(await started, { conversationId: conversation.id, userId: alice.id, name: alice.name, typing: true });
+    assert.deepEqual(await started, {
+      conversationId: conversation.id,
+      userId: alice.id,
+      name: alice.name,
+      typing: true,
+    });
     // Nobody renews it: it ends by itself.
     const expired = await nextEvent(bobSocket, 'typing', (e) => !e.typing, 2000);
     assert.equal(expired.userId, alice.id);

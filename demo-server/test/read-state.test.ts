@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Conversation, UnreadCounts } from '@palaver/protocol';
-import {
-  alice,
-  bob,
-  nextEvent,
-  ok,
-  openProduct,
-  request,
-  send,
-  startTestServer,
-  type TestServer,
-} from './helpers.js';
+import { alice, bob, nextEvent, ok, openProduct, request, send, startTestServer, type TestServer } from './helpers.js';
 
 describe('read pointers and unread counts', () => {
   let t: TestServer;
@@ -35,8 +25,14 @@ describe('read pointers and unread counts', () => {
 
     const rest = await t.rest<UnreadCounts>(bob, 'GET', '/api/unread');
     assert.deepEqual(rest.body, { total: 3, conversations: { [conversation.id]: 3 } });
-    assert.equal((await t.rest<UnreadCounts>(alice, 'GET', '/api/unread')).body.total, 0, 'own messages are not unread');
-    const { conversation: bobView } = (await t.rest<{ conversation: Conversation }>(bob, 'GET', `/api/conversations/${conversation.id}`)).body;
+    assert.equal(
+      (await t.rest<UnreadCounts>(alice, 'GET', '/api/unread')).body.total,
+      0,
+      'own messages are not unread',
+    );
+    const { conversation: bobView } = (
+      await t.rest<{ conversation: Conversation }>(bob, 'GET', `/api/conversations/${conversation.id}`)
+    ).body;
     assert.equal(bobView.unreadCount, 3);
     assert.equal(bobView.lastSeq, 3);
     assert.equal(bobView.lastMessage?.body, 'three');
@@ -45,7 +41,10 @@ describe('read pointers and unread counts', () => {
     const receipt = nextEvent(aliceSocket, 'read', (r) => r.userId === bob.id);
     const otherTab = nextEvent(bobOtherTab, 'unread', (u) => u.conversations[conversation.id] === 1);
     const read = await ok(bobSocket, 'conversation:read', { conversationId: conversation.id, seq: 2 });
-    assert.deepEqual({ unreadCount: read.unreadCount, unreadTotal: read.unreadTotal }, { unreadCount: 1, unreadTotal: 1 });
+    assert.deepEqual(
+      { unreadCount: read.unreadCount, unreadTotal: read.unreadTotal },
+      { unreadCount: 1, unreadTotal: 1 },
+    );
     const got = await receipt;
     assert.equal(got.conversationId, conversation.id);
     assert.equal(got.seq, 2);
@@ -64,11 +63,18 @@ describe('read pointers and unread counts', () => {
     assert.equal(seen.participants.find((p) => p.userId === bob.id)?.lastReadSeq, 2);
 
     // Past the end is clamped to the last message, over REST too.
-    const all = await t.rest<{ unreadCount: number; unreadTotal: number }>(bob, 'POST', `/api/conversations/${conversation.id}/read`, {
-      seq: 999,
-    });
+    const all = await t.rest<{ unreadCount: number; unreadTotal: number }>(
+      bob,
+      'POST',
+      `/api/conversations/${conversation.id}/read`,
+      {
+        seq: 999,
+      },
+    );
     assert.deepEqual(all.body, { unreadCount: 0, unreadTotal: 0 });
-    const { conversation: after } = (await t.rest<{ conversation: Conversation }>(alice, 'GET', `/api/conversations/${conversation.id}`)).body;
+    const { conversation: after } = (
+      await t.rest<{ conversation: Conversation }>(alice, 'GET', `/api/conversations/${conversation.id}`)
+    ).body;
     assert.equal(after.participants.find((p) => p.userId === bob.id)?.lastReadSeq, 3);
 
     const negative = await request(bobSocket, 'conversation:read', { conversationId: conversation.id, seq: -1 });

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Message } from '@palaver/protocol';
+import { signToken } from '../src/auth.js';
+import { alice, bob, type ClientSocket, connectSocket, ok, TEST_SECRET, type TestUser } from './helpers.js';
+
+const serverEntry = fileURLToPath(new URL('../src/bin/palaver-server.ts', import.meta.url));
+
+/** Runs `palaver-server` as its own process, as an operator would, and waits until it listens. */
+async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+    env: { ...process.env, JWT_SECRET: TEST_SECRET, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg?.startsWith('listening on')) resolve(`http://127.0.0.1:${entry.port}`);
+    });
+  });
+  return { child, url };
+}
+
+const connectAs = async (url: string, user: TestUser): Promise<ClientSocket> =>
+  connectSocket(url, await signToken(TEST_SECRET, user));
+
+describe('durability', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palaver-kill-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('killed with SIGKILL right after acks: every acked message survives, seq continues, idempotency holds', async () => {
+    const env = { DATABASE_PATH: join(dir, 'palaver.db'), RATE_LIMIT_MESSAGES: '100000' };
+    const first = await spawnServer(env);
+    const aliceSocket = await connectAs(first.url, alice);
+    const bobSocket = await connectAs(first.url, bob);
+    const { conversation } = await ok(aliceSocket, 'conversation:open', {
+      kind: 'product',
+      product: { id: 'p-durable', title: 'Anvil' },
+      supplierId: bob.id,
+      supplierName: bob.name,
+    });
+    // Many sends in flight at once, from both sides; kill the moment the last ack arrives.
+    const acked: Message[] = [];
+    const sends = Array.from({ length: 60 }, (_, i) =>
+      ok(i % 3 === 0 ? bobSocket : aliceSocket, 'message:send', {
+        clientId: `durable-${i}`,
+        conversationId: conversation.id,
+        body: `message ${i}`,
+      }).then(({ message }) => {
+        acked.push(message);
+      }),
+    );
+    await Promise.all(sends);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    aliceSocket.close();
+    bobSocket.close();
+    assert.equal(acked.length, 60);
+
+    const second = await spawnServer(env);
+    try {
+      const again = await connectAs(second.url, alice);
+      const { messages } = await ok(again, 'messages:history', { conversationId: conversation.id, limit: 100 });
+      const stored = new Map(messages.map((m) => [m.id, m]));
+      for (const message of acked) assert.deepEqual(stored.get(message.id), message);
+      assert.deepEqual(
+        messages.map((m) => m.seq),
+        Array.from({ length: 60 }, (_, i) => i + 1),
+      );
+      // seq continues after the crash
+      const next = await ok(again, 'message:send', {
+        clientId: 'after-crash',
+        conversationId: conversation.id,
+        body: 'back',
+      });
+      assert.equal(next.message.seq, 61);
+      // a resend of a message acked before the crash is still recognised
+      const resend = await ok(again, 'message:send', {
+        clientId: 'durable-1',
+        conversationId: conversation.id,
+        body: 'message 1',
+      });
+      assert.deepEqual(
+        resend.message,
+        acked.find((m) => m.clientId === 'durable-1'),
+      );
+      // and a sync cursor taken before the crash still works (no reset)
+      const head = await ok(again, 'sync', { cursor: null });
+      assert.equal(head.reset, true);
+      const after = await ok(again, 'sync', { cursor: head.cursor });
+      assert.equal(after.reset, undefined);
+      again.close();
+    } finally {
+      second.child.kill('SIGKILL');
+      await new Promise((resolve) => second.child.once('exit', resolve));
+    }
+  });
+
+  it('SIGTERM stops gracefully: the process exits 0 and the database is closed cleanly', async () => {
+    const env = { DATABASE_PATH: join(dir, 'graceful.db') };
+    const server = await spawnServer(env);
+    const socket = await connectAs(server.url, alice);
+    const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await disconnected;
+    // A clean close checkpoints the write-ahead log into the file and removes it.
+    assert.equal(existsSync(`${env.DATABASE_PATH}-wal`), false);
+    assert.equal(existsSync(env.DATABASE_PATH), true);
+    socket.close();
+  });
+});

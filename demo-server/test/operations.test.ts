@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { MIGRATIONS } from '../src/db/migrations.js';
+import { alice, bob, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
+
+describe('configuration', () => {
+  const valid = { JWT_SECRET: 'x'.repeat(32) };
+
+  it('has working defaults', () => {
+    const config = loadConfig(valid);
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databasePath, './data/palaver.db');
+    assert.equal(config.messageMaxLength, 5000);
+    assert.equal(config.rateLimitMessages, 30);
+    assert.deepEqual(config.corsOrigins, []);
+    assert.equal(config.demo, false);
+  });
+
+  it('a bad value stops the server with a message naming the variable', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, 'JWT_SECRET'],
+      [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+      [{ ...valid, PORT: 'eighty' }, 'PORT'],
+      [{ ...valid, PORT: '70000' }, 'PORT'],
+      [{ ...valid, MESSAGE_MAX_LENGTH: '0' }, 'MESSAGE_MAX_LENGTH'],
+      [{ ...valid, RATE_LIMIT_MESSAGES: '-5' }, 'RATE_LIMIT_MESSAGES'],
+      [{ ...valid, CORS_ORIGIN: 'https://ok.example, not a url' }, 'CORS_ORIGIN'],
+      [{ ...valid, CORS_ORIGIN: 'https://shop.example/path' }, 'CORS_ORIGIN'],
+      [{ ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ ...valid, DEMO: 'yes' }, 'DEMO'],
+      [{ ...valid, DB_SYNCHRONOUS: 'OFF' }, 'DB_SYNCHRONOUS'],
+    ];
+    for (const [env, variable] of cases) {
+      assert.throws(
+        () => loadConfig(env),
+        (error: Error) => error instanceof ConfigError && error.message.includes(variable),
+        JSON.stringify(env),
+      );
+    }
+  });
+
+  it('DEMO=1 runs without a secret by generating one, and says so', () => {
+    const config = loadConfig({ DEMO: '1' });
+    assert.equal(config.demo, true);
+    assert.equal(config.jwtSecretGenerated, true);
+    assert.ok(config.jwtSecret.length >= 32);
+    assert.deepEqual(loadConfig({ ...valid, CORS_ORIGIN: 'https://a.example, http://localhost:8000' }).corsOrigins, [
+      'https://a.example',
+      'http://localhost:8000',
+    ]);
+  });
+});
+
+describe('database', () => {
+  it('applies migrations once, in order, and records them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palaver-migrate-'));
+    try {
+      const path = join(dir, 'm.db');
+      const db = openDatabase({ path, synchronous: 'NORMAL' });
+      const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+      assert.deepEqual(
+        versions,
+        MIGRATIONS.map((m) => m.version),
+      );
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.close();
+      const reopened = openDatabase({ path, synchronous: 'NORMAL' });
+      assert.equal(reopened.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), MIGRATIONS.length);
+      // every query path has its index
+      const indexes = reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+      for (const name of [
+        'messages_conversation_seq',
+        'messages_sender_client',
+        'messages_conversation_change',
+        'participants_user',
+        'conversations_change',
+      ]) {
+        assert.ok(indexes.includes(name), name);
+      }
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('operations', () => {
+  it('/metrics counts sockets, messages, ack latency and errors by code', async () => {
+    const t = await startTestServer();
+    try {
+      const socket = await t.connect(alice);
+      const { id } = await openProduct(socket);
+      await send(socket, id, 'counted');
+      await t.rest(alice, 'GET', '/api/conversations/unknown-id');
+      await connectSocket(t.url, 'bad').catch(() => undefined);
+      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      assert.match(text, /^palaver_connected_sockets 1$/m);
+      assert.match(text, /^palaver_messages_sent_total 1$/m);
+      assert.match(text, /^palaver_ack_latency_seconds_count\{event="message:send"\} 1$/m);
+      assert.match(text, /^palaver_errors_total\{code="not_found"\} 1$/m);
+      assert.match(text, /^palaver_errors_total\{code="unauthorized"\} 1$/m);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('/health answers 503 when the database is not usable', async () => {
+    const t = await startTestServer();
+    try {
+      assert.equal((await t.rest(null, 'GET', '/health')).status, 200);
+      t.server.database.close();
+      const health = await t.rest<{ status: string; db: string }>(null, 'GET', '/health');
+      assert.equal(health.status, 503);
+      assert.deepEqual([health.body.status, health.body.db], ['error', 'error']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('CORS answers only allowed origins; security headers are set', async () => {
+    const t = await startTestServer({ CORS_ORIGIN: 'https://shop.example' });
+    try {
+      const allowed = await fetch(`${t.url}/health`, { headers: { origin: 'https://shop.example' } });
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://shop.example');
+      const other = await fetch(`${t.url}/health`, { headers: { origin: 'https://evil.example' } });
+      assert.equal(other.headers.get('access-control-allow-origin'), null);
+      assert.equal(allowed.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(allowed.headers.get('x-powered-by'), null);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('close() answers what is in flight, stores everything it acked, and refuses new work', async () => {
+    const t = await startTestServer({ RATE_LIMIT_MESSAGES: '1000' });
+    const aliceSocket = await t.connect(alice);
+    const { id } = await openProduct(aliceSocket);
+    const sends = Array.from({ length: 50 }, (_, i) =>
+      aliceSocket
+        .timeout(1000)
+        .emitWithAck('message:send', { clientId: `closing-${i}`, conversationId: id, body: `m${i}` }),
+    );
+    await sends[0];
+    await t.server.close(); // while the other 49 are on the wire
+    const results = await Promise.allSettled(sends);
+    const acked = results.flatMap((r) => (r.status === 'fulfilled' && r.value.ok ? [r.value.message.clientId] : []));
+    const refused = results.flatMap((r) => (r.status === 'fulfilled' && !r.value.ok ? [r.value.error.code] : []));
+    assert.ok(acked.length >= 1);
+    assert.ok(
+      refused.every((code) => code === 'internal'),
+      refused.join(),
+    );
+    const db = new Database(t.dbPath, { readonly: true });
+    const stored = db.prepare("SELECT client_id FROM messages WHERE client_id LIKE 'closing-%'").pluck().all();
+    db.close();
+    for (const clientId of acked) assert.ok(stored.includes(clientId), `acked ${clientId} is stored`);
+    await t.close();
+  });
+
+  it('DEMO=1 seeds the demo users and issues tokens for them only', async () => {
+    const t = await startTestServer({ DEMO: '1' });
+    try {
+      const users = await t.rest<{ users: Array<{ id: string; role: string }> }>(null, 'GET', '/api/demo/users');
+      assert.deepEqual(users.body.users.map((u) => u.role).sort(), ['admin', 'buyer', 'buyer', 'supplier', 'supplier']);
+      const products = await t.rest<{
+        products: Array<{ supplierId: string; supplierName: string; imageUrl: string }>;
+      }>(null, 'GET', '/api/demo/products');
+      assert.ok(products.body.products.length >= 4);
+      assert.ok(products.body.products.every((p) => p.supplierName && p.imageUrl.startsWith('/')));
+      const issued = await t.rest<{ token: string }>(null, 'POST', '/api/demo/token', { userId: 'admin-sam' });
+      assert.equal(issued.status, 200);
+      const socket = await connectSocket(t.url, issued.body.token);
+      // the admin sees support threads: the token carries the role
+      const { conversation } = await ok(socket, 'conversation:open', {
+        kind: 'support',
+        subject: 'Welcome',
+        clientUserId: 'buyer-alice',
+      });
+      assert.equal(conversation.participants.find((p) => p.userId === 'buyer-alice')?.name, 'Alice Martin');
+      socket.close();
+      const refused = await t.rest<{ error: { code: string } }>(null, 'POST', '/api/demo/token', { userId: bob.id });
+      assert.equal(refused.status, 404);
+    } finally {
+      await t.close();
+    }
+    const plain = await startTestServer();
+    try {
+      const none = await plain.rest(null, 'POST', '/api/demo/token', { userId: 'admin-sam' });
+      assert.equal(none.status, 401, 'no demo endpoints without DEMO=1');
+    } finally {
+      await plain.close();
+    }
+  });
+});
