@@ -25,6 +25,8 @@ describe('read pointers and unread counts', () => {
 
     const rest = await t.rest<UnreadCounts>(bob, 'GET', '/api/unread');
     assert.deepEqual(rest.body, { total: 3, conversations: { [conversation.id]: 3 } });
+    const viaSocket = await ok(bobSocket, 'unread:get', {});
+    assert.deepEqual({ total: viaSocket.total, conversations: viaSocket.conversations }, rest.body);
     assert.equal(
       (await t.rest<UnreadCounts>(alice, 'GET', '/api/unread')).body.total,
       0,

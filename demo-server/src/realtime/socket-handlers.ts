@@ -43,6 +43,7 @@ function handlersFor(service: ChatService): Handlers {
     },
     sync: (actor, payload) => service.sync(actor, payload),
     'presence:query': (actor, payload) => service.presence(actor, payload),
+    'unread:get': (actor) => service.unread(actor),
   };
 }
 

@@ -84,6 +84,9 @@ export const presenceQuerySchema = z.object({
 });
 export type PresenceQueryInput = z.infer<typeof presenceQuerySchema>;
 
+/** Extension: the asking user's unread counts, as `GET /api/unread` (payload `{}`). */
+export const unreadQuerySchema = z.object({});
+
 // ---------------------------------------------------------------------------
 // Results and server → client payloads
 // ---------------------------------------------------------------------------
@@ -174,6 +177,7 @@ export interface ClientToServerEvents {
   typing: (payload: TypingInput, ack?: Ack) => void;
   sync: (payload: SyncInput, ack: Ack<SyncResult>) => void;
   'presence:query': (payload: PresenceQueryInput, ack: Ack<PresenceQueryResult>) => void;
+  'unread:get': (payload: Record<string, never>, ack: Ack<UnreadCounts>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -201,4 +205,5 @@ export const clientEventSchemas = {
   typing: typingSchema,
   sync: syncSchema,
   'presence:query': presenceQuerySchema,
+  'unread:get': unreadQuerySchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

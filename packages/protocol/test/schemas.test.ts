@@ -94,6 +94,7 @@ describe('protocol schemas', () => {
       'presence:query',
       'sync',
       'typing',
+      'unread:get',
     ]);
   });
 });
