@@ -1,0 +1,42 @@
+/**
+ * @palaver/sdk — the Palaver client: a connection to a Palaver server, state in
+ * nanostores, a persistent outbox, an IndexedDB cache and gap-free sync.
+ *
+ * ```ts
+ * import { createChatClient } from '@palaver/sdk';
+ * const chat = createChatClient({ url: 'https://chat.example.com', token: () => fetchToken() });
+ * await chat.connect();
+ * chat.$unreadTotal.subscribe((n) => console.log(`${n} unread`));
+ * ```
+ */
+
+export type {
+  ChatUser,
+  Conversation,
+  ErrorCode,
+  Message,
+  Participant,
+  ProductRef,
+} from '@palaver/protocol';
+export {
+  type ChatClient,
+  type ChatClientOptions,
+  type ConnectionStatus,
+  createChatClient,
+  type OpenProductConversationInput,
+  type OpenSupportConversationInput,
+} from './client.js';
+export { ChatError, type ClientErrorCode, isChatError } from './errors.js';
+export { classifyFailure, retryDelay } from './outbox.js';
+export { socketTransport } from './socket-transport.js';
+export type {
+  ChatMessage,
+  DeliveryStatus,
+  OutboxEntry,
+  Presence,
+  ThreadStatus,
+  TypingUser,
+} from './state/chat-state.js';
+export type { KeyValueStore, StorageOption } from './storage/key-value-store.js';
+export type { TokenSource } from './token.js';
+export type { RefusedReason, Transport, TransportHandlers } from './transport.js';

@@ -1,0 +1,74 @@
+import type { AckResponse, ClientToServerEvents, ServerToClientEvents } from '@palaver/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { ChatError } from './errors.js';
+import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport, TransportHandlers } from './transport.js';
+
+const SERVER_EVENTS: readonly ServerEvent[] = [
+  'message:new',
+  'message:updated',
+  'conversation:updated',
+  'read',
+  'unread',
+  'typing',
+  'presence',
+];
+
+export interface SocketTransportOptions {
+  /** Longest wait between reconnection attempts (ms). */
+  reconnectionDelayMax?: number;
+}
+
+/** The Socket.IO transport: WebSocket first, HTTP long-polling where WebSocket is blocked. */
+export function socketTransport(url: string, options: SocketTransportOptions = {}): Transport {
+  let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  return {
+    get connected() {
+      return socket?.connected ?? false;
+    },
+    open(token, handlers: TransportHandlers) {
+      socket?.close();
+      const current: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
+        auth: { token },
+        transports: ['websocket', 'polling'],
+        reconnectionDelay: 500,
+        reconnectionDelayMax: options.reconnectionDelayMax ?? 5000,
+        randomizationFactor: 0.5,
+        forceNew: true,
+      });
+      socket = current;
+      current.on('connect', () => handlers.connected());
+      current.on('disconnect', () => handlers.disconnected(current.active));
+      current.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+        // A refusal by the server's middleware is final for this token; network errors are retried by Socket.IO.
+        if (!current.active) {
+          handlers.refused({ code: error.data?.code ?? 'unauthorized', message: error.data?.message ?? error.message });
+        } else {
+          handlers.disconnected(true);
+        }
+      });
+      for (const event of SERVER_EVENTS) {
+        (current.on as (event: string, listener: (payload: unknown) => void) => void)(event, (payload) =>
+          handlers.event(event, payload as never),
+        );
+      }
+    },
+    close() {
+      socket?.close();
+      socket = undefined;
+    },
+    async request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs: number) {
+      if (!socket?.connected) throw new ChatError('offline', 'Not connected.');
+      try {
+        return (await (socket.timeout(timeoutMs).emitWithAck as (e: string, p: unknown) => Promise<unknown>)(
+          event,
+          payload,
+        )) as AckResponse<ResultOf<E>>;
+      } catch {
+        throw new ChatError('timeout', `No answer to ${event} within ${timeoutMs} ms.`);
+      }
+    },
+    notify(event, payload) {
+      if (socket?.connected) (socket.emit as (e: string, p: unknown) => void)(event, payload);
+    },
+  };
+}

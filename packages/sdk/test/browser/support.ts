@@ -1,0 +1,87 @@
+/**
+ * Browser-side helpers: real Palaver servers (started by the palaver-server
+ * plugin in Node), tokens signed there, and waiting on store conditions.
+ */
+
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { ReadableAtom } from 'nanostores';
+import { type ChatClient, type ChatClientOptions, createChatClient } from '../../src/index.js';
+
+export interface TestUser {
+  id: string;
+  name: string;
+  admin?: boolean;
+}
+
+export interface RunningServer {
+  id: string;
+  url: string;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  return (await executeServerCommand('palaver-start', {
+    env: { CORS_ORIGIN: location.origin, ...env },
+  })) as RunningServer;
+}
+
+export const killServer = (server: RunningServer) => executeServerCommand('palaver-kill', { id: server.id });
+export const restartServer = (server: RunningServer) => executeServerCommand('palaver-restart', { id: server.id });
+export const stopServer = (server: RunningServer) => executeServerCommand('palaver-stop', { id: server.id });
+
+export async function tokenFor(user: TestUser, expiresIn: string | number = '1h'): Promise<string> {
+  return (await executeServerCommand('palaver-token', { user, expiresIn })) as string;
+}
+
+let unique = 0;
+/** A user id no other test uses, so tests never share caches or conversations. */
+export function uniqueUser(name: string, admin = false): TestUser {
+  unique++;
+  return { id: `${name.toLowerCase()}-${Date.now().toString(36)}-${unique}`, name, admin };
+}
+
+const clients: ChatClient[] = [];
+
+/** A client for `user` against `server`; destroyed after the test by `destroyClients()`. */
+export async function clientFor(
+  server: RunningServer,
+  user: TestUser,
+  options: Partial<ChatClientOptions> = {},
+): Promise<ChatClient> {
+  const client = createChatClient({
+    url: server.url,
+    token: await tokenFor(user),
+    reconnectionDelayMax: 500,
+    namespace: `test-${server.id}`,
+    ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+export async function destroyClients(): Promise<void> {
+  await Promise.all(clients.splice(0).map((client) => client.destroy()));
+}
+
+/** Resolves when `predicate` holds for the store's value; rejects with the last value after `timeoutMs`. */
+export function waitForStore<T>(
+  store: ReadableAtom<T>,
+  predicate: (value: T) => boolean,
+  timeoutMs = 15000,
+  what = 'condition',
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let unsubscribe: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      unsubscribe?.();
+      reject(new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(store.get())?.slice(0, 500)}`));
+    }, timeoutMs);
+    unsubscribe = store.subscribe((value) => {
+      if (!predicate(value)) return;
+      clearTimeout(timer);
+      queueMicrotask(() => unsubscribe?.());
+      resolve(value);
+    });
+  });
+}
+
+export const product = (id = 'p-mug') => ({ id, title: `Product ${id}`, price: '€18.00' });

@@ -1,0 +1,37 @@
+// Browser tests: Debian's Chromium (never a downloaded browser), TypeScript via
+// esbuild, and real Palaver servers driven through the palaver-server plugin.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { palaverServerPlugin } from './test-support/palaver-server-plugin.mjs';
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default {
+  files: ['packages/*/test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'production'], browser: true },
+  concurrency: 1,
+  testFramework: { config: { timeout: 30000 } },
+  testsFinishTimeout: 600000,
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.browser.json', target: 'es2022' }), palaverServerPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: chromiumArgs,
+      },
+    }),
+  ],
+  testRunnerHtml: (testFramework) => `<!DOCTYPE html><html><body>
+    <script>window.process = { env: { NODE_ENV: 'development' } };</script>
+    <script type="module" src="${testFramework}"></script></body></html>`,
+};
