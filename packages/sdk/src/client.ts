@@ -72,6 +72,8 @@ export interface ChatClient {
   readonly $conversations: ReadableAtom<Conversation[]>;
   /** Unread messages in all conversations, as counted by the server. */
   readonly $unreadTotal: ReadableAtom<number>;
+  /** True while the client is catching up with the server's changes (after each connection). */
+  readonly $syncing: ReadableAtom<boolean>;
   /** Where local data lives: `indexeddb`, or `memory` when IndexedDB is unavailable. */
   readonly $storage: ReadableAtom<'indexeddb' | 'memory' | null>;
 
@@ -144,6 +146,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 class PalaverClient implements ChatClient {
   private readonly $status = atom<ConnectionStatus>('idle');
   private readonly $storageKind = atom<'indexeddb' | 'memory' | null>(null);
+  private readonly $syncState = atom(false);
+  readonly $syncing: ReadableAtom<boolean> = this.$syncState;
   private readonly state: ChatState;
   private readonly transport: Transport;
   private readonly namespace: string;
@@ -155,7 +159,8 @@ class PalaverClient implements ChatClient {
   private tabs: TabCoordinator | undefined;
   private cursor: string | null = null;
   private started: Promise<void> | undefined;
-  private syncing = false;
+  /** The sync in progress, if any: threads wait for it before loading their newest page. */
+  private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private refusals = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -350,13 +355,16 @@ class PalaverClient implements ChatClient {
     this.refusals = 0;
     this.$status.set('online');
     this.outbox?.connected();
-    void this.runSync();
     void this.request('unread:get', {}).then(
       (counts) => this.state.applyUnread(counts, true),
       () => undefined,
     );
     for (const [conversationId, seq] of this.pendingReads) void this.sendRead(conversationId, seq);
-    for (const id of this.state.loadedThreads()) if (this.state.isWatched(id)) void this.refreshThread(id);
+    // Threads on screen reload their newest page once the change feed has filled
+    // them up to now; before that, the page would not join what the cache holds.
+    void this.runSync().then(() => {
+      for (const id of this.state.loadedThreads()) if (this.state.isWatched(id)) void this.refreshThread(id);
+    });
   }
 
   private onEvent<E extends keyof import('@palaver/protocol').ServerToClientEvents>(
@@ -394,26 +402,32 @@ class PalaverClient implements ChatClient {
   }
 
   /** Pulls every change since the saved cursor, page after page; one run at a time. */
-  private async runSync(): Promise<void> {
+  private runSync(): Promise<void> {
     if (this.syncing) {
       this.syncAgain = true;
-      return;
+      return this.syncing;
     }
-    this.syncing = true;
-    try {
-      do {
-        this.syncAgain = false;
+    this.$syncState.set(true);
+    this.syncing = this.pullChanges().finally(() => {
+      this.syncing = undefined;
+      this.$syncState.set(false);
+    });
+    return this.syncing;
+  }
+
+  private async pullChanges(): Promise<void> {
+    do {
+      this.syncAgain = false;
+      try {
         let page: SyncResult;
         do {
           page = await this.request('sync', { cursor: this.cursor, limit: SYNC_PAGE }, 30_000);
           this.applySyncPage(page);
         } while (page.hasMore && !this.closed);
-      } while (this.syncAgain && !this.closed);
-    } catch {
-      // Lost the connection mid-way: the next connection resumes from the saved cursor.
-    } finally {
-      this.syncing = false;
-    }
+      } catch {
+        // Connection lost mid-way: the next connection (which sets syncAgain) resumes from the cursor.
+      }
+    } while (this.syncAgain && !this.closed && this.transport.connected);
   }
 
   private applySyncPage(page: SyncResult): void {
@@ -587,6 +601,7 @@ class PalaverClient implements ChatClient {
   /** Loads the newest page of a thread (on first view and after each reconnection). */
   private async refreshThread(conversationId: string): Promise<void> {
     await this.state.threadReady(conversationId);
+    await this.syncing;
     if (!this.transport.connected) return;
     this.state.setThreadStatus(conversationId, { loading: true });
     try {

@@ -53,7 +53,7 @@ export class Outbox {
   private flushing = false;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private orderCounter = 0;
+  private lastOrder = 0;
   private disposed = false;
   private readonly now: () => number;
 
@@ -66,6 +66,7 @@ export class Outbox {
     const stored = await this.options.store.entries<OutboxEntry>(PREFIX);
     const next = new Map<string, OutboxEntry>();
     for (const [, entry] of stored) {
+      this.lastOrder = Math.max(this.lastOrder, entry.order);
       // Our in-flight state is fresher than the disk's.
       const local = this.entries.get(entry.clientId);
       next.set(entry.clientId, local?.status === 'sending' && entry.status === 'queued' ? local : entry);
@@ -80,7 +81,9 @@ export class Outbox {
 
   /** Adds a message; resolves once it is safely stored (it then survives a reload). */
   async add(entry: Omit<OutboxEntry, 'order' | 'status' | 'attempts' | 'notBefore'>): Promise<OutboxEntry> {
-    const order = this.now() * 1000 + (this.orderCounter++ % 1000);
+    // Strictly increasing, even for many sends within one millisecond.
+    const order = Math.max(this.now() * 1000, this.lastOrder + 1);
+    this.lastOrder = order;
     const full: OutboxEntry = { ...entry, order, status: 'queued', attempts: 0, notBefore: 0 };
     this.entries.set(full.clientId, full);
     this.publish();

@@ -21,6 +21,10 @@ export interface SocketTransportOptions {
 /** The Socket.IO transport: WebSocket first, HTTP long-polling where WebSocket is blocked. */
 export function socketTransport(url: string, options: SocketTransportOptions = {}): Transport {
   let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  const pending = new Set<() => void>();
+  const failPending = () => {
+    for (const fail of [...pending]) fail();
+  };
   return {
     get connected() {
       return socket?.connected ?? false;
@@ -37,7 +41,10 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
       });
       socket = current;
       current.on('connect', () => handlers.connected());
-      current.on('disconnect', () => handlers.disconnected(current.active));
+      current.on('disconnect', () => {
+        failPending();
+        handlers.disconnected(current.active);
+      });
       current.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
         // A refusal by the server's middleware is final for this token; network errors are retried by Socket.IO.
         if (!current.active) {
@@ -55,17 +62,29 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
     close() {
       socket?.close();
       socket = undefined;
+      failPending();
     },
-    async request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs: number) {
-      if (!socket?.connected) throw new ChatError('offline', 'Not connected.');
-      try {
-        return (await (socket.timeout(timeoutMs).emitWithAck as (e: string, p: unknown) => Promise<unknown>)(
-          event,
-          payload,
-        )) as AckResponse<ResultOf<E>>;
-      } catch {
-        throw new ChatError('timeout', `No answer to ${event} within ${timeoutMs} ms.`);
-      }
+    request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs: number) {
+      const current = socket;
+      if (!current?.connected) return Promise.reject(new ChatError('offline', 'Not connected.'));
+      return new Promise<AckResponse<ResultOf<E>>>((resolve, reject) => {
+        const settle = (error?: ChatError, answer?: AckResponse<ResultOf<E>>) => {
+          clearTimeout(timer);
+          pending.delete(onLost);
+          if (error) reject(error);
+          else resolve(answer as AckResponse<ResultOf<E>>);
+        };
+        // An answer cannot come over a connection that is gone: fail now, not at the timeout.
+        const onLost = () => settle(new ChatError('offline', `The connection was lost before ${event} was answered.`));
+        const timer = setTimeout(
+          () => settle(new ChatError('timeout', `No answer to ${event} within ${timeoutMs} ms.`)),
+          timeoutMs,
+        );
+        pending.add(onLost);
+        (current.emit as (e: string, p: unknown, ack: (answer: unknown) => void) => void)(event, payload, (answer) =>
+          settle(undefined, answer as AckResponse<ResultOf<E>>),
+        );
+      });
     },
     notify(event, payload) {
       if (socket?.connected) (socket.emit as (e: string, p: unknown) => void)(event, payload);

@@ -73,7 +73,7 @@ export function waitForStore<T>(
     let unsubscribe: (() => void) | undefined;
     const timer = setTimeout(() => {
       unsubscribe?.();
-      reject(new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(store.get())?.slice(0, 500)}`));
+      reject(new Error(`timed out waiting for ${what}; last value: ${describe(store.get())}`));
     }, timeoutMs);
     unsubscribe = store.subscribe((value) => {
       if (!predicate(value)) return;
@@ -85,3 +85,11 @@ export function waitForStore<T>(
 }
 
 export const product = (id = 'p-mug') => ({ id, title: `Product ${id}`, price: '€18.00' });
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) {
+    const seqs = value.map((item: { seq?: number; body?: string }) => `${item.seq}:${item.body?.slice(0, 12)}`);
+    return `${value.length} items [${seqs.slice(0, 5).join(', ')} … ${seqs.slice(-5).join(', ')}]`;
+  }
+  return JSON.stringify(value)?.slice(0, 500) ?? String(value);
+}

@@ -1,0 +1,128 @@
+import { expect } from '@open-wc/testing';
+import { type ChatClient, createChatClient } from '../../src/index.js';
+import {
+  clientFor,
+  destroyClients,
+  killServer,
+  product,
+  type RunningServer,
+  restartServer,
+  startServer,
+  stopServer,
+  tokenFor,
+  uniqueUser,
+  waitForStore,
+} from './support.js';
+
+/** Reads a conversation straight from the server, as the other side would see it. */
+async function serverHistory(client: ChatClient, conversationId: string) {
+  await waitForStore(client.$connection, (s) => s === 'online');
+  const all = [];
+  let hasMore = true;
+  while (hasMore) {
+    const before = await client.loadOlder(conversationId);
+    hasMore = before;
+  }
+  for (const message of client.messagesOf(conversationId).get()) all.push(message);
+  return all;
+}
+
+describe('offline first', () => {
+  let server: RunningServer;
+  beforeEach(async () => {
+    server = await startServer({ RATE_LIMIT_MESSAGES: '100000' });
+  });
+  afterEach(async () => {
+    await destroyClients();
+    await stopServer(server);
+  });
+
+  it('messages written while the server is unreachable survive a reload and are delivered once, in order', async () => {
+    const buyer = uniqueUser('Buyer');
+    const supplier = uniqueUser('Supplier');
+    const first = await clientFor(server, buyer);
+    await first.connect();
+    await waitForStore(first.$connection, (s) => s === 'online');
+    const conversation = await first.openProductConversation({
+      product: product(),
+      supplierId: supplier.id,
+      supplierName: supplier.name,
+    });
+
+    await killServer(server);
+    await waitForStore(first.$connection, (s) => s === 'offline');
+    // Offline, the conversation opened before is still at hand.
+    const again = await first.openProductConversation({
+      product: product(),
+      supplierId: supplier.id,
+      supplierName: supplier.name,
+    });
+    expect(again.id).to.equal(conversation.id);
+    const bodies = ['one', 'two', 'three'];
+    for (const body of bodies) await first.send(conversation.id, body);
+    const queued = first
+      .messagesOf(conversation.id)
+      .get()
+      .filter((m) => m.pending);
+    expect(queued.map((m) => [m.body, m.status])).to.deep.equal(bodies.map((b) => [b, 'queued']));
+    await first.destroy(); // the page closes
+
+    // A new page, same browser storage, still offline.
+    const token = await tokenFor(buyer);
+    const second = createChatClient({
+      url: server.url,
+      token,
+      reconnectionDelayMax: 500,
+      namespace: `test-${server.id}`,
+    });
+    await second.connect();
+    const restored = second.messagesOf(conversation.id);
+    await waitForStore(restored, (list) => list.filter((m) => m.pending).length === 3, 5000, 'outbox restored');
+    expect(restored.get().map((m) => m.body)).to.deep.equal(bodies);
+
+    await restartServer(server);
+    await waitForStore(restored, (list) => list.length === 3 && list.every((m) => !m.pending), 15000, 'delivered');
+    expect(restored.get().map((m) => [m.body, m.seq])).to.deep.equal([
+      ['one', 1],
+      ['two', 2],
+      ['three', 3],
+    ]);
+
+    const supplierClient = await clientFor(server, supplier);
+    await supplierClient.connect();
+    const theirs = await waitForStore(supplierClient.messagesOf(conversation.id), (list) => list.length >= 3);
+    expect(theirs.map((m) => m.body)).to.deep.equal(bodies);
+    await second.destroy();
+  });
+
+  it('the server killed and restarted while messages are being sent: every message arrives exactly once', async () => {
+    const buyer = uniqueUser('Buyer');
+    const supplier = uniqueUser('Supplier');
+    const sender = await clientFor(server, buyer);
+    const receiver = await clientFor(server, supplier);
+    await Promise.all([sender.connect(), receiver.connect()]);
+    await waitForStore(sender.$connection, (s) => s === 'online');
+    const conversation = await sender.openProductConversation({
+      product: product('p-crash'),
+      supplierId: supplier.id,
+      supplierName: supplier.name,
+    });
+    const total = 60;
+    const sends = [];
+    for (let i = 0; i < total; i++) {
+      sends.push(sender.send(conversation.id, `message ${i}`));
+      if (i === 20) await killServer(server);
+      if (i === 40) await restartServer(server);
+    }
+    await Promise.all(sends);
+    const view = sender.messagesOf(conversation.id);
+    await waitForStore(view, (list) => list.length === total && list.every((m) => !m.pending), 30000, 'all sent');
+    expect(view.get().map((m) => m.seq)).to.deep.equal(Array.from({ length: total }, (_, i) => i + 1));
+    expect(view.get().map((m) => m.body)).to.deep.equal(Array.from({ length: total }, (_, i) => `message ${i}`));
+
+    const theirs = receiver.messagesOf(conversation.id);
+    await waitForStore(theirs, (list) => list.length === total, 20000, 'receiver has all');
+    const onServer = await serverHistory(receiver, conversation.id);
+    expect(onServer.map((m) => m.body)).to.deep.equal(Array.from({ length: total }, (_, i) => `message ${i}`));
+  });
+});
