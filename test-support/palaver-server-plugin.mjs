@@ -84,6 +84,7 @@ export function palaverServerPlugin() {
           return true;
         case 'palaver-restart': {
           const server = servers.get(payload.id);
+          if (payload.env) server.env = { ...server.env, ...payload.env };
           await stop(server, 'SIGKILL');
           await launch(server);
           return true;

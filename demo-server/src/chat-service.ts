@@ -38,6 +38,7 @@ export interface ChatServiceOptions {
   metrics: Metrics;
   messageMaxLength: number;
   rateLimitMessages: number;
+  rateLimitWindowMs: number;
 }
 
 const SYNC_CURSOR_VERSION = '1';
@@ -59,7 +60,7 @@ export class ChatService {
     this.realtime = options.realtime;
     this.metrics = options.metrics;
     this.maxLength = options.messageMaxLength;
-    this.sendLimiter = new SlidingWindowLimiter(options.rateLimitMessages, 60_000);
+    this.sendLimiter = new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
   }
 
   // --- access ---------------------------------------------------------------

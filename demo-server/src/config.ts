@@ -18,6 +18,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   messageMaxLength: number;
   rateLimitMessages: number;
+  /** The window of the message rate limit, in ms (one minute by default). */
+  rateLimitWindowMs: number;
   /** How long a user stays "online" after their last socket left (page reloads, flaky networks). */
   presenceGraceMs: number;
   /** How long a "typing" state lasts without being renewed. */
@@ -65,6 +67,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MESSAGE_MAX_LENGTH: integer(1, 100_000).default(LIMITS.messageMaxLength),
   RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(LIMITS.rateLimitMessagesPerMinute),
+  RATE_LIMIT_WINDOW_MS: integer(1000, 3_600_000).default(60_000),
   PRESENCE_GRACE_MS: integer(0, 600_000).default(3000),
   TYPING_TIMEOUT_MS: integer(100, 600_000).default(6000),
 });
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     logLevel: values.LOG_LEVEL,
     messageMaxLength,
     rateLimitMessages: values.RATE_LIMIT_MESSAGES,
+    rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
     typingTimeoutMs: values.TYPING_TIMEOUT_MS,
     // Room for the longest message in 4-byte characters plus the envelope.

@@ -64,8 +64,9 @@ export function createPalaverServer(
     metrics,
     messageMaxLength: config.messageMaxLength,
     rateLimitMessages: config.rateLimitMessages,
+    rateLimitWindowMs: config.rateLimitWindowMs,
   });
-  const sweep = setInterval(() => service.sendLimiter.sweep(), 60_000);
+  const sweep = setInterval(() => service.sendLimiter.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
   const app = createHttpApp({

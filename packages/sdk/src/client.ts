@@ -119,6 +119,9 @@ export interface ChatClient {
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const HISTORY_PAGE = 50;
+const HISTORY_PAGE_MAX = 100;
+/** Holes up to this many messages are fetched; larger ones are dropped and load on demand. */
+const MAX_HOLE_FILL = 300;
 const SYNC_PAGE = 500;
 const TYPING_RENEW_MS = 3000;
 const TYPING_IDLE_MS = 5000;
@@ -374,7 +377,10 @@ class PalaverClient implements ChatClient {
     switch (event) {
       case 'message:new': {
         const message = payload as Message;
+        const newest = this.state.windowOf(message.conversationId).messages.at(-1)?.seq;
         this.state.applyMessages([message]);
+        // A message that does not follow the last one we have: something was missed.
+        if (newest !== undefined && message.seq > newest + 1 && !this.syncing) void this.runSync();
         this.state.clearTypingOf(message.conversationId, message.senderId);
         // A conversation we have not heard of yet: the change feed has its summary.
         if (!this.state.$conversationMap.get()[message.conversationId]) void this.runSync();
@@ -416,6 +422,43 @@ class PalaverClient implements ChatClient {
   }
 
   private async pullChanges(): Promise<void> {
+    await this.pullAllPages();
+    if (this.transport.connected) await this.fillHoles();
+  }
+
+  /**
+   * After a sync, a thread may still miss messages (it was never synced that far
+   * back, or live messages came after a stretch it never saw). Small holes are
+   * fetched from history; a thread missing more keeps only its newest part, and
+   * the rest loads again when scrolled to.
+   */
+  private async fillHoles(): Promise<void> {
+    for (const { conversationId, holes } of this.state.threadsWithHoles()) {
+      const missing = holes.reduce((sum, hole) => sum + hole.to - hole.from + 1, 0);
+      if (missing > MAX_HOLE_FILL) {
+        this.state.dropBelowHoles(conversationId);
+        continue;
+      }
+      try {
+        for (const hole of holes) {
+          for (let to = hole.to; to >= hole.from; to -= HISTORY_PAGE_MAX) {
+            const { messages } = await this.request('messages:history', {
+              conversationId,
+              beforeSeq: to + 1,
+              limit: Math.min(HISTORY_PAGE_MAX, to - hole.from + 1),
+            });
+            this.state.applyHistory(conversationId, messages, true);
+          }
+        }
+      } catch {
+        // Connection lost: the hole stays (what is shown is still true) and the
+        // sync after the next connection fills it.
+        return;
+      }
+    }
+  }
+
+  private async pullAllPages(): Promise<void> {
     do {
       this.syncAgain = false;
       try {
@@ -608,6 +651,9 @@ class PalaverClient implements ChatClient {
       const { messages, hasMore } = await this.request('messages:history', { conversationId, limit: HISTORY_PAGE });
       this.state.applyHistory(conversationId, messages, hasMore);
       this.state.setThreadStatus(conversationId, { loading: false, error: undefined });
+      // A thread opens with at least a page of messages when the conversation has them.
+      const window = this.state.windowOf(conversationId);
+      if (window.messages.length < HISTORY_PAGE && (window.fromSeq ?? 1) > 1) await this.loadOlder(conversationId);
     } catch (error) {
       const { code, message } = error instanceof ChatError ? error : new ChatError('internal', String(error));
       this.state.setThreadStatus(conversationId, { loading: false, error: { code, message } });

@@ -50,6 +50,8 @@ export interface OutboxOptions {
  */
 export class Outbox {
   private entries = new Map<string, OutboxEntry>();
+  private readonly unsaved = new Map<string, OutboxEntry | null>();
+  private diskQueue: Promise<void> = Promise.resolve();
   private flushing = false;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -62,7 +64,24 @@ export class Outbox {
   }
 
   /** Reads the entries from storage (at start, and when another tab changed them). */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    return this.exclusive(() => this.readFromDisk());
+  }
+
+  /**
+   * Disk reads and writes of this tab run one at a time, so a reload never
+   * reads the disk before a write of ours and applies the result after it.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.diskQueue.then(work, work);
+    this.diskQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async readFromDisk(): Promise<void> {
     const stored = await this.options.store.entries<OutboxEntry>(PREFIX);
     const next = new Map<string, OutboxEntry>();
     for (const [, entry] of stored) {
@@ -71,8 +90,28 @@ export class Outbox {
       const local = this.entries.get(entry.clientId);
       next.set(entry.clientId, local?.status === 'sending' && entry.status === 'queued' ? local : entry);
     }
+    // Writes of ours still on their way to disk win over what the disk said a moment ago:
+    // a delivered entry must not come back (and be sent again), a new one must not vanish.
+    for (const [clientId, local] of this.unsaved) {
+      if (local) next.set(clientId, local);
+      else next.delete(clientId);
+    }
     this.entries = next;
     this.publish();
+  }
+
+  /** Writes one entry (or its removal) and tells the other tabs. */
+  private async persist(clientId: string, entry: OutboxEntry | null): Promise<void> {
+    this.unsaved.set(clientId, entry);
+    await this.exclusive(async () => {
+      try {
+        if (entry) await this.options.store.setMany([[PREFIX + clientId, entry]]);
+        else await this.options.store.delMany([PREFIX + clientId]);
+      } finally {
+        if (this.unsaved.get(clientId) === entry) this.unsaved.delete(clientId);
+      }
+    });
+    this.options.announce({ clientId });
   }
 
   private publish(): void {
@@ -87,15 +126,14 @@ export class Outbox {
     const full: OutboxEntry = { ...entry, order, status: 'queued', attempts: 0, notBefore: 0 };
     this.entries.set(full.clientId, full);
     this.publish();
-    await this.options.store.setMany([[PREFIX + full.clientId, full]]);
-    this.options.announce({ clientId: full.clientId });
+    await this.persist(full.clientId, full);
     void this.flush();
     return full;
   }
 
   async retry(clientId: string): Promise<void> {
     const entry = this.entries.get(clientId);
-    if (!entry || entry.status !== 'failed') return;
+    if (entry?.status !== 'failed') return;
     const { error: _error, ...rest } = entry;
     await this.save({ ...rest, status: 'queued', attempts: 0, notBefore: 0 });
     void this.flush();
@@ -105,8 +143,7 @@ export class Outbox {
     if (!this.entries.has(clientId)) return;
     this.entries.delete(clientId);
     this.publish();
-    await this.options.store.delMany([PREFIX + clientId]);
-    this.options.announce({ clientId });
+    await this.persist(clientId, null);
   }
 
   has(clientId: string): boolean {
@@ -116,8 +153,7 @@ export class Outbox {
   private async save(entry: OutboxEntry): Promise<void> {
     this.entries.set(entry.clientId, entry);
     this.publish();
-    await this.options.store.setMany([[PREFIX + entry.clientId, entry]]);
-    this.options.announce({ clientId: entry.clientId });
+    await this.persist(entry.clientId, entry);
   }
 
   /**
@@ -214,8 +250,7 @@ export class Outbox {
         this.options.delivered(answer.message);
         this.entries.delete(entry.clientId);
         this.publish();
-        await this.options.store.delMany([PREFIX + entry.clientId]);
-        this.options.announce({ clientId: entry.clientId });
+        await this.persist(entry.clientId, null);
         return;
       }
       ({ code, message, retryAfterMs } = answer.error);

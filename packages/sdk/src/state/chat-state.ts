@@ -9,7 +9,14 @@ import type {
 } from '@palaver/protocol';
 import { atom, computed, map, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { ClientErrorCode } from '../errors.js';
-import { emptyWindow, type MessageWindow, mergeHistoryPage, mergeIntoWindow } from './message-window.js';
+import {
+  emptyWindow,
+  holesIn,
+  keepNewestRun,
+  type MessageWindow,
+  mergeHistoryPage,
+  mergeIntoWindow,
+} from './message-window.js';
 
 /** Where one of the user's messages stands. `read`: someone else in the conversation has read it. */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'read' | 'failed';
@@ -233,6 +240,24 @@ export class ChatState {
     thread.$window.set(mergeHistoryPage(thread.$window.get(), messages, !hasMore));
     thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
     this.touchSummary(conversationId, messages);
+    this.hooks.changed({ threads: [conversationId] });
+  }
+
+  /** Threads whose windows miss messages between their oldest and newest one. */
+  threadsWithHoles(): Array<{ conversationId: string; holes: Array<{ from: number; to: number }> }> {
+    const out = [];
+    for (const [conversationId, thread] of this.threads) {
+      const holes = holesIn(thread.$window.get());
+      if (holes.length > 0) out.push({ conversationId, holes });
+    }
+    return out;
+  }
+
+  /** Gives up the part of a window below its newest hole (older messages load again on demand). */
+  dropBelowHoles(conversationId: string): void {
+    const thread = this.thread(conversationId);
+    thread.$window.set(keepNewestRun(thread.$window.get()));
+    thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
     this.hooks.changed({ threads: [conversationId] });
   }
 

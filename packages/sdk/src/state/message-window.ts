@@ -47,10 +47,7 @@ export function mergeIntoWindow(window: MessageWindow, incoming: Message[]): Mes
  * while an older edited message standing alone is not part of it.
  */
 function startWindow(sorted: Message[]): MessageWindow {
-  let start = sorted.length - 1;
-  while (start > 0 && (sorted[start - 1] as Message).seq === (sorted[start] as Message).seq - 1) start--;
-  const run = dedupeBySeq(sorted.slice(start));
-  return { messages: run, fromSeq: run[0]?.seq };
+  return keepNewestRun({ messages: dedupeBySeq(sorted), fromSeq: sorted[0]?.seq });
 }
 
 function dedupeBySeq(sorted: Message[]): Message[] {
@@ -92,4 +89,31 @@ export function trimWindow(window: MessageWindow, max: number): MessageWindow {
   if (window.messages.length <= max) return window;
   const messages = window.messages.slice(window.messages.length - max);
   return { messages, fromSeq: messages[0]?.seq };
+}
+
+/**
+ * Seq ranges missing inside the window. Holes appear for a moment while a
+ * sync runs (a page may carry message 52 before the page with 51) or when live
+ * messages arrive after a stretch the client never saw; the client fills them
+ * from history (see `keepNewestRun` for holes too large to fetch).
+ */
+export function holesIn(window: MessageWindow): Array<{ from: number; to: number }> {
+  const holes: Array<{ from: number; to: number }> = [];
+  let expected = window.fromSeq;
+  if (expected === undefined) return holes;
+  for (const message of window.messages) {
+    if (message.seq > expected) holes.push({ from: expected, to: message.seq - 1 });
+    expected = message.seq + 1;
+  }
+  return holes;
+}
+
+/** Keeps only the consecutive run that ends at the newest message. */
+export function keepNewestRun(window: MessageWindow): MessageWindow {
+  const { messages } = window;
+  let start = messages.length - 1;
+  if (start < 0) return window;
+  while (start > 0 && (messages[start - 1] as Message).seq === (messages[start] as Message).seq - 1) start--;
+  const run = messages.slice(start);
+  return { messages: run, fromSeq: run[0]?.seq };
 }

@@ -25,7 +25,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 }
 
 export const killServer = (server: RunningServer) => executeServerCommand('palaver-kill', { id: server.id });
-export const restartServer = (server: RunningServer) => executeServerCommand('palaver-restart', { id: server.id });
+/** SIGKILL, then start again on the same port and database (optionally with changed settings). */
+export const restartServer = (server: RunningServer, env?: Record<string, string>) =>
+  executeServerCommand('palaver-restart', { id: server.id, ...(env ? { env } : {}) });
 export const stopServer = (server: RunningServer) => executeServerCommand('palaver-stop', { id: server.id });
 
 export async function tokenFor(user: TestUser, expiresIn: string | number = '1h'): Promise<string> {
