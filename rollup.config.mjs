@@ -15,7 +15,13 @@ export default [
   {
     input: { index: `${sdk}/src/index.ts`, 'testing/index': `${sdk}/src/testing/index.ts` },
     external,
-    output: { dir: `${sdk}/dist`, format: 'es', preserveModules: true, preserveModulesRoot: `${sdk}/src`, sourcemap: true },
+    output: {
+      dir: `${sdk}/dist`,
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: `${sdk}/src`,
+      sourcemap: true,
+    },
     plugins: [
       typescript({
         tsconfig: `${sdk}/tsconfig.json`,

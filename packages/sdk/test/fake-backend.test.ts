@@ -1,24 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReadableAtom } from 'nanostores';
 import { createChatClient } from '../src/index.js';
 import { FakeChatBackend, fakeToken } from '../src/testing/index.js';
-
-function until<T>(store: ReadableAtom<T>, predicate: (v: T) => boolean, ms = 2000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let stop: (() => void) | undefined;
-    const timer = setTimeout(() => {
-      stop?.();
-      reject(new Error(`timed out; last value ${JSON.stringify(store.get())?.slice(0, 300)}`));
-    }, ms);
-    stop = store.subscribe((value) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => stop?.());
-      resolve(value);
-    });
-  });
-}
+import { until } from './support/until.js';
 
 const ada = { id: 'ada', name: 'Ada', isAdmin: false };
 const bob = { id: 'bob', name: 'Bob', isAdmin: false };
@@ -26,8 +10,18 @@ const bob = { id: 'bob', name: 'Bob', isAdmin: false };
 describe('the in-memory backend (@palaver/sdk/testing)', () => {
   it('drives the client like the real server: delivery, unread, read receipts, edits', async () => {
     const backend = new FakeChatBackend();
-    const a = createChatClient({ transport: backend.transport(), token: fakeToken(ada), storage: 'memory', namespace: 'fake-1' });
-    const b = createChatClient({ transport: backend.transport(), token: fakeToken(bob), storage: 'memory', namespace: 'fake-1' });
+    const a = createChatClient({
+      transport: backend.transport(),
+      token: fakeToken(ada),
+      storage: 'memory',
+      namespace: 'fake-1',
+    });
+    const b = createChatClient({
+      transport: backend.transport(),
+      token: fakeToken(bob),
+      storage: 'memory',
+      namespace: 'fake-1',
+    });
     await Promise.all([a.connect(), b.connect()]);
     await until(a.$connection, (s) => s === 'online');
     await until(b.$connection, (s) => s === 'online');
@@ -36,7 +30,11 @@ describe('the in-memory backend (@palaver/sdk/testing)', () => {
       supplierId: bob.id,
       supplierName: bob.name,
     });
-    const again = await a.openProductConversation({ product: { id: 'p1', title: 'Lamp' }, supplierId: bob.id, supplierName: bob.name });
+    const again = await a.openProductConversation({
+      product: { id: 'p1', title: 'Lamp' },
+      supplierId: bob.id,
+      supplierName: bob.name,
+    });
     assert.equal(again.id, conversation.id);
     await a.send(conversation.id, 'hello');
     const [received] = await until(b.messagesOf(conversation.id), (list) => list.length === 1);
@@ -53,7 +51,12 @@ describe('the in-memory backend (@palaver/sdk/testing)', () => {
     const backend = new FakeChatBackend();
     const conversation = backend.seedProductConversation(ada, bob, { id: 'p2', title: 'Chair' });
     backend.seedMessage(bob, conversation.id, 'Any questions?');
-    const a = createChatClient({ transport: backend.transport(), token: fakeToken(ada), storage: 'memory', namespace: 'fake-2' });
+    const a = createChatClient({
+      transport: backend.transport(),
+      token: fakeToken(ada),
+      storage: 'memory',
+      namespace: 'fake-2',
+    });
     await a.connect();
     await until(a.$connection, (s) => s === 'online');
     backend.setReachable(false);
@@ -62,23 +65,34 @@ describe('the in-memory backend (@palaver/sdk/testing)', () => {
     await a.send(conversation.id, 'two');
     const view = a.messagesOf(conversation.id);
     assert.deepEqual(
-      view.get().filter((m) => m.pending).map((m) => m.status),
+      view
+        .get()
+        .filter((m) => m.pending)
+        .map((m) => m.status),
       ['queued', 'queued'],
     );
     backend.setReachable(true);
     const done = await until(view, (list) => list.length === 3 && list.every((m) => !m.pending));
-    assert.deepEqual(done.map((m) => [m.seq, m.body]), [
-      [1, 'Any questions?'],
-      [2, 'one'],
-      [3, 'two'],
-    ]);
+    assert.deepEqual(
+      done.map((m) => [m.seq, m.body]),
+      [
+        [1, 'Any questions?'],
+        [2, 'one'],
+        [3, 'two'],
+      ],
+    );
     await a.destroy();
   });
 
   it('refuses what the server refuses', async () => {
     const backend = new FakeChatBackend({ messageMaxLength: 10 });
     const conversation = backend.seedProductConversation(ada, bob, { id: 'p3', title: 'Desk' });
-    const a = createChatClient({ transport: backend.transport(), token: fakeToken(ada), storage: 'memory', namespace: 'fake-3' });
+    const a = createChatClient({
+      transport: backend.transport(),
+      token: fakeToken(ada),
+      storage: 'memory',
+      namespace: 'fake-3',
+    });
     await a.connect();
     await a.send(conversation.id, 'far too long for this backend');
     const [failed] = await until(a.messagesOf(conversation.id), (list) => list[0]?.status === 'failed');

@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { alice, bob, startTestServer, type TestServer } from '../../../demo-server/test/helpers.js';
-
-/** Resolves when the store's value satisfies `predicate`. */
-function until<T>(store: { subscribe(cb: (v: T) => void): () => void }, predicate: (v: T) => boolean, ms = 5000) {
-  return new Promise<T>((resolve, reject) => {
-    let stop: (() => void) | undefined;
-    const timer = setTimeout(() => {
-      stop?.();
-      reject(new Error('timed out'));
-    }, ms);
-    stop = store.subscribe((value) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => stop?.());
-      resolve(value);
-    });
-  });
-}
+import { until } from './support/until.js';
 
 describe('the SDK in Node', () => {
   let t: TestServer;

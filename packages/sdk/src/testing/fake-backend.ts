@@ -307,7 +307,8 @@ export class FakeChatBackend {
     };
     conversation.change = this.nextChange('conversation', id);
     this.conversations.set(id, conversation);
-    for (const userId of participants.keys()) this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
+    for (const userId of participants.keys())
+      this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
     return this.view(conversation, user.id);
   }
 
@@ -320,7 +321,8 @@ export class FakeChatBackend {
       throw new FakeError('too_long', `The message has ${characterCount(body)} characters; at most ${this.maxLength}.`);
     }
     if (body.length === 0) throw new FakeError('invalid_payload', 'The message is empty.');
-    if (!conversation.participants.has(user.id)) conversation.participants.set(user.id, { role: 'agent', lastReadSeq: 0 });
+    if (!conversation.participants.has(user.id))
+      conversation.participants.set(user.id, { role: 'agent', lastReadSeq: 0 });
     const message: Message = {
       id: `message-${++this.counter}`,
       clientId: input.clientId,

@@ -48,7 +48,12 @@ describe('tokens', () => {
   });
 
   it('a fixed token that is refused ends unauthorized at once', async () => {
-    const client = createChatClient({ url: server.url, token: 'not-a-token', namespace: `auth-${server.id}`, userId: 'x' });
+    const client = createChatClient({
+      url: server.url,
+      token: 'not-a-token',
+      namespace: `auth-${server.id}`,
+      userId: 'x',
+    });
     await client.connect();
     await waitForStore(client.$connection, (s) => s === 'unauthorized', 5000);
     await client.destroy();

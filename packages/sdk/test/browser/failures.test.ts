@@ -1,13 +1,11 @@
 import { expect } from '@open-wc/testing';
 import {
-  clientFor,
+  buyerInConversation,
   destroyClients,
-  product,
   type RunningServer,
   restartServer,
   startServer,
   stopServer,
-  uniqueUser,
   waitForStore,
 } from './support.js';
 
@@ -22,16 +20,7 @@ describe('refusals', () => {
   afterEach(destroyClients);
 
   it('rate_limited is honoured: the extra messages wait and are delivered later, in order, not failed', async () => {
-    const buyer = uniqueUser('Buyer');
-    const supplier = uniqueUser('Supplier');
-    const client = await clientFor(server, buyer);
-    await client.connect();
-    await waitForStore(client.$connection, (s) => s === 'online');
-    const conversation = await client.openProductConversation({
-      product: product('p-limit'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
-    });
+    const { client, conversation } = await buyerInConversation(server, 'p-limit');
     const view = client.messagesOf(conversation.id);
     const everFailed = new Set<string>();
     const stop = view.subscribe((list) => {
@@ -54,16 +43,7 @@ describe('refusals', () => {
   });
 
   it('too_long fails with its reason and can be discarded; the next message still goes', async () => {
-    const buyer = uniqueUser('Buyer');
-    const supplier = uniqueUser('Supplier');
-    const client = await clientFor(server, buyer);
-    await client.connect();
-    await waitForStore(client.$connection, (s) => s === 'online');
-    const conversation = await client.openProductConversation({
-      product: product('p-long'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
-    });
+    const { client, conversation } = await buyerInConversation(server, 'p-long');
     const view = client.messagesOf(conversation.id);
     const long = await client.send(conversation.id, 'x'.repeat(5001));
     const failed = await waitForStore(view, (list) => list.some((m) => m.status === 'failed'), 10000, 'failed');
@@ -83,16 +63,7 @@ describe('refusals', () => {
     // A server that takes only short messages, until its operator raises the limit.
     const strict = await startServer({ MESSAGE_MAX_LENGTH: '10' });
     try {
-      const buyer = uniqueUser('Buyer');
-      const supplier = uniqueUser('Supplier');
-      const client = await clientFor(strict, buyer);
-      await client.connect();
-      await waitForStore(client.$connection, (s) => s === 'online');
-      const conversation = await client.openProductConversation({
-        product: product('p-retry'),
-        supplierId: supplier.id,
-        supplierName: supplier.name,
-      });
+      const { client, conversation } = await buyerInConversation(strict, 'p-retry');
       const view = client.messagesOf(conversation.id);
       const sent = await client.send(conversation.id, 'a bit longer than ten');
       await waitForStore(view, (list) => list[0]?.status === 'failed', 10000, 'failed');

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { get } from 'idb-keyval';
 import {
+  buyerInConversation,
   clientFor,
   destroyClients,
   product,
@@ -78,17 +79,10 @@ describe('tabs and storage', () => {
       throw new DOMException('The operation is insecure.', 'SecurityError');
     };
     try {
-      const buyer = uniqueUser('Buyer');
-      const supplier = uniqueUser('Supplier');
-      const client = await clientFor(server, buyer, { namespace: `no-idb-${Date.now()}` });
-      await client.connect();
-      expect(client.$storage.get()).to.equal('memory');
-      await waitForStore(client.$connection, (s) => s === 'online');
-      const conversation = await client.openProductConversation({
-        product: product('p-memory'),
-        supplierId: supplier.id,
-        supplierName: supplier.name,
+      const { client, conversation } = await buyerInConversation(server, 'p-memory', {
+        namespace: `no-idb-${Date.now()}`,
       });
+      expect(client.$storage.get()).to.equal('memory');
       await client.send(conversation.id, 'works without IndexedDB');
       await waitForStore(client.messagesOf(conversation.id), (list) => list[0]?.status === 'sent', 10000);
     } finally {

@@ -5,7 +5,7 @@
 
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ReadableAtom } from 'nanostores';
-import { type ChatClient, type ChatClientOptions, createChatClient } from '../../src/index.js';
+import { type ChatClient, type ChatClientOptions, type Conversation, createChatClient } from '../../src/index.js';
 
 export interface TestUser {
   id: string;
@@ -87,6 +87,25 @@ export function waitForStore<T>(
 }
 
 export const product = (id = 'p-mug') => ({ id, title: `Product ${id}`, price: '€18.00' });
+
+/** A fresh buyer, online, with a product conversation opened with a fresh supplier. */
+export async function buyerInConversation(
+  server: RunningServer,
+  productId: string,
+  options: Partial<ChatClientOptions> = {},
+): Promise<{ client: ChatClient; buyer: TestUser; supplier: TestUser; conversation: Conversation }> {
+  const buyer = uniqueUser('Buyer');
+  const supplier = uniqueUser('Supplier');
+  const client = await clientFor(server, buyer, options);
+  await client.connect();
+  await waitForStore(client.$connection, (s) => s === 'online');
+  const conversation = await client.openProductConversation({
+    product: product(productId),
+    supplierId: supplier.id,
+    supplierName: supplier.name,
+  });
+  return { client, buyer, supplier, conversation };
+}
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) {
