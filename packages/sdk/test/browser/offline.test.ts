@@ -93,6 +93,16 @@ describe('offline first', () => {
     const theirs = await waitForStore(supplierClient.messagesOf(conversation.id), (list) => list.length >= 3);
     expect(theirs.map((m) => m.body)).to.deep.equal(bodies);
     await second.destroy();
+
+    // Next visit with the server down: the thread renders from the cache alone.
+    await killServer(server);
+    const third = createChatClient({ url: server.url, token, namespace: `test-${server.id}` });
+    await third.connect();
+    const cached = await waitForStore(third.messagesOf(conversation.id), (list) => list.length === 3, 5000, 'cached');
+    expect(cached.map((m) => [m.body, m.status])).to.deep.equal(bodies.map((b) => [b, 'sent']));
+    expect(third.$connection.get()).to.not.equal('online');
+    expect(third.$conversations.get().map((c) => c.id)).to.deep.equal([conversation.id]);
+    await third.destroy();
   });
 
   it('the server killed and restarted while messages are being sent: every message arrives exactly once', async () => {
