@@ -1,47 +1,29 @@
 // Builds the browser packages with rollup:
-// - @palaver/sdk as tree-shakable ESM (one file per module) with .d.ts files,
-//   its dependencies left to the user's bundler;
-// - a self-contained, minified ESM bundle of the SDK (dist/bundle/palaver-sdk.js)
-//   for pages without a build step and for measuring what users download.
+// - @palaver/sdk and @palaver/elements as tree-shakable ESM (one file per
+//   module) with .d.ts files, their dependencies left to the user's bundler;
+// - self-contained, minified bundles for pages without a build step, which are
+//   also what the size budgets measure: palaver.js (SDK + every element + lit +
+//   socket.io-client), the badge alone, and the SDK alone.
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 const sdk = 'packages/sdk';
-const external = (id) => /^(@palaver\/protocol|nanostores|idb-keyval|socket\.io-client)(\/|$)/.test(id);
+const elements = 'packages/elements';
+const external = (id) => /^(@palaver\/(protocol|sdk)|nanostores|idb-keyval|socket\.io-client|lit)(\/|$)/.test(id);
 
-export default [
-  {
-    input: { index: `${sdk}/src/index.ts`, 'testing/index': `${sdk}/src/testing/index.ts` },
-    external,
-    output: {
-      dir: `${sdk}/dist`,
-      format: 'es',
-      preserveModules: true,
-      preserveModulesRoot: `${sdk}/src`,
-      sourcemap: true,
-    },
-    plugins: [
-      typescript({
-        tsconfig: `${sdk}/tsconfig.json`,
-        outDir: `${sdk}/dist`,
-        declarationDir: `${sdk}/dist`,
-        composite: false,
-        declarationMap: false,
-        incremental: false,
-      }),
-    ],
-  },
-  {
-    input: `${sdk}/src/index.ts`,
-    output: { file: `${sdk}/dist/bundle/palaver-sdk.js`, format: 'es', sourcemap: true },
+/** A self-contained, minified ES module: what a page without a build step downloads. */
+function bundle(input, file, tsconfig) {
+  return {
+    input,
+    output: { file, format: 'es', sourcemap: true },
     plugins: [
       replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
       typescript({
-        tsconfig: `${sdk}/tsconfig.json`,
-        outDir: `${sdk}/dist/bundle`,
+        tsconfig,
+        outDir: file.replace(/\/[^/]+$/, ''),
         declaration: false,
         declarationMap: false,
         composite: false,
@@ -49,5 +31,43 @@ export default [
       }),
       terser({ ecma: 2022, module: true, format: { comments: false } }),
     ],
-  },
+  };
+}
+
+/** ESM, one file per module, with .d.ts: for users with a bundler (tree-shaking). */
+function modules(root, input) {
+  return {
+    input,
+    external,
+    output: {
+      dir: `${root}/dist`,
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: `${root}/src`,
+      sourcemap: true,
+    },
+    plugins: [
+      typescript({
+        tsconfig: `${root}/tsconfig.json`,
+        outDir: `${root}/dist`,
+        declarationDir: `${root}/dist`,
+        composite: false,
+        declarationMap: false,
+        incremental: false,
+      }),
+    ],
+  };
+}
+
+export default [
+  modules(sdk, { index: `${sdk}/src/index.ts`, 'testing/index': `${sdk}/src/testing/index.ts` }),
+  bundle(`${sdk}/src/index.ts`, `${sdk}/dist/bundle/palaver-sdk.js`, `${sdk}/tsconfig.json`),
+  modules(elements, {
+    index: `${elements}/src/index.ts`,
+    define: `${elements}/src/define.ts`,
+    'chat-thread/define': `${elements}/src/chat-thread/define.ts`,
+    'unread-badge/define': `${elements}/src/unread-badge/define.ts`,
+  }),
+  bundle(`${elements}/src/palaver.ts`, `${elements}/dist/palaver.js`, `${elements}/tsconfig.json`),
+  bundle(`${elements}/src/badge.ts`, `${elements}/dist/palaver-badge.js`, `${elements}/tsconfig.json`),
 ];

@@ -1,0 +1,237 @@
+import { css } from 'lit';
+import { tokens } from '../shared/tokens.styles.js';
+
+export const chatThreadStyles = [
+  tokens,
+  css`
+    :host {
+      --_own-bg: var(--chat-thread-own-bubble, var(--_accent));
+      --_own-fg: var(--chat-thread-own-text, var(--_on-accent));
+      --_other-bg: var(--chat-thread-other-bubble, var(--_surface-alt));
+      --_other-fg: var(--chat-thread-other-text, var(--_text));
+      --_height: var(--chat-thread-height, 32rem);
+      display: block;
+      height: var(--_height);
+    }
+    [part='base'] {
+      box-sizing: border-box;
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      overflow: hidden;
+      position: relative;
+    }
+    [part='product'] {
+      display: flex;
+      gap: var(--_space);
+      align-items: center;
+      padding: var(--_space) calc(var(--_space) * 1.5);
+      border-bottom: 1px solid var(--_border);
+      background: var(--_surface-alt);
+    }
+    [part='product'] img {
+      width: 2.75rem;
+      height: 2.75rem;
+      object-fit: cover;
+      border-radius: calc(var(--_radius) / 2);
+      flex: none;
+    }
+    [part='product'] a,
+    [part='product'] strong {
+      color: inherit;
+      font-weight: 600;
+    }
+    .price {
+      color: var(--_muted);
+      margin-inline-start: auto;
+    }
+    [part='banner'] {
+      padding: calc(var(--_space) / 2) calc(var(--_space) * 1.5);
+      background: var(--_surface-alt);
+      color: var(--_muted);
+      font-size: 0.85em;
+      border-bottom: 1px solid var(--_border);
+    }
+    [part='banner'].error {
+      color: var(--_danger);
+    }
+    [part='log'] {
+      flex: 1;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      padding: var(--_space) calc(var(--_space) * 1.5);
+      display: flex;
+      flex-direction: column;
+      gap: calc(var(--_space) / 2);
+    }
+    [part='log']:focus-visible {
+      outline: var(--_focus);
+      outline-offset: -2px;
+    }
+    .placeholder {
+      margin: auto;
+      color: var(--_muted);
+      text-align: center;
+    }
+    [part='separator'] {
+      align-self: center;
+      color: var(--_muted);
+      font-size: 0.8em;
+      margin: var(--_space) 0 calc(var(--_space) / 2);
+    }
+    [part~='message'] {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      max-width: min(80%, 36rem);
+    }
+    [part~='message'].own {
+      align-self: flex-end;
+      align-items: flex-end;
+    }
+    [part='author'] {
+      font-size: 0.8em;
+      color: var(--_muted);
+      margin: calc(var(--_space) / 2) calc(var(--_space) / 2) 0.125rem;
+    }
+    .staff {
+      margin-inline-start: 0.35em;
+      padding: 0 0.4em;
+      border-radius: 0.6em;
+      background: var(--chat-color-staff, #7a3fbf);
+      color: #fff;
+      font-size: 0.9em;
+      font-weight: 600;
+    }
+    [part='bubble'] {
+      padding: calc(var(--_space) * 0.75) var(--_space);
+      border-radius: var(--_radius);
+      background: var(--_other-bg);
+      color: var(--_other-fg);
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .own [part='bubble'] {
+      background: var(--_own-bg);
+      color: var(--_own-fg);
+    }
+    .own [part='bubble'] a {
+      color: inherit;
+    }
+    .deleted [part='bubble'] {
+      background: transparent;
+      border: 1px dashed var(--_border);
+      color: var(--_muted);
+      font-style: italic;
+    }
+    .failed [part='bubble'] {
+      opacity: 0.75;
+    }
+    .meta {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4em;
+      align-items: center;
+      font-size: 0.75em;
+      color: var(--_muted);
+      margin: 0.125rem calc(var(--_space) / 2) 0;
+    }
+    [part='status'].failed {
+      color: var(--_danger);
+      font-weight: 600;
+    }
+    [part='status'].read {
+      color: var(--_accent);
+    }
+    .actions button,
+    .meta button {
+      font: inherit;
+      color: var(--_accent);
+      background: none;
+      border: none;
+      padding: 0.1em 0.2em;
+      cursor: pointer;
+      text-decoration: underline;
+    }
+    button:focus-visible,
+    textarea:focus-visible,
+    a:focus-visible {
+      outline: var(--_focus);
+      outline-offset: 2px;
+    }
+    .edit {
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+      width: min(28rem, 70vw);
+    }
+    [part='typing'] {
+      min-height: 1.25em;
+      padding: 0 calc(var(--_space) * 1.5);
+      font-size: 0.8em;
+      color: var(--_muted);
+    }
+    .jump {
+      position: absolute;
+      inset-inline-end: var(--_space);
+      bottom: 5.5rem;
+      border: none;
+      border-radius: 1em;
+      padding: 0.3em 0.8em;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font: inherit;
+      font-size: 0.85em;
+      cursor: pointer;
+      box-shadow: 0 1px 4px rgb(0 0 0 / 0.2);
+    }
+    [part='composer'] {
+      display: flex;
+      gap: var(--_space);
+      align-items: flex-end;
+      padding: var(--_space);
+      border-top: 1px solid var(--_border);
+    }
+    textarea {
+      flex: 1;
+      box-sizing: border-box;
+      resize: none;
+      max-height: 9rem;
+      min-height: 2.5rem;
+      padding: 0.55rem 0.7rem;
+      font: inherit;
+      color: var(--_text);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) * 0.75);
+    }
+    [part='send-button'] {
+      min-height: 2.5rem;
+      padding: 0 1rem;
+      border: none;
+      border-radius: calc(var(--_radius) * 0.75);
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font: inherit;
+      font-weight: 600;
+      cursor: pointer;
+    }
+    [part='send-button']:disabled {
+      opacity: 0.5;
+      cursor: not-allowed;
+    }
+    .counter {
+      font-size: 0.75em;
+      color: var(--_muted);
+      padding: 0 var(--_space) 0.25rem;
+      text-align: end;
+    }
+    .counter.over {
+      color: var(--_danger);
+      font-weight: 600;
+    }
+  `,
+];

@@ -1,0 +1,53 @@
+import type { ChatClient } from '@palaver/sdk';
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { configuredClient, whenConfigured } from './config.js';
+import { languageOf, type PalaverStrings, stringsFor } from './i18n.js';
+
+/**
+ * What every Palaver element shares: the client it talks through (its `client`
+ * property, or the page's from `configure()`), and its language and strings.
+ */
+export class PalaverElement extends LitElement {
+  /** The Palaver client; defaults to the one given to `configure()`. */
+  @property({ attribute: false }) client: ChatClient | undefined;
+
+  /** Replaces some of the element's strings (see `PalaverStrings`). */
+  @property({ attribute: false }) strings: Partial<PalaverStrings> | undefined;
+
+  @state() protected activeClient: ChatClient | undefined;
+
+  private stopWaiting: (() => void) | undefined;
+
+  protected get language(): string {
+    return languageOf(this);
+  }
+
+  protected get t(): PalaverStrings {
+    return stringsFor(this.language, this.strings);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.client) {
+      this.stopWaiting = whenConfigured((client) => {
+        if (!this.client) this.activeClient = client;
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopWaiting?.();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.activeClient = this.client ?? configuredClient();
+    super.willUpdate(changed);
+  }
+}
+
+/** Registers an element unless a tag of that name exists already (a page may load Palaver twice). */
+export function defineElement(tag: string, element: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}

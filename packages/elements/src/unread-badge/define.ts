@@ -1,0 +1,12 @@
+import { defineElement } from '../shared/palaver-element.js';
+import { UnreadBadge } from './unread-badge.js';
+
+defineElement('unread-badge', UnreadBadge);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'unread-badge': UnreadBadge;
+  }
+}
+
+export { UnreadBadge };

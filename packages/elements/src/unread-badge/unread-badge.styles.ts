@@ -1,0 +1,28 @@
+import { css } from 'lit';
+import { tokens } from '../shared/tokens.styles.js';
+
+export const unreadBadgeStyles = [
+  tokens,
+  css`
+    :host {
+      --_badge-bg: var(--unread-badge-background, var(--chat-color-badge, #c5221f));
+      --_badge-fg: var(--unread-badge-color, #ffffff);
+      display: inline-flex;
+      vertical-align: middle;
+    }
+    [part='base'] {
+      box-sizing: border-box;
+      min-width: 1.4em;
+      height: 1.4em;
+      padding: 0 0.4em;
+      border-radius: 0.7em;
+      background: var(--_badge-bg);
+      color: var(--_badge-fg);
+      font-size: 0.75em;
+      font-weight: 700;
+      line-height: 1.4em;
+      text-align: center;
+      font-variant-numeric: tabular-nums;
+    }
+  `,
+];

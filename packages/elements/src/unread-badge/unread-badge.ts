@@ -1,0 +1,55 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { PalaverElement } from '../shared/palaver-element.js';
+import { StoreController } from '../shared/store-controller.js';
+import { unreadBadgeStyles } from './unread-badge.styles.js';
+
+/**
+ * @summary The number of unread messages: all of the user's, or one conversation's. Hidden at 0.
+ *
+ * @csspart base - The badge.
+ * @cssproperty --unread-badge-background - Badge color (defaults to `--chat-color-badge`).
+ * @cssproperty --unread-badge-color - Number color.
+ *
+ * @example
+ * ```html
+ * <a href="/messages">Messages <unread-badge></unread-badge></a>
+ * <unread-badge conversation-id="c-123"></unread-badge>
+ * ```
+ */
+export class UnreadBadge extends PalaverElement {
+  static override styles = unreadBadgeStyles;
+
+  private readonly unread = new StoreController<number>(this, 0);
+
+  /** Count only this conversation's unread messages; all of them when absent. */
+  @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
+
+  /** Largest number shown; above it the badge reads "99+". */
+  @property({ type: Number }) max = 99;
+
+  /** The number shown right now (read-only). */
+  get count(): number {
+    return this.unread.value;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const client = this.activeClient;
+    this.unread.bind(
+      client ? (this.conversationId ? client.unreadOf(this.conversationId) : client.$unreadTotal) : undefined,
+    );
+  }
+
+  protected override updated(): void {
+    // Hidden at zero for assistive technology too; the label carries the full count.
+    this.toggleAttribute('hidden', this.count === 0);
+  }
+
+  override render(): TemplateResult | typeof nothing {
+    const count = this.count;
+    if (count === 0) return nothing;
+    const shown = count > this.max ? `${this.max}+` : String(count);
+    return html`<span part="base" role="status" aria-label=${this.t.unreadLabel(count)}>${shown}</span>`;
+  }
+}
