@@ -485,7 +485,8 @@ export class ChatThread extends PalaverElement {
     const typing = this.typingStore.value;
     const over = this.overLimit;
     const remaining = -over;
-    const showCounter = remaining < Math.min(200, this.maxLength * 0.1);
+    // The counter appears in the last tenth of the limit (at least 10, at most 200 characters before it).
+    const showCounter = remaining <= Math.min(200, Math.max(10, Math.round(this.maxLength * 0.1)));
     const error = this.openError ?? status.error?.message;
     return html`<section part="base">
       ${this.renderProduct(conversation)}
