@@ -43,6 +43,10 @@ export class PalaverElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) this.activeClient = this.client ?? configuredClient();
+    if (changed.has('activeClient') && this.activeClient?.$connection.get() === 'idle') {
+      // A client nobody started yet: the element needs it running (connect() is idempotent).
+      void this.activeClient.connect().catch(() => undefined);
+    }
     super.willUpdate(changed);
   }
 }
