@@ -43,7 +43,7 @@ export class PalaverElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) this.activeClient = this.client ?? configuredClient();
-    if (changed.has('activeClient') && this.activeClient?.$connection.get() === 'idle') {
+    if ((changed as Map<PropertyKey, unknown>).has('activeClient') && this.activeClient?.$connection.get() === 'idle') {
       // A client nobody started yet: the element needs it running (connect() is idempotent).
       void this.activeClient.connect().catch(() => undefined);
     }

@@ -10,10 +10,11 @@ export const tokens = css`
     --_font: var(--chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--chat-font-size, 0.9375rem);
     --_text: var(--chat-color-text, #1f2328);
-    --_muted: var(--chat-color-text-muted, #59636e);
     --_surface: var(--chat-color-surface, #ffffff);
-    --_surface-alt: var(--chat-color-surface-alt, #f3f4f6);
-    --_border: var(--chat-color-border, #d1d9e0);
+    /* Derived from text and surface unless set: a dark theme needs only those two. */
+    --_muted: var(--chat-color-text-muted, color-mix(in srgb, var(--_text) 72%, var(--_surface)));
+    --_surface-alt: var(--chat-color-surface-alt, color-mix(in srgb, var(--_text) 6%, var(--_surface)));
+    --_border: var(--chat-color-border, color-mix(in srgb, var(--_text) 22%, var(--_surface)));
     --_accent: var(--chat-color-accent, #0b57d0);
     --_on-accent: var(--chat-color-on-accent, #ffffff);
     --_danger: var(--chat-color-danger, #b3261e);

@@ -12,23 +12,9 @@ import {
   waitForStore,
 } from '../../../sdk/test/browser/support.js';
 import { type ChatThread, MAX_RENDERED_MESSAGES } from '../../src/index.js';
+import { eventually, frames, inside } from './helpers.js';
 
-async function eventually(check: () => void, timeoutMs = 10000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-    }
-  }
-}
-const frames = async (n = 3) => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
-};
-const $ = (el: ChatThread, selector: string) => el.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
+const $ = inside;
 const messagesIn = (el: ChatThread) => [...(el.shadowRoot?.querySelectorAll<HTMLElement>('[part~="message"]') ?? [])];
 
 describe('<chat-thread> scrolling and reading', () => {

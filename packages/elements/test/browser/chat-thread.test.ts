@@ -12,22 +12,10 @@ import {
   waitForStore,
 } from '../../../sdk/test/browser/support.js';
 import type { ChatThread } from '../../src/index.js';
+import { allInside, eventually, inside } from './helpers.js';
 
-async function eventually(check: () => void, timeoutMs = 10000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-    }
-  }
-}
-
-const $ = (el: ChatThread, selector: string) => el.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
-const $$ = (el: ChatThread, selector: string) => [...(el.shadowRoot?.querySelectorAll<HTMLElement>(selector) ?? [])];
+const $ = inside;
+const $$ = allInside;
 const bodies = (el: ChatThread) => $$(el, '[part="bubble"]').map((b) => b.textContent ?? '');
 
 describe('<chat-thread>', () => {

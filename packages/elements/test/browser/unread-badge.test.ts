@@ -11,20 +11,7 @@ import {
   waitForStore,
 } from '../../../sdk/test/browser/support.js';
 import type { UnreadBadge } from '../../src/index.js';
-
-/** Resolves when `check` passes, re-checking after each animation frame. */
-async function eventually(check: () => void, timeoutMs = 10000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-    }
-  }
-}
+import { eventually } from './helpers.js';
 
 describe('<unread-badge>', () => {
   let server: RunningServer;
