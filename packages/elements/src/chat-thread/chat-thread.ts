@@ -22,6 +22,7 @@ export interface ChatMessageSendDetail {
 }
 
 /**
+ * @tagname chat-thread
  * @summary A conversation: the product it is about, its messages with delivery
  * ticks, who is typing, and a composer. Works offline: messages queue and go later.
  *

@@ -5,6 +5,7 @@ import { StoreController } from '../shared/store-controller.js';
 import { unreadBadgeStyles } from './unread-badge.styles.js';
 
 /**
+ * @tagname unread-badge
  * @summary The number of unread messages: all of the user's, or one conversation's. Hidden at 0.
  *
  * @csspart base - The badge.
