@@ -120,6 +120,7 @@ describe('<chat-thread> scrolling and reading', () => {
     }
     expect(client.messagesOf(conversation.id).get().length).to.be.greaterThan(MAX_RENDERED_MESSAGES * 3);
     expect(most).to.be.at.most(MAX_RENDERED_MESSAGES);
+    await expect(el).to.be.accessible();
     // Back to the newest: a click on "new messages" returns to the end.
     ($(el, '.jump') as HTMLButtonElement).click();
     await eventually(() => expect(messagesIn(el).at(-1)?.textContent).to.contain('message 9999'));

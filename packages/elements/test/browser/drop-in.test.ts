@@ -10,7 +10,7 @@ import {
   uniqueUser,
   waitForStore,
 } from '../../../sdk/test/browser/support.js';
-import { eventually } from './helpers.js';
+import { eventually, inside } from './helpers.js';
 
 interface DropIn {
   configure(options: { url: string; token: () => Promise<string> }): unknown;
@@ -46,7 +46,7 @@ describe('the palaver.js drop-in', () => {
     expect(customElements.get('chat-thread')).to.not.equal(undefined);
     await eventually(() => expect(thread.conversationId).to.be.a('string'));
 
-    (thread.shadowRoot?.querySelector('textarea') as HTMLTextAreaElement).focus();
+    (inside(thread, 'textarea') as HTMLTextAreaElement).focus();
     await sendKeys({ type: 'Do you ship to Lyon?' });
     await sendKeys({ press: 'Enter' });
 
