@@ -29,7 +29,7 @@ function bundle(input, file, tsconfig) {
         composite: false,
         incremental: false,
       }),
-      terser({ ecma: 2022, module: true, format: { comments: false } }),
+      terser({ ecma: 2022, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
     ],
   };
 }
@@ -66,6 +66,8 @@ export default [
     index: `${elements}/src/index.ts`,
     define: `${elements}/src/define.ts`,
     'chat-thread/define': `${elements}/src/chat-thread/define.ts`,
+    'chat-inbox/define': `${elements}/src/chat-inbox/define.ts`,
+    'contact-supplier/define': `${elements}/src/contact-supplier/define.ts`,
     'unread-badge/define': `${elements}/src/unread-badge/define.ts`,
   }),
   bundle(`${elements}/src/palaver.ts`, `${elements}/dist/palaver.js`, `${elements}/tsconfig.json`),

@@ -3,7 +3,9 @@
  * import `@palaver/elements/define` (all elements) or one element's `define`
  * entry to register the tags, or use the `palaver.js` drop-in.
  */
+export { ChatInbox } from './chat-inbox/chat-inbox.js';
 export { type ChatMessageSendDetail, ChatThread, MAX_RENDERED_MESSAGES } from './chat-thread/chat-thread.js';
+export { ContactSupplier } from './contact-supplier/contact-supplier.js';
 export { configure, configuredClient } from './shared/config.js';
 export { en, fr, type PalaverStrings, setStrings } from './shared/i18n.js';
 export { UnreadBadge } from './unread-badge/unread-badge.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 interface Declaration {
+  slots?: Array<{ name: string }>;
   tagName?: string;
   attributes?: Array<{ name: string }>;
   events?: Array<{ name: string }>;
@@ -38,6 +39,17 @@ describe('custom-elements.json', () => {
     assert.ok(badge);
     assert.deepEqual(names(badge.attributes), ['conversation-id', 'max']);
     assert.deepEqual(names(badge.cssParts), ['base']);
+  });
+
+  it('lists <chat-inbox> and <contact-supplier>', () => {
+    const inbox = byTag.get('chat-inbox');
+    assert.ok(inbox);
+    assert.deepEqual(names(inbox.attributes), ['selected-id', 'unread-only', 'with-thread']);
+    assert.deepEqual(names(inbox.events), ['chat-conversation-selected']);
+    const contact = byTag.get('contact-supplier');
+    assert.ok(contact);
+    assert.ok(names(contact.attributes).includes('supplier-id'));
+    assert.deepEqual(names(contact.cssParts), ['button', 'dialog']);
   });
 
   it('is referenced by the package', () => {

@@ -39,6 +39,15 @@ export interface PalaverStrings {
   productLabel(title: string): string;
   messageActions: string;
   newMessageFrom(name: string): string;
+  conversations: string;
+  unreadOnly: string;
+  noUnread: string;
+  noConversations: string;
+  back: string;
+  pickConversation: string;
+  contactSupplier: string;
+  close: string;
+  dialogLabel(supplier: string): string;
 }
 
 const list = (names: string[], and: string) =>
@@ -79,6 +88,15 @@ export const en: PalaverStrings = {
   productLabel: (title) => `About: ${title}`,
   messageActions: 'Message actions',
   newMessageFrom: (name) => `New message from ${name}`,
+  conversations: 'Conversations',
+  unreadOnly: 'Unread only',
+  noUnread: 'No unread conversations.',
+  noConversations: 'No conversations yet.',
+  back: 'All conversations',
+  pickConversation: 'Choose a conversation.',
+  contactSupplier: 'Contact supplier',
+  close: 'Close',
+  dialogLabel: (supplier) => `Conversation with ${supplier}`,
 };
 
 export const fr: PalaverStrings = {
@@ -116,6 +134,15 @@ export const fr: PalaverStrings = {
   productLabel: (title) => `À propos de : ${title}`,
   messageActions: 'Actions sur le message',
   newMessageFrom: (name) => `Nouveau message de ${name}`,
+  conversations: 'Conversations',
+  unreadOnly: 'Non lues seulement',
+  noUnread: 'Aucune conversation non lue.',
+  noConversations: 'Pas encore de conversation.',
+  back: 'Toutes les conversations',
+  pickConversation: 'Choisissez une conversation.',
+  contactSupplier: 'Contacter le fournisseur',
+  close: 'Fermer',
+  dialogLabel: (supplier) => `Conversation avec ${supplier}`,
 };
 
 const catalog = new Map<string, PalaverStrings>([

@@ -1,0 +1,90 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { PalaverElement } from '../shared/palaver-element.js';
+import { contactSupplierStyles } from './contact-supplier.styles.js';
+
+/**
+ * @tagname contact-supplier
+ * @summary The "Contact supplier" button of a product page: opens the thread about
+ * this product in a modal dialog (focus stays inside, Escape closes it, focus
+ * returns to the button).
+ *
+ * @slot - The button's label (default: "Contact supplier").
+ *
+ * @fires chat-dialog-opened - The dialog opened. `detail: {}`.
+ * @fires chat-dialog-closed - The dialog closed. `detail: {}`.
+ *
+ * @csspart button - The button.
+ * @csspart dialog - The dialog.
+ */
+export class ContactSupplier extends PalaverElement {
+  static override styles = contactSupplierStyles;
+
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('[part="button"]') private button!: HTMLButtonElement;
+
+  @property({ attribute: 'product-id' }) productId: string | undefined;
+  @property({ attribute: 'product-title' }) productTitle: string | undefined;
+  @property({ attribute: 'product-image' }) productImage: string | undefined;
+  @property({ attribute: 'product-url' }) productUrl: string | undefined;
+  @property({ attribute: 'product-price' }) productPrice: string | undefined;
+  @property({ attribute: 'supplier-id' }) supplierId: string | undefined;
+  @property({ attribute: 'supplier-name' }) supplierName: string | undefined;
+
+  /** The thread is created on first open, then kept (its draft and scroll stay). */
+  @state() private opened = false;
+
+  /** Whether the dialog is open. */
+  get open(): boolean {
+    return this.dialog?.open ?? false;
+  }
+
+  /** Opens the dialog with the thread about this product. */
+  async show(): Promise<void> {
+    this.opened = true;
+    await this.updateComplete;
+    if (this.dialog.open) return;
+    this.dialog.showModal();
+    this.renderRoot.querySelector('chat-thread')?.shadowRoot?.querySelector('textarea')?.focus();
+    this.dispatchEvent(new CustomEvent('chat-dialog-opened', { detail: {}, bubbles: true, composed: true }));
+  }
+
+  /** Closes the dialog; focus returns to the button. */
+  hide(): void {
+    if (this.dialog?.open) this.dialog.close();
+  }
+
+  private onClose(): void {
+    this.button?.focus();
+    this.dispatchEvent(new CustomEvent('chat-dialog-closed', { detail: {}, bubbles: true, composed: true }));
+  }
+
+  override render(): TemplateResult {
+    const t = this.t;
+    const supplier = this.supplierName ?? this.supplierId ?? '';
+    return html`<button part="button" type="button" aria-haspopup="dialog" @click=${this.show}>
+        <slot>${t.contactSupplier}</slot>
+      </button>
+      <dialog part="dialog" aria-label=${t.dialogLabel(supplier)} @close=${this.onClose}>
+        <div class="header">
+          <span>${supplier}</span>
+          <button type="button" class="close" aria-label=${t.close} @click=${this.hide}>×</button>
+        </div>
+        ${
+          this.opened
+            ? html`<chat-thread
+              .client=${this.activeClient}
+              .strings=${this.strings}
+              product-id=${this.productId ?? ''}
+              product-title=${this.productTitle ?? ''}
+              product-image=${this.productImage ?? ''}
+              product-url=${this.productUrl ?? ''}
+              product-price=${this.productPrice ?? ''}
+              supplier-id=${this.supplierId ?? ''}
+              supplier-name=${supplier}
+            ></chat-thread>`
+            : nothing
+        }
+      </dialog>`;
+  }
+}
