@@ -15,7 +15,7 @@ const chromiumArgs = [
 ];
 
 export default {
-  files: ['packages/*/test/browser/**/*.test.ts'],
+  files: ['packages/*/test/browser/**/*.test.ts', 'stories/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'], browser: true },
   concurrency: 1,
   testFramework: { config: { timeout: 30000 } },

@@ -118,8 +118,10 @@ export const chatThreadStyles = [
       background: var(--_own-bg);
       color: var(--_own-fg);
     }
-    .own [part='bubble'] a {
+    /* Links keep the bubble's text color (readable on any theme), underlined. */
+    [part='bubble'] a {
       color: inherit;
+      text-decoration: underline;
     }
     .deleted [part='bubble'] {
       background: transparent;
@@ -127,8 +129,10 @@ export const chatThreadStyles = [
       color: var(--_muted);
       font-style: italic;
     }
+    /* Marked, not faded: a failed message must stay readable. */
     .failed [part='bubble'] {
-      opacity: 0.75;
+      outline: 2px dashed var(--_danger);
+      outline-offset: 2px;
     }
     .meta {
       display: flex;
