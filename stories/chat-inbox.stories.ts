@@ -71,3 +71,21 @@ export const DarkFrench: Story = {
       'French toolbar',
     ),
 };
+
+export const Loading: Story = {
+  render: () => {
+    const w = world();
+    w.backend.setReachable(false);
+    return html`<chat-inbox .client=${w.client(supplier)}></chat-inbox>`;
+  },
+  play: async ({ canvasElement }) =>
+    waitUntil(
+      () => canvasElement.querySelector('chat-inbox')?.shadowRoot?.textContent?.includes('No conversations') ?? false,
+      'nothing cached yet',
+    ),
+};
+
+export const RightToLeft: Story = {
+  render: () => html`<div dir="rtl"><chat-inbox with-thread .client=${busySupplier()}></chat-inbox></div>`,
+  play: async ({ canvasElement }) => waitUntil(() => items(canvasElement).length === 3, 'three conversations'),
+};

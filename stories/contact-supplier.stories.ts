@@ -50,3 +50,19 @@ export const French: Story = {
       'French label',
     ),
 };
+
+export const DarkRightToLeft: Story = {
+  name: 'Dark, right-to-left',
+  render: () =>
+    html`<div dir="rtl" style="--chat-color-surface:#101418;--chat-color-text:#e6edf3;--chat-color-accent:#2f81f7;--chat-color-on-accent:#0d1117">
+      ${button(world().client(buyer))}
+    </div>`,
+  play: async ({ canvasElement }) => {
+    const element = canvasElement.querySelector('contact-supplier') as HTMLElement & {
+      show(): Promise<void>;
+      open: boolean;
+    };
+    await element.show();
+    await waitUntil(() => element.open, 'dialog open');
+  },
+};

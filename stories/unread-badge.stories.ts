@@ -47,3 +47,11 @@ export const French: Story = {
       'French label',
     ),
 };
+
+export const Dark: Story = {
+  render: () =>
+    html`<span style="background:#101418;color:#e6edf3;padding:0.5rem;--chat-color-badge:#ff7b72;--unread-badge-color:#0d1117"
+      >Messages <unread-badge .client=${supplierWithUnread(7)}></unread-badge
+    ></span>`,
+  play: async ({ canvasElement }) => waitUntil(() => badgeText(canvasElement) === '7', 'seven'),
+};
