@@ -229,7 +229,26 @@ class PalaverClient implements ChatClient {
     return this.started;
   }
 
+  /**
+   * The browser knows before any socket timeout when the network goes: close at
+   * once (sends queue up), and reconnect as soon as it is back.
+   */
+  private readonly onBrowserOffline = (): void => {
+    if (this.closed || !this.started) return;
+    this.transport.close();
+    this.$status.set('offline');
+  };
+
+  private readonly onBrowserOnline = (): void => {
+    if (this.closed || !this.started || this.transport.connected) return;
+    void this.reconnect();
+  };
+
   private async start(): Promise<void> {
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+      window.addEventListener('offline', this.onBrowserOffline);
+      window.addEventListener('online', this.onBrowserOnline);
+    }
     this.$status.set('connecting');
     let token: string | undefined;
     try {
@@ -487,6 +506,10 @@ class PalaverClient implements ChatClient {
 
   disconnect(): void {
     clearTimeout(this.retryTimer);
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
+      window.removeEventListener('offline', this.onBrowserOffline);
+      window.removeEventListener('online', this.onBrowserOnline);
+    }
     this.transport.close();
     this.started = undefined;
     this.$status.set('closed');

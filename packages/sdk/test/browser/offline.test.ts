@@ -137,4 +137,25 @@ describe('offline first', () => {
     expect(onServer.map((m) => m.seq)).to.deep.equal(Array.from({ length: total }, (_, i) => i + 1));
     expect(onServer.map((m) => m.body)).to.deep.equal(Array.from({ length: total }, (_, i) => `message ${i}`));
   });
+
+  it('follows the browser going offline and online at once, without waiting for a socket timeout', async () => {
+    const buyer = uniqueUser('Buyer');
+    const supplier = uniqueUser('Supplier');
+    const client = await clientFor(server, buyer);
+    await client.connect();
+    await waitForStore(client.$connection, (s) => s === 'online');
+    const conversation = await client.openProductConversation({
+      product: product('p-browser-offline'),
+      supplierId: supplier.id,
+      supplierName: supplier.name,
+    });
+    window.dispatchEvent(new Event('offline'));
+    expect(client.$connection.get()).to.equal('offline');
+    await client.send(conversation.id, 'queued while the browser is offline');
+    const view = client.messagesOf(conversation.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(view.get()[0]?.status).to.equal('queued');
+    window.dispatchEvent(new Event('online'));
+    await waitForStore(view, (list) => list[0]?.status === 'sent', 10000, 'sent once back online');
+  });
 });
