@@ -1,10 +1,28 @@
-import type express from 'express';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
 import * as z from 'zod/mini';
 import { signToken } from '../auth.js';
 import type { ChatStore } from '../db/chat-store.js';
 import { ChatError } from '../errors.js';
 import { parseInput } from '../validation.js';
 import { DEMO_PRODUCTS, DEMO_USERS } from './catalog.js';
+import { productImage } from './product-image.js';
+
+/** The demo pages: plain HTML and small modules that use only the public drop-in. */
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
+
+/** The built drop-in (`npm run build`), served as a marketplace would serve it. */
+function dropInPath(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url).resolve('@palaver/elements/palaver.js');
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Seeds the demo people so suppliers and admins exist before they first sign in. */
 export function seedDemo(store: ChatStore): void {
@@ -35,6 +53,21 @@ export function mountDemoRoutes(
       products: DEMO_PRODUCTS.map((product) => ({ ...product, supplierName: suppliers.get(product.supplierId) })),
     });
   });
+  app.get('/demo/images/:file', (req, res) => {
+    const id = req.params.file.replace(/\.svg$/, '');
+    if (!DEMO_PRODUCTS.some((product) => product.id === id)) throw new ChatError('not_found', 'No such image.');
+    res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(productImage(id));
+  });
+  app.use('/demo', express.static(PUBLIC_DIR, { index: false }));
+  app.get('/assets/palaver.js', (_req, res) => {
+    const path = dropInPath();
+    if (!path) throw new ChatError('not_found', 'palaver.js is not built yet: run `npm run build`.');
+    res.type('text/javascript').sendFile(path);
+  });
+  for (const [route, file] of Object.entries(PAGES)) {
+    app.get(route, (_req, res) => res.sendFile(file, { root: PUBLIC_DIR }));
+  }
+  app.get('/products/:id', (_req, res) => res.sendFile('product.html', { root: PUBLIC_DIR }));
   app.post('/api/demo/token', json, async (req, res) => {
     const { userId } = parseInput(tokenRequestSchema, req.body, 'token request');
     const user = DEMO_USERS.find((candidate) => candidate.id === userId);

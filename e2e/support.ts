@@ -1,0 +1,108 @@
+/**
+ * End-to-end harness: the demo marketplace (`DEMO=1 palaver-server`) on a free
+ * port with a fresh SQLite file, and Debian's Chromium driven by playwright-core.
+ * Each user gets a browser context of their own (their own storage, as on
+ * their own computer).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const serverBin = fileURLToPath(new URL('../demo-server/bin/palaver-server.js', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface Demo {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the demo exactly as the README's run command does (after the build). */
+export async function startDemo(): Promise<Demo> {
+  const dir = mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [serverBin], {
+    env: { ...process.env, DEMO: '1', PORT: String(port), DATABASE_PATH: join(dir, 'demo.db'), LOG_LEVEL: 'warn', PRESENCE_GRACE_MS: '200' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
+    const tryConnect = async () => {
+      try {
+        const response = await fetch(`${url}/health`);
+        if (response.ok) return resolve();
+      } catch {
+        // not listening yet
+      }
+      setTimeout(tryConnect, 100);
+    };
+    void tryConnect();
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', () => undefined);
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A browser context signed in as a demo user (the demo's "sign in as" switcher, set up front). */
+export async function contextAs(
+  browser: Browser,
+  userId: string,
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: options.viewport ?? { width: 1200, height: 820 },
+  });
+  await context.addInitScript((id) => {
+    if (!localStorage.getItem('palaver-demo-user')) localStorage.setItem('palaver-demo-user', id);
+  }, userId);
+  return context;
+}
+
+/** Collects page errors, so a test can assert that nothing threw (and no injected script ran). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
