@@ -46,7 +46,14 @@ export async function startDemo(): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [serverBin], {
-    env: { ...process.env, DEMO: '1', PORT: String(port), DATABASE_PATH: join(dir, 'demo.db'), LOG_LEVEL: 'warn', PRESENCE_GRACE_MS: '200' },
+    env: {
+      ...process.env,
+      DEMO: '1',
+      PORT: String(port),
+      DATABASE_PATH: join(dir, 'demo.db'),
+      LOG_LEVEL: 'warn',
+      PRESENCE_GRACE_MS: '200',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -78,7 +85,11 @@ export async function startDemo(): Promise<Demo> {
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** A browser context signed in as a demo user (the demo's "sign in as" switcher, set up front). */

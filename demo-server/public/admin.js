@@ -6,7 +6,8 @@ if (currentUser.role !== 'admin') {
 } else {
   const { users } = await (await fetch('/api/demo/users')).json();
   const clientSelect = el('select', { name: 'client' });
-  for (const user of users.filter((u) => u.role !== 'admin')) clientSelect.append(el('option', { value: user.id }, user.name));
+  for (const user of users.filter((u) => u.role !== 'admin'))
+    clientSelect.append(el('option', { value: user.id }, user.name));
   const subject = el('input', { name: 'subject', value: 'Order #1234', required: true });
   const form = el(
     'form',
@@ -18,7 +19,10 @@ if (currentUser.role !== 'admin') {
   const inbox = el('chat-inbox', { 'with-thread': true });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const conversation = await chat.openSupportConversation({ subject: subject.value, clientUserId: clientSelect.value });
+    const conversation = await chat.openSupportConversation({
+      subject: subject.value,
+      clientUserId: clientSelect.value,
+    });
     inbox.select(conversation.id);
   });
   main.append(

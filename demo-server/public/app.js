@@ -35,7 +35,9 @@ function renderHeader() {
   header.className = 'site-header';
   const select = el('select', { 'aria-label': 'Sign in as' });
   for (const user of users) {
-    select.append(el('option', { value: user.id, selected: user.id === currentUser.id }, `${user.name} (${user.role})`));
+    select.append(
+      el('option', { value: user.id, selected: user.id === currentUser.id }, `${user.name} (${user.role})`),
+    );
   }
   select.addEventListener('change', () => {
     localStorage.setItem(STORAGE_KEY, select.value);
@@ -48,7 +50,11 @@ function renderHeader() {
     el('a', { href: '/messages' }, 'Messages ', el('unread-badge')),
   );
   if (currentUser.role === 'admin') nav.append(el('a', { href: '/admin' }, 'Support desk'));
-  header.append(el('a', { href: '/', class: 'brand' }, 'Potter & Forge'), nav, el('label', { class: 'signin' }, 'Signed in as', select));
+  header.append(
+    el('a', { href: '/', class: 'brand' }, 'Potter & Forge'),
+    nav,
+    el('label', { class: 'signin' }, 'Signed in as', select),
+  );
 }
 
 renderHeader();

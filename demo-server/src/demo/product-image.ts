@@ -5,10 +5,12 @@
 const SHAPES: Record<string, string> = {
   'p-stoneware-mug':
     '<rect x="95" y="80" width="110" height="130" rx="18" fill="#f3efe7"/><path d="M205 110c40 0 40 70 0 70" fill="none" stroke="#f3efe7" stroke-width="16"/><g fill="#6b4e3d" opacity=".5"><circle cx="120" cy="110" r="4"/><circle cx="160" cy="150" r="3"/><circle cx="140" cy="185" r="4"/><circle cx="180" cy="105" r="3"/></g>',
-  'p-serving-bowl': '<path d="M50 120h200c0 70-45 100-100 100S50 190 50 120z" fill="#dfe9f5"/><ellipse cx="150" cy="120" rx="100" ry="18" fill="#9fb9d9"/>',
+  'p-serving-bowl':
+    '<path d="M50 120h200c0 70-45 100-100 100S50 190 50 120z" fill="#dfe9f5"/><ellipse cx="150" cy="120" rx="100" ry="18" fill="#9fb9d9"/>',
   'p-bud-vase':
     '<path d="M80 220c-25 0-25-60 0-85V95h20v40c25 25 25 85 0 85z" fill="#d8c3a5"/><path d="M140 220c-25 0-25-80 0-105V70h20v45c25 25 25 105 0 105z" fill="#8fa98b"/><path d="M200 220c-25 0-25-50 0-75v-30h20v30c25 25 25 75 0 75z" fill="#6c7a89"/>',
-  'p-cast-iron-pan': '<circle cx="130" cy="150" r="75" fill="#2b2b2b"/><circle cx="130" cy="150" r="60" fill="#3b3b3b"/><rect x="200" y="140" width="80" height="20" rx="8" fill="#2b2b2b"/>',
+  'p-cast-iron-pan':
+    '<circle cx="130" cy="150" r="75" fill="#2b2b2b"/><circle cx="130" cy="150" r="60" fill="#3b3b3b"/><rect x="200" y="140" width="80" height="20" rx="8" fill="#2b2b2b"/>',
   'p-copper-kettle':
     '<path d="M90 210c-10-70 20-110 60-110s70 40 60 110z" fill="#c77b4a"/><path d="M115 100c0-45 70-45 70 0" fill="none" stroke="#b08d57" stroke-width="10"/><path d="M210 170l45-35" stroke="#c77b4a" stroke-width="14"/>',
   'p-knife-set':
