@@ -12,6 +12,8 @@ import { productImage } from './product-image.js';
 
 /** The demo pages: plain HTML and small modules that use only the public drop-in. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+/** The embedding examples of the repository's docs, when the server runs from a checkout. */
+const EXAMPLES_DIR = fileURLToPath(new URL('../../../docs/examples/', import.meta.url));
 const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
 
 /** The built drop-in (`npm run build`), served as a marketplace would serve it. */
@@ -59,6 +61,7 @@ export function mountDemoRoutes(
     res.type('image/svg+xml').set('cache-control', 'public, max-age=3600').send(productImage(id));
   });
   app.use('/demo', express.static(PUBLIC_DIR, { index: false }));
+  if (existsSync(EXAMPLES_DIR)) app.use('/examples', express.static(EXAMPLES_DIR));
   app.get('/assets/palaver.js', (_req, res) => {
     const path = dropInPath();
     if (!path) throw new ChatError('not_found', 'palaver.js is not built yet: run `npm run build`.');
