@@ -1,0 +1,140 @@
+/**
+ * Load generator (its own process, so it does not share a core with the
+ * server): `pairs` buyer/supplier socket pairs on 127.0.0.1; every pair sends
+ * at a fixed rate, open loop (a message leaves on schedule whether or not the
+ * previous one was answered). Latency is send → receipt by the other socket.
+ * Prints one JSON line with the results.
+ *
+ * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, secret? }
+ */
+import { SignJWT } from 'jose';
+import { io, type Socket } from 'socket.io-client';
+
+interface Options {
+  url: string;
+  target: 'palaver' | 'bare';
+  pairs: number;
+  rate: number;
+  seconds: number;
+  secret?: string;
+}
+const options = JSON.parse(process.argv[2] ?? '{}') as Options;
+
+async function token(id: string): Promise<string> {
+  return new SignJWT({ name: id })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(id)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(options.secret ?? ''));
+}
+
+function connect(user: string, auth: Record<string, string>): Promise<Socket> {
+  const socket = io(options.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => reject(new Error(`${user}: ${error.message}`)));
+  });
+}
+
+const latencies: number[] = [];
+let sent = 0;
+let acked = 0;
+let failed = 0;
+let received = 0;
+
+interface Pair {
+  buyer: Socket;
+  supplier: Socket;
+  buyerId: string;
+  supplierId: string;
+  conversationId?: string;
+}
+
+async function setUp(): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < options.pairs; i++) {
+    const buyerId = `load-buyer-${i}`;
+    const supplierId = `load-supplier-${i}`;
+    const auth = async (id: string): Promise<Record<string, string>> =>
+      options.target === 'palaver' ? { token: await token(id) } : { user: id };
+    const [buyer, supplier] = await Promise.all([
+      connect(buyerId, await auth(buyerId)),
+      connect(supplierId, await auth(supplierId)),
+    ]);
+    const pair: Pair = { buyer, supplier, buyerId, supplierId };
+    if (options.target === 'palaver') {
+      const answer = (await buyer.emitWithAck('conversation:open', {
+        kind: 'product',
+        product: { id: `p-${i}`, title: 'Load test' },
+        supplierId,
+        supplierName: supplierId,
+      })) as { ok: boolean; conversation: { id: string } };
+      pair.conversationId = answer.conversation.id;
+    }
+    supplier.on('message:new', (message: { body: string }) => {
+      received++;
+      latencies.push(performance.now() - Number(message.body.split(' ')[0]));
+    });
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
+const pairs = await setUp();
+const intervalMs = (1000 * pairs.length) / options.rate; // per pair
+const started = performance.now();
+const end = started + options.seconds * 1000;
+let counter = 0;
+const timers = pairs.map((pair, index) => {
+  const send = () => {
+    const now = performance.now();
+    if (now > end) return;
+    sent++;
+    const clientId = `${process.pid}-${++counter}`;
+    const body = `${now} load message ${index}`;
+    const payload =
+      options.target === 'palaver'
+        ? { clientId, conversationId: pair.conversationId, body }
+        : { clientId, to: pair.supplierId, body };
+    pair.buyer.emit('message:send', payload, (answer: { ok: boolean }) => {
+      if (answer.ok) acked++;
+      else failed++;
+    });
+  };
+  // Spread the pairs over the interval so the load is even.
+  return setTimeout(
+    () => {
+      send();
+      const interval = setInterval(send, intervalMs);
+      timers.push(interval as unknown as ReturnType<typeof setTimeout>);
+    },
+    (index * intervalMs) / pairs.length,
+  );
+});
+
+await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000 + 1500));
+for (const timer of timers) clearInterval(timer as unknown as ReturnType<typeof setInterval>);
+const elapsed = (Math.min(performance.now(), end) - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+process.stdout.write(
+  `${JSON.stringify({
+    target: options.target,
+    sockets: pairs.length * 2,
+    offeredPerSecond: options.rate,
+    sent,
+    acked,
+    failed,
+    received,
+    deliveredPerSecond: received / elapsed,
+    p50: pct(50),
+    p99: pct(99),
+    p999: pct(99.9),
+  })}\n`,
+);
+for (const pair of pairs) {
+  pair.buyer.close();
+  pair.supplier.close();
+}
+process.exit(0);
