@@ -20,7 +20,7 @@ import {
   type TypingInput,
   type UnreadCounts,
 } from '@palaver/protocol';
-import type { ChatStore, ConversationAccess } from './db/chat-store.js';
+import type { ChatStore, ConversationAccess, InsertMessageInput, StoredMessage } from './db/chat-store.js';
 import { ChatError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
@@ -54,6 +54,13 @@ export class ChatService {
   private readonly metrics: Metrics;
   private readonly maxLength: number;
   readonly sendLimiter: SlidingWindowLimiter;
+  private readonly pendingSends: Array<{
+    actor: Actor;
+    access: ConversationAccess;
+    input: InsertMessageInput;
+    resolve: (message: Message) => void;
+    reject: (error: unknown) => void;
+  }> = [];
 
   constructor(options: ChatServiceOptions) {
     this.store = options.store;
@@ -176,7 +183,13 @@ export class ChatService {
 
   // --- messages -------------------------------------------------------------
 
-  sendMessage(actor: Actor, input: SendMessageInput): Message {
+  /**
+   * Checks a send at once (schema, membership, length, rate limit), then queues
+   * it for the next group commit: every send that arrives in the same turn of
+   * the event loop is stored in one transaction, and each answer goes out only
+   * after that commit.
+   */
+  sendMessage(actor: Actor, input: SendMessageInput): Promise<Message> {
     const { user } = actor;
     // A resend of a known clientId is answered from the store before anything
     // else: it must succeed even if limits changed or the sender is throttled.
@@ -185,7 +198,7 @@ export class ChatService {
       if (known.conversationId !== input.conversationId) {
         throw new ChatError('invalid_payload', 'This clientId was already used in another conversation.');
       }
-      return known;
+      return Promise.resolve(known);
     }
     const access = this.find(input.conversationId);
     const { joinAsAgent } = this.writable(user, access);
@@ -203,14 +216,46 @@ export class ChatService {
     if (!slot.allowed) {
       throw new ChatError('rate_limited', 'Too many messages; wait a moment.', { retryAfterMs: slot.retryAfterMs });
     }
-    const stored = this.store.insertMessage({
-      conversationId: access.id,
-      sender: user,
-      clientId: input.clientId,
-      body,
-      joinAsAgent,
-      ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+    return new Promise<Message>((resolve, reject) => {
+      this.pendingSends.push({
+        actor,
+        access,
+        resolve,
+        reject,
+        input: {
+          conversationId: access.id,
+          sender: user,
+          clientId: input.clientId,
+          body,
+          joinAsAgent,
+          ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+        },
+      });
+      if (this.pendingSends.length === 1) setImmediate(() => this.commitSends());
     });
+  }
+
+  /** Stores every queued send in one transaction, then answers and fans out each, in order. */
+  private commitSends(): void {
+    const batch = this.pendingSends.splice(0);
+    this.metrics.commitBatch.observe(batch.length);
+    let outcomes: Array<StoredMessage | Error>;
+    try {
+      outcomes = this.store.insertMessages(batch.map((send) => send.input));
+    } catch (error) {
+      for (const send of batch) send.reject(error);
+      return;
+    }
+    batch.forEach((send, index) => {
+      const outcome = outcomes[index] as StoredMessage | Error;
+      if (outcome instanceof Error) send.reject(outcome);
+      else send.resolve(this.afterStored(send.actor, send.access, outcome));
+    });
+  }
+
+  /** What follows a stored message: typing stops, the message and the new counts go out. */
+  private afterStored(actor: Actor, access: ConversationAccess, stored: StoredMessage): Message {
+    const { user } = actor;
     if (!stored.created) return stored.message;
     this.metrics.messagesSent.inc();
     const { message } = stored;

@@ -23,6 +23,12 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    commitBatch: new Histogram({
+      name: 'palaver_commit_batch_size',
+      help: 'Messages stored per transaction (group commit).',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
     errors: new Counter({
       name: 'palaver_errors_total',
       help: 'Errors answered to clients, by protocol error code.',

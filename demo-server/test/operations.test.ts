@@ -111,6 +111,31 @@ describe('operations', () => {
     }
   });
 
+  it('group commit: sends arriving together share transactions, each acked after its commit', async () => {
+    const t = await startTestServer({ RATE_LIMIT_MESSAGES: '1000' });
+    try {
+      const sockets = await Promise.all([t.connect(alice), t.connect(alice), t.connect(alice), t.connect(alice)]);
+      const { id } = await openProduct(sockets[0] as (typeof sockets)[number]);
+      const acks = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          ok(sockets[i % 4] as (typeof sockets)[number], 'message:send', {
+            clientId: `batch-${i}`,
+            conversationId: id,
+            body: `m${i}`,
+          }),
+        ),
+      );
+      assert.equal(new Set(acks.map((a) => a.message.seq)).size, 80);
+      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      const sum = Number(/^palaver_commit_batch_size_sum (\d+)$/m.exec(text)?.[1]);
+      const count = Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]);
+      assert.equal(sum, 80, 'every message went through a commit');
+      assert.ok(count < 80, `fewer transactions (${count}) than messages`);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('/health answers 503 when the database is not usable', async () => {
     const t = await startTestServer();
     try {

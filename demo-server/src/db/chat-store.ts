@@ -64,6 +64,15 @@ export interface StoredMessage {
   joined?: boolean;
 }
 
+export interface InsertMessageInput {
+  conversationId: string;
+  sender: ChatUser;
+  clientId: string;
+  body: string;
+  replyToId?: string;
+  joinAsAgent: boolean;
+}
+
 export interface ReadUpdate {
   moved: boolean;
   receipt: ReadReceipt;
@@ -123,6 +132,13 @@ function toReceipt(row: ParticipantRow | Omit<ParticipantRow, 'name' | 'avatar_u
 
 export class ChatStore {
   private changeSeq: number;
+  /**
+   * Stores one message under the conversation's next `seq` and moves the
+   * sender's read pointer onto it (writing implies having read). A (sender,
+   * clientId) pair seen before returns the stored message unchanged. Runs inside
+   * `insertMessages`' transaction, so as a savepoint.
+   */
+  private readonly insertOne: (input: InsertMessageInput) => StoredMessage;
   /** Random per database: cursors name it, so one from another database is never trusted. */
   readonly instanceId: string;
   private readonly knownUsers = new Map<string, string>();
@@ -216,6 +232,49 @@ export class ChatStore {
       instanceId: prepare("SELECT value FROM meta WHERE key = 'instance_id'"),
     };
     this.instanceId = this.statements.instanceId.pluck().get() as string;
+    this.insertOne = this.db.transaction((input: InsertMessageInput): StoredMessage => {
+      const existing = this.statements.messageByClientId.get(input.sender.id, input.clientId) as MessageRow | undefined;
+      if (existing) return { message: toMessage(existing), created: false };
+      const at = now();
+      const change = this.nextChange();
+      const seq = this.statements.nextSeq.pluck().get({ id: input.conversationId, now: at, change }) as number;
+      let joined = false;
+      if (input.joinAsAgent) {
+        joined =
+          this.statements.insertParticipant.run({
+            conversationId: input.conversationId,
+            userId: input.sender.id,
+            role: 'agent',
+            now: at,
+            change,
+          }).changes === 1;
+      }
+      const before = this.statements.participant.get(input.conversationId, input.sender.id) as
+        | ParticipantRow
+        | undefined;
+      const id = randomUUID();
+      this.statements.insertMessage.run({
+        id,
+        conversationId: input.conversationId,
+        seq,
+        clientId: input.clientId,
+        senderId: input.sender.id,
+        fromAdmin: input.sender.isAdmin ? 1 : 0,
+        body: input.body,
+        replyToId: input.replyToId ?? null,
+        now: at,
+        change,
+      });
+      this.statements.moveReadPointer.run({
+        conversationId: input.conversationId,
+        userId: input.sender.id,
+        seq,
+        now: at,
+        change,
+      });
+      const message = toMessage(this.statements.messageById.get(id) as MessageRow);
+      return { message, created: true, previousReadSeq: before?.last_read_seq ?? 0, joined };
+    });
     this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
   }
 
@@ -424,64 +483,22 @@ export class ChatStore {
   }
 
   /**
-   * Stores a message under the conversation's next `seq`, moves the sender's read
-   * pointer onto it (writing implies having read), and returns it once committed.
-   * A (sender, clientId) pair seen before returns the stored message unchanged.
+   * Group commit: stores several messages in one transaction (one disk sync for
+   * all of them), each in a savepoint of its own so that one failure does not
+   * undo the others. Returns, in order, each message's outcome; nothing of the
+   * batch is visible (or acknowledged by the caller) before the commit.
    */
-  insertMessage(input: {
-    conversationId: string;
-    sender: ChatUser;
-    clientId: string;
-    body: string;
-    replyToId?: string;
-    joinAsAgent: boolean;
-  }): StoredMessage {
+  insertMessages(inputs: InsertMessageInput[]): Array<StoredMessage | Error> {
     return this.db
-      .transaction((): StoredMessage => {
-        const existing = this.statements.messageByClientId.get(input.sender.id, input.clientId) as
-          | MessageRow
-          | undefined;
-        if (existing) return { message: toMessage(existing), created: false };
-        const at = now();
-        const change = this.nextChange();
-        const seq = this.statements.nextSeq.pluck().get({ id: input.conversationId, now: at, change }) as number;
-        let joined = false;
-        if (input.joinAsAgent) {
-          joined =
-            this.statements.insertParticipant.run({
-              conversationId: input.conversationId,
-              userId: input.sender.id,
-              role: 'agent',
-              now: at,
-              change,
-            }).changes === 1;
-        }
-        const before = this.statements.participant.get(input.conversationId, input.sender.id) as
-          | ParticipantRow
-          | undefined;
-        const id = randomUUID();
-        this.statements.insertMessage.run({
-          id,
-          conversationId: input.conversationId,
-          seq,
-          clientId: input.clientId,
-          senderId: input.sender.id,
-          fromAdmin: input.sender.isAdmin ? 1 : 0,
-          body: input.body,
-          replyToId: input.replyToId ?? null,
-          now: at,
-          change,
-        });
-        this.statements.moveReadPointer.run({
-          conversationId: input.conversationId,
-          userId: input.sender.id,
-          seq,
-          now: at,
-          change,
-        });
-        const message = toMessage(this.statements.messageById.get(id) as MessageRow);
-        return { message, created: true, previousReadSeq: before?.last_read_seq ?? 0, joined };
-      })
+      .transaction(() =>
+        inputs.map((input) => {
+          try {
+            return this.insertOne(input);
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        }),
+      )
       .immediate();
   }
 

@@ -109,9 +109,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const query = parseInput(historyQuerySchema, req.query, 'query');
     res.json(service.history(actorOf(req), { conversationId: idParam(req, 'conversation id'), ...query }));
   });
-  api.post('/conversations/:id/messages', (req, res) => {
+  api.post('/conversations/:id/messages', async (req, res) => {
     const body = parseInput(sendMessageBodySchema, req.body, 'message');
-    const message = service.sendMessage(actorOf(req), { ...body, conversationId: idParam(req, 'conversation id') });
+    const message = await service.sendMessage(actorOf(req), {
+      ...body,
+      conversationId: idParam(req, 'conversation id'),
+    });
     res.json({ message });
   });
   api.patch('/messages/:id', (req, res) => {

@@ -26,13 +26,13 @@ type PalaverSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 
 /** What each client event does once its payload passed the schema. */
 type Handlers = {
-  [E in ClientEventName]: (actor: Actor, payload: never) => object | undefined;
+  [E in ClientEventName]: (actor: Actor, payload: never) => object | undefined | Promise<object>;
 };
 
 function handlersFor(service: ChatService): Handlers {
   return {
     'conversation:open': (actor, payload) => ({ conversation: service.openConversation(actor, payload) }),
-    'message:send': (actor, payload) => ({ message: service.sendMessage(actor, payload) }),
+    'message:send': async (actor, payload) => ({ message: await service.sendMessage(actor, payload) }),
     'message:edit': (actor, payload) => ({ message: service.editMessage(actor, payload) }),
     'message:delete': (actor, payload) => ({ message: service.deleteMessage(actor, payload) }),
     'messages:history': (actor, payload) => service.history(actor, payload),
@@ -94,7 +94,7 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
       if (realtime.presence.disconnected(user.id)) realtime.typing.clearUser(user.id);
     });
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: AckResponse) => void) : undefined;
       const handler = (handlers as Record<string, Handlers[ClientEventName]>)[event];
       const schema = (clientEventSchemas as Record<string, (typeof clientEventSchemas)[ClientEventName]>)[event];
@@ -104,7 +104,7 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
         if (inFlight.closing) throw new ChatError('internal', 'The server is shutting down; try again.');
         if (!handler || !schema) throw new ChatError('invalid_payload', `Unknown event "${event}".`);
         const payload = parseInput(schema, args[0], `${event} payload`);
-        const result = handler({ user, socketId: socket.id }, payload as never);
+        const result = await handler({ user, socketId: socket.id }, payload as never);
         ack?.({ ok: true, ...result });
       } catch (error) {
         const body = toErrorBody(error);
