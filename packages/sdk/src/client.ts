@@ -4,8 +4,13 @@ import type {
   Conversation,
   ConversationResult,
   Message,
+  PresenceEvent,
   ProductRef,
+  ReadReceipt,
+  ServerToClientEvents,
   SyncResult,
+  TypingEvent,
+  UnreadCounts,
 } from '@palaver/protocol';
 import { atom, type ReadableAtom } from 'nanostores';
 import { Cache } from './cache.js';
@@ -389,9 +394,9 @@ class PalaverClient implements ChatClient {
     });
   }
 
-  private onEvent<E extends keyof import('@palaver/protocol').ServerToClientEvents>(
+  private onEvent<E extends keyof ServerToClientEvents>(
     event: E,
-    payload: Parameters<import('@palaver/protocol').ServerToClientEvents[E]>[0],
+    payload: Parameters<ServerToClientEvents[E]>[0],
   ): void {
     switch (event) {
       case 'message:new': {
@@ -412,16 +417,16 @@ class PalaverClient implements ChatClient {
         this.state.applyConversations([payload as Conversation]);
         break;
       case 'read':
-        this.state.applyRead(payload as import('@palaver/protocol').ReadReceipt);
+        this.state.applyRead(payload as ReadReceipt);
         break;
       case 'unread':
-        this.state.applyUnread(payload as import('@palaver/protocol').UnreadCounts);
+        this.state.applyUnread(payload as UnreadCounts);
         break;
       case 'typing':
-        this.state.applyTyping(payload as import('@palaver/protocol').TypingEvent);
+        this.state.applyTyping(payload as TypingEvent);
         break;
       case 'presence':
-        this.state.applyPresence(payload as import('@palaver/protocol').PresenceEvent);
+        this.state.applyPresence(payload as PresenceEvent);
         break;
     }
   }

@@ -146,10 +146,6 @@ export class Outbox {
     await this.persist(clientId, null);
   }
 
-  has(clientId: string): boolean {
-    return this.entries.has(clientId);
-  }
-
   private async save(entry: OutboxEntry): Promise<void> {
     this.entries.set(entry.clientId, entry);
     this.publish();

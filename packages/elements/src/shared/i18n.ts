@@ -38,7 +38,6 @@ export interface PalaverStrings {
   yesterday: string;
   productLabel(title: string): string;
   messageActions: string;
-  newMessageFrom(name: string): string;
   conversations: string;
   unreadOnly: string;
   noUnread: string;
@@ -87,7 +86,6 @@ export const en: PalaverStrings = {
   yesterday: 'Yesterday',
   productLabel: (title) => `About: ${title}`,
   messageActions: 'Message actions',
-  newMessageFrom: (name) => `New message from ${name}`,
   conversations: 'Conversations',
   unreadOnly: 'Unread only',
   noUnread: 'No unread conversations.',
@@ -133,7 +131,6 @@ export const fr: PalaverStrings = {
   yesterday: 'Hier',
   productLabel: (title) => `À propos de : ${title}`,
   messageActions: 'Actions sur le message',
-  newMessageFrom: (name) => `Nouveau message de ${name}`,
   conversations: 'Conversations',
   unreadOnly: 'Non lues seulement',
   noUnread: 'Aucune conversation non lue.',
