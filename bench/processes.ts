@@ -35,7 +35,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 export async function startPalaver(env: Record<string, string> = {}, dbPath?: string): Promise<Running> {
   const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'palaver-bench-'));
-  const child = spawn(process.execPath, [join(root, 'demo-server/bin/palaver-server.js')], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'demo-server/bin/palaver-server.js')], {
     env: {
       ...process.env,
       JWT_SECRET: BENCH_SECRET,

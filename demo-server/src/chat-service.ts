@@ -95,8 +95,7 @@ export class ChatService {
   }
 
   private audience(access: ConversationAccess) {
-    // An array, not the map's iterator: typing keeps the audience for a later emit.
-    return { kind: access.kind, participantIds: [...access.participants.keys()] };
+    return { kind: access.kind, participantIds: access.participantIds };
   }
 
   private checkedBody(raw: string): string {
@@ -143,13 +142,14 @@ export class ChatService {
       ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
     });
     if (opened.created || opened.joined) this.announceConversation(opened.id);
+    // The agent took the thread with its history unread: their badge goes up.
+    if (opened.joined) this.pushUnread([user.id], [opened.id]);
     return this.store.conversation(opened.id, user.id) as Conversation;
   }
 
   /** Sends `conversation:updated` to each participant (with their own unread count) and to admins. */
   private announceConversation(conversationId: string): void {
-    const access = this.find(conversationId);
-    const participantIds = [...access.participants.keys()];
+    const { participantIds, kind } = this.find(conversationId);
     for (const userId of participantIds) {
       this.realtime.fanout.toUsers(
         [userId],
@@ -157,7 +157,7 @@ export class ChatService {
         this.store.conversation(conversationId, userId) as Conversation,
       );
     }
-    if (access.kind === 'support') {
+    if (kind === 'support') {
       this.realtime.fanout.toAdmins(
         'conversation:updated',
         this.store.conversation(conversationId, '') as Conversation,
@@ -254,12 +254,13 @@ export class ChatService {
   }
 
   /** What follows a stored message: typing stops, the message and the new counts go out. */
-  private afterStored(actor: Actor, access: ConversationAccess, stored: StoredMessage): Message {
+  private afterStored(actor: Actor, checkedAccess: ConversationAccess, stored: StoredMessage): Message {
     const { user } = actor;
     if (!stored.created) return stored.message;
     this.metrics.messagesSent.inc();
     const { message } = stored;
-    if (stored.joined) access.participants.set(user.id, { role: 'agent', lastReadSeq: message.seq });
+    // An agent who joined by writing is in the audience from this message on.
+    const access = stored.joined ? this.find(checkedAccess.id) : checkedAccess;
     this.realtime.typing.stop(user.id, access.id);
     this.realtime.fanout.toConversation(this.audience(access), 'message:new', message, {
       ...(actor.socketId ? { socketId: actor.socketId } : {}),
@@ -267,9 +268,7 @@ export class ChatService {
     if (stored.joined) this.announceConversation(access.id);
     // The sender's pointer moved onto their own message: if it passed messages
     // from others, their unread count changed and the others may show ✓✓.
-    const senderHadUnread =
-      (stored.previousReadSeq ?? 0) < message.seq - 1 &&
-      this.store.unreadIn(access.id, user.id, stored.previousReadSeq ?? 0) > 0;
+    const senderHadUnread = (stored.previousUnread ?? 0) > 0;
     if (senderHadUnread) {
       this.realtime.fanout.toConversation(this.audience(access), 'read', {
         conversationId: access.id,
@@ -278,7 +277,7 @@ export class ChatService {
         readAt: message.createdAt,
       });
     }
-    const recipients = [...access.participants.keys()].filter((id) => id !== user.id);
+    const recipients = access.participantIds.filter((id) => id !== user.id);
     this.pushUnread(senderHadUnread ? [...recipients, user.id] : recipients, [access.id]);
     return message;
   }
@@ -317,13 +316,10 @@ export class ChatService {
     const { message, access } = this.ownMessage(actor.user, input.messageId, true);
     if (message.deletedAt) return message;
     const deleted = this.store.deleteMessage(message.id);
-    this.realtime.fanout.toConversation(this.audience(access), 'message:updated', deleted);
+    this.realtime.fanout.toConversation(this.audience(access), 'message:updated', deleted.message);
     // Whoever had not read it yet has one unread message fewer.
-    const affected = [...access.participants.entries()]
-      .filter(([id, participant]) => id !== message.senderId && participant.lastReadSeq < message.seq)
-      .map(([id]) => id);
-    this.pushUnread(affected, [access.id]);
-    return deleted;
+    this.pushUnread(deleted.unreadChangedFor, [access.id]);
+    return deleted.message;
   }
 
   history({ user }: Actor, input: HistoryInput): HistoryResult {
@@ -340,10 +336,9 @@ export class ChatService {
       // An admin looking at someone else's thread: reading it changes nothing for them.
       return { unreadCount: 0, unreadTotal: this.store.unreadOf(user.id).total };
     }
-    const seq = Math.min(input.seq, access.lastSeq);
-    const update = this.store.markRead(access.id, user.id, seq);
+    const update = this.store.markRead(access.id, user.id, input.seq);
     const counts = this.store.unreadOf(user.id);
-    const unreadCount = counts.conversations[access.id] ?? 0;
+    const { unreadCount } = update;
     if (update.moved) {
       this.realtime.fanout.toConversation(this.audience(access), 'read', update.receipt);
       this.realtime.fanout.toUsers([user.id], 'unread', {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
+import { applyMigrations, openDatabase } from '../src/db/database.js';
 import { MIGRATIONS } from '../src/db/migrations.js';
 import { alice, bob, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
 
@@ -80,11 +80,51 @@ describe('database', () => {
         'messages_sender_client',
         'messages_conversation_change',
         'participants_user',
+        'participants_unread',
         'conversations_change',
       ]) {
         assert.ok(indexes.includes(name), name);
       }
       reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('upgrading a database', () => {
+  it('counts the unread messages of a database made before counts were stored', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palaver-upgrade-'));
+    const path = join(dir, 'old.db');
+    try {
+      const old = new Database(path);
+      applyMigrations(old, MIGRATIONS.slice(0, 1));
+      const at = '2026-01-01T00:00:00.000Z';
+      old.exec(`
+        INSERT INTO users (id, name, created_at) VALUES ('b', 'Buyer', '${at}'), ('s', 'Supplier', '${at}');
+        INSERT INTO conversations (id, kind, last_seq, created_at, updated_at, change_seq)
+          VALUES ('c', 'product', 5, '${at}', '${at}', 1);
+        INSERT INTO participants (conversation_id, user_id, role, last_read_seq, joined_at, change_seq)
+          VALUES ('c', 'b', 'buyer', 1, '${at}', 1), ('c', 's', 'supplier', 5, '${at}', 1);
+        INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, body, created_at, deleted_at, change_seq)
+          VALUES ('m1', 'c', 1, 'k1', 's', 'read', '${at}', NULL, 1),
+                 ('m2', 'c', 2, 'k2', 's', 'unread', '${at}', NULL, 1),
+                 ('m3', 'c', 3, 'k3', 'b', 'own', '${at}', NULL, 1),
+                 ('m4', 'c', 4, 'k4', 's', 'deleted', '${at}', '${at}', 1),
+                 ('m5', 'c', 5, 'k5', 's', 'unread', '${at}', NULL, 1);`);
+      old.close();
+      const upgraded = openDatabase({ path, synchronous: 'NORMAL' });
+      const counts = upgraded
+        .prepare('SELECT user_id, unread_count FROM participants ORDER BY user_id')
+        .all() as Array<{ user_id: string; unread_count: number }>;
+      assert.deepEqual(
+        counts.map((row) => [row.user_id, row.unread_count]),
+        [
+          ['b', 2],
+          ['s', 0],
+        ],
+      );
+      upgraded.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -41,25 +41,34 @@ interface ParticipantRow {
   role: Role;
   last_read_seq: number;
   last_read_at: string | null;
+  unread_count: number;
   change_seq: number;
   name: string;
   avatar_url: string | null;
 }
 
-/** A conversation's identity and who is in it: enough to authorize and to fan out. */
+/**
+ * A conversation's identity and who is in it: enough to authorize and to fan
+ * out. Kept in memory (see `ChatStore.access`), so it holds only what changes
+ * rarely: never read pointers or counters.
+ */
 export interface ConversationAccess {
-  id: string;
-  kind: 'product' | 'support';
-  lastSeq: number;
-  participants: Map<string, { role: Role; lastReadSeq: number }>;
+  readonly id: string;
+  readonly kind: 'product' | 'support';
+  readonly participants: ReadonlyMap<string, Role>;
+  /** The same users as `participants`, as the list fan-out takes. */
+  readonly participantIds: readonly string[];
 }
+
+/** How many conversations' membership `ChatStore.access` keeps in memory. */
+const ACCESS_CACHE_SIZE = 20_000;
 
 export interface StoredMessage {
   message: Message;
   /** False when the (sender, clientId) pair already existed: nothing new was written. */
   created: boolean;
-  /** The sender's read pointer before the send (to tell whether their unread count changed). */
-  previousReadSeq?: number;
+  /** The sender's unread count in the conversation before the send (their pointer moved onto it). */
+  previousUnread?: number;
   /** True when an admin joined the conversation as an agent by writing in it. */
   joined?: boolean;
 }
@@ -76,6 +85,14 @@ export interface InsertMessageInput {
 export interface ReadUpdate {
   moved: boolean;
   receipt: ReadReceipt;
+  /** The reader's unread count in the conversation after the read. */
+  unreadCount: number;
+}
+
+export interface DeleteOutcome {
+  message: Message;
+  /** Who had the message unread: their counts went down by one. */
+  unreadChangedFor: string[];
 }
 
 /** Changes after a cursor, each list ascending by `change_seq`. */
@@ -121,7 +138,9 @@ function toParticipant(row: ParticipantRow): Participant {
   return participant;
 }
 
-function toReceipt(row: ParticipantRow | Omit<ParticipantRow, 'name' | 'avatar_url'>): ReadReceipt {
+function toReceipt(
+  row: Pick<ParticipantRow, 'conversation_id' | 'user_id' | 'last_read_seq' | 'last_read_at'>,
+): ReadReceipt {
   return {
     conversationId: row.conversation_id,
     userId: row.user_id,
@@ -133,15 +152,17 @@ function toReceipt(row: ParticipantRow | Omit<ParticipantRow, 'name' | 'avatar_u
 export class ChatStore {
   private changeSeq: number;
   /**
-   * Stores one message under the conversation's next `seq` and moves the
-   * sender's read pointer onto it (writing implies having read). A (sender,
-   * clientId) pair seen before returns the stored message unchanged. Runs inside
-   * `insertMessages`' transaction, so as a savepoint.
+   * Stores one message under the conversation's next `seq`, counts it as
+   * unread for everyone else and moves the sender's read pointer onto it
+   * (writing implies having read). Runs inside `insertMessages`' transaction,
+   * so as a savepoint.
    */
   private readonly insertOne: (input: InsertMessageInput) => StoredMessage;
   /** Random per database: cursors name it, so one from another database is never trusted. */
   readonly instanceId: string;
   private readonly knownUsers = new Map<string, string>();
+  /** Membership by conversation id; an entry is dropped whenever someone joins that conversation. */
+  private readonly accessCache = new Map<string, ConversationAccess>();
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -168,17 +189,39 @@ export class ChatStore {
       nextSeq: prepare(`
         UPDATE conversations SET last_seq = last_seq + 1, updated_at = @now, change_seq = @change
         WHERE id = @id RETURNING last_seq`),
+      // Someone joining a conversation with history (an agent) starts with all of it unread.
       insertParticipant: prepare(`
-        INSERT INTO participants (conversation_id, user_id, role, last_read_seq, joined_at, change_seq)
-        VALUES (@conversationId, @userId, @role, 0, @now, @change) ON CONFLICT DO NOTHING`),
+        INSERT INTO participants (conversation_id, user_id, role, last_read_seq, joined_at, change_seq, unread_count)
+        VALUES (@conversationId, @userId, @role, 0, @now, @change, (
+          SELECT COUNT(*) FROM messages
+          WHERE conversation_id = @conversationId AND sender_id <> @userId AND deleted_at IS NULL))
+        ON CONFLICT DO NOTHING`),
       participantsOf: prepare(`
         SELECT p.*, u.name, u.avatar_url FROM participants p JOIN users u ON u.id = p.user_id
         WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`),
-      accessOf: prepare('SELECT user_id, role, last_read_seq FROM participants WHERE conversation_id = ?'),
+      kindOf: prepare('SELECT kind FROM conversations WHERE id = ?'),
+      membersOf: prepare('SELECT user_id, role FROM participants WHERE conversation_id = ?'),
       participant: prepare('SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?'),
+      // A read never goes past the conversation's last message; the count is
+      // what is left after the new pointer (usually nothing).
       moveReadPointer: prepare(`
-        UPDATE participants SET last_read_seq = @seq, last_read_at = @now, change_seq = @change
+        UPDATE participants SET last_read_seq = target.seq, last_read_at = @now, change_seq = @change,
+          unread_count = (
+            SELECT COUNT(*) FROM messages m
+            WHERE m.conversation_id = @conversationId AND m.seq > target.seq
+              AND m.sender_id <> @userId AND m.deleted_at IS NULL)
+        FROM (SELECT min(@seq, last_seq) AS seq FROM conversations WHERE id = @conversationId) AS target
+        WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < target.seq`),
+      // The sender of a new message has read everything up to it.
+      readOwnMessage: prepare(`
+        UPDATE participants SET last_read_seq = @seq, last_read_at = @now, change_seq = @change, unread_count = 0
         WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq`),
+      countNewMessage: prepare(`
+        UPDATE participants SET unread_count = unread_count + 1 WHERE conversation_id = ? AND user_id <> ?`),
+      uncountDeletedMessage: prepare(`
+        UPDATE participants SET unread_count = unread_count - 1
+        WHERE conversation_id = @conversationId AND user_id <> @senderId AND last_read_seq < @seq
+        RETURNING user_id`),
       messageById: prepare('SELECT * FROM messages WHERE id = ?'),
       messageBySeq: prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?'),
       messageByClientId: prepare('SELECT * FROM messages WHERE sender_id = ? AND client_id = ?'),
@@ -189,21 +232,13 @@ export class ChatStore {
       editMessage: prepare(`
         UPDATE messages SET body = @body, edited_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
       deleteMessage: prepare(`
-        UPDATE messages SET body = '', deleted_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
+        UPDATE messages SET body = '', deleted_at = @now, change_seq = @change
+        WHERE id = @id AND deleted_at IS NULL RETURNING *`),
       history: prepare(`
         SELECT * FROM messages WHERE conversation_id = @conversationId AND seq < @beforeSeq
         ORDER BY seq DESC LIMIT @limit`),
-      unreadIn: prepare(`
-        SELECT COUNT(*) FROM messages
-        WHERE conversation_id = @conversationId AND seq > @afterSeq AND sender_id <> @userId AND deleted_at IS NULL`),
-      // Only conversations with something past the read pointer need counting.
       unreadByConversation: prepare(`
-        SELECT p.conversation_id AS id, (
-          SELECT COUNT(*) FROM messages m
-          WHERE m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq
-            AND m.sender_id <> p.user_id AND m.deleted_at IS NULL) AS unread
-        FROM participants p JOIN conversations c ON c.id = p.conversation_id
-        WHERE p.user_id = ? AND c.last_seq > p.last_read_seq`),
+        SELECT conversation_id AS id, unread_count AS unread FROM participants WHERE user_id = ? AND unread_count > 0`),
       listConversations: prepare(`
         SELECT * FROM conversations
         WHERE id IN (${VISIBLE_IDS})
@@ -233,47 +268,47 @@ export class ChatStore {
     };
     this.instanceId = this.statements.instanceId.pluck().get() as string;
     this.insertOne = this.db.transaction((input: InsertMessageInput): StoredMessage => {
-      const existing = this.statements.messageByClientId.get(input.sender.id, input.clientId) as MessageRow | undefined;
-      if (existing) return { message: toMessage(existing), created: false };
       const at = now();
       const change = this.nextChange();
-      const seq = this.statements.nextSeq.pluck().get({ id: input.conversationId, now: at, change }) as number;
+      const { conversationId } = input;
+      const senderId = input.sender.id;
+      const seq = this.statements.nextSeq.pluck().get({ id: conversationId, now: at, change }) as number;
       let joined = false;
       if (input.joinAsAgent) {
         joined =
-          this.statements.insertParticipant.run({
-            conversationId: input.conversationId,
-            userId: input.sender.id,
-            role: 'agent',
-            now: at,
-            change,
-          }).changes === 1;
+          this.statements.insertParticipant.run({ conversationId, userId: senderId, role: 'agent', now: at, change })
+            .changes === 1;
+        if (joined) this.accessCache.delete(conversationId);
       }
-      const before = this.statements.participant.get(input.conversationId, input.sender.id) as
-        | ParticipantRow
-        | undefined;
-      const id = randomUUID();
+      const before = this.statements.participant.get(conversationId, senderId) as ParticipantRow | undefined;
+      const message: Message = {
+        id: randomUUID(),
+        clientId: input.clientId,
+        conversationId,
+        seq,
+        senderId,
+        fromAdmin: input.sender.isAdmin,
+        body: input.body,
+        attachments: [],
+        createdAt: at,
+      };
+      if (input.replyToId !== undefined) message.replyToId = input.replyToId;
+      // A clientId seen before fails here (unique index); `insertMessages` answers it with the stored message.
       this.statements.insertMessage.run({
-        id,
-        conversationId: input.conversationId,
+        id: message.id,
+        conversationId,
         seq,
         clientId: input.clientId,
-        senderId: input.sender.id,
+        senderId,
         fromAdmin: input.sender.isAdmin ? 1 : 0,
         body: input.body,
         replyToId: input.replyToId ?? null,
         now: at,
         change,
       });
-      this.statements.moveReadPointer.run({
-        conversationId: input.conversationId,
-        userId: input.sender.id,
-        seq,
-        now: at,
-        change,
-      });
-      const message = toMessage(this.statements.messageById.get(id) as MessageRow);
-      return { message, created: true, previousReadSeq: before?.last_read_seq ?? 0, joined };
+      this.statements.countNewMessage.run(conversationId, senderId);
+      this.statements.readOwnMessage.run({ conversationId, userId: senderId, seq, now: at, change });
+      return { message, created: true, previousUnread: before?.unread_count ?? 0, joined };
     });
     this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
   }
@@ -320,14 +355,35 @@ export class ChatStore {
     this.statements.setLastSeen.run(at, id);
   }
 
+  /**
+   * Who is in a conversation. Asked on every request, so it is served from
+   * memory: participants only ever join (each join drops the entry), and the
+   * least recently used entries go when the cache is full.
+   */
   access(conversationId: string): ConversationAccess | undefined {
-    const row = this.statements.conversationById.get(conversationId) as ConversationRow | undefined;
-    if (!row) return undefined;
-    const participants = new Map<string, { role: Role; lastReadSeq: number }>();
-    for (const p of this.statements.accessOf.all(conversationId) as ParticipantRow[]) {
-      participants.set(p.user_id, { role: p.role, lastReadSeq: p.last_read_seq });
+    const cached = this.accessCache.get(conversationId);
+    if (cached) {
+      this.accessCache.delete(conversationId);
+      this.accessCache.set(conversationId, cached);
+      return cached;
     }
-    return { id: row.id, kind: row.kind, lastSeq: row.last_seq, participants };
+    const kind = this.statements.kindOf.pluck().get(conversationId) as ConversationAccess['kind'] | undefined;
+    if (!kind) return undefined;
+    const participants = new Map<string, Role>();
+    for (const p of this.statements.membersOf.all(conversationId) as ParticipantRow[]) {
+      participants.set(p.user_id, p.role);
+    }
+    const access: ConversationAccess = {
+      id: conversationId,
+      kind,
+      participants,
+      participantIds: [...participants.keys()],
+    };
+    if (this.accessCache.size >= ACCESS_CACHE_SIZE) {
+      this.accessCache.delete(this.accessCache.keys().next().value as string);
+    }
+    this.accessCache.set(conversationId, access);
+    return access;
   }
 
   /** Get-or-create of the one conversation about `product` between this buyer and supplier. */
@@ -428,6 +484,7 @@ export class ChatStore {
               change,
             }).changes === 1;
           if (joined && !created) this.statements.touchConversation.run(change, id);
+          if (joined) this.accessCache.delete(id);
         }
         return { id, created, joined };
       })
@@ -448,7 +505,7 @@ export class ChatStore {
       kind: row.kind,
       participants: participantRows.map(toParticipant),
       lastSeq: row.last_seq,
-      unreadCount: viewer ? this.unreadIn(row.id, viewerId, viewer.last_read_seq) : 0,
+      unreadCount: viewer?.unread_count ?? 0,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -495,6 +552,9 @@ export class ChatStore {
           try {
             return this.insertOne(input);
           } catch (error) {
+            // The savepoint is undone; a resent clientId gets the message stored the first time.
+            const existing = isClientIdConflict(error) && this.messageByClientId(input.sender.id, input.clientId);
+            if (existing) return { message: existing, created: false };
             return error instanceof Error ? error : new Error(String(error));
           }
         }),
@@ -513,13 +573,18 @@ export class ChatStore {
       .immediate();
   }
 
-  deleteMessage(id: string): Message {
+  /** Blanks a message (once: deleting it again changes nothing) and uncounts it where it was unread. */
+  deleteMessage(id: string): DeleteOutcome {
     return this.db
-      .transaction(() => {
+      .transaction((): DeleteOutcome => {
         const change = this.nextChange();
-        const row = this.statements.deleteMessage.get({ id, now: now(), change }) as MessageRow;
+        const row = this.statements.deleteMessage.get({ id, now: now(), change }) as MessageRow | undefined;
+        if (!row) return { message: this.messageById(id) as Message, unreadChangedFor: [] };
         this.statements.touchConversation.run(change, row.conversation_id);
-        return toMessage(row);
+        const unreadChangedFor = this.statements.uncountDeletedMessage
+          .pluck()
+          .all({ conversationId: row.conversation_id, senderId: row.sender_id, seq: row.seq }) as string[];
+        return { message: toMessage(row), unreadChangedFor };
       })
       .immediate();
   }
@@ -538,7 +603,10 @@ export class ChatStore {
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
   }
 
-  /** Moves a read pointer forward (never backwards); `moved` is false when it already was there. */
+  /**
+   * Moves a read pointer forward (never backwards, never past the last message)
+   * and recounts what is left unread; `moved` is false when it already was there.
+   */
   markRead(conversationId: string, userId: string, seq: number): ReadUpdate {
     return this.db
       .transaction((): ReadUpdate => {
@@ -548,13 +616,9 @@ export class ChatStore {
           this.statements.moveReadPointer.run({ conversationId, userId, seq, now: at, change }).changes === 1;
         if (moved) this.statements.touchConversation.run(change, conversationId);
         const row = this.statements.participant.get(conversationId, userId) as ParticipantRow;
-        return { moved, receipt: toReceipt(row) };
+        return { moved, receipt: toReceipt(row), unreadCount: row.unread_count };
       })
       .immediate();
-  }
-
-  unreadIn(conversationId: string, userId: string, afterSeq: number): number {
-    return this.statements.unreadIn.pluck().get({ conversationId, userId, afterSeq }) as number;
   }
 
   /** Unread counts of every conversation of the user that has any, and their total. */
@@ -600,6 +664,14 @@ export class ChatStore {
   contactsOf(userId: string): string[] {
     return this.statements.contactsOf.pluck().all(userId) as string[];
   }
+}
+
+function isClientIdConflict(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    error.message.includes('messages.sender_id')
+  );
 }
 
 export type { ConversationRow };

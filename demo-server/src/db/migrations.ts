@@ -93,4 +93,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_conversation_change ON messages (conversation_id, change_seq);
     `,
   },
+  {
+    version: 2,
+    name: 'stored unread counts',
+    sql: `
+      -- Each participant's unread count, kept in step by every write that changes it
+      -- (a message from someone else, a read, a delete, an agent joining) instead of
+      -- counted on every message: sends stay O(1) however much is unread.
+      ALTER TABLE participants ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE participants SET unread_count = (
+        SELECT COUNT(*) FROM messages m
+        WHERE m.conversation_id = participants.conversation_id AND m.seq > participants.last_read_seq
+          AND m.sender_id <> participants.user_id AND m.deleted_at IS NULL);
+      -- a user's conversations with something unread (their total and badge)
+      CREATE INDEX participants_unread ON participants (user_id) WHERE unread_count > 0;
+    `,
+  },
 ];

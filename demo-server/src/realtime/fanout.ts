@@ -23,9 +23,13 @@ export interface Fanout {
     except?: { userId?: string; socketId?: string },
   ): void;
   /** To every socket of these users. */
-  toUsers<E extends keyof ServerToClientEvents>(userIds: string[], event: E, payload: EventArgs<E>[0]): void;
+  toUsers<E extends keyof ServerToClientEvents>(userIds: readonly string[], event: E, payload: EventArgs<E>[0]): void;
   /** To every admin socket but those of `exceptUserIds`. */
-  toAdmins<E extends keyof ServerToClientEvents>(event: E, payload: EventArgs<E>[0], exceptUserIds: string[]): void;
+  toAdmins<E extends keyof ServerToClientEvents>(
+    event: E,
+    payload: EventArgs<E>[0],
+    exceptUserIds: readonly string[],
+  ): void;
 }
 
 /** Fan-out through Socket.IO rooms (one per user, one for admins). */
