@@ -29,6 +29,11 @@ export function createMetrics() {
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers: [registry],
     }),
+    walCheckpoints: new Counter({
+      name: 'palaver_wal_checkpoints_total',
+      help: 'WAL checkpoints run by the checkpoint thread that copied pages into the database file.',
+      registers: [registry],
+    }),
     errors: new Counter({
       name: 'palaver_errors_total',
       help: 'Errors answered to clients, by protocol error code.',

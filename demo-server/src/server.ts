@@ -6,6 +6,7 @@ import { createTokenVerifier } from './auth.js';
 import { ChatService } from './chat-service.js';
 import type { ServerConfig } from './config.js';
 import { ChatStore } from './db/chat-store.js';
+import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type SqliteDatabase } from './db/database.js';
 import { mountDemoRoutes } from './demo/demo-routes.js';
 import { createHttpApp } from './http/app.js';
@@ -16,6 +17,9 @@ import { PresenceTracker } from './realtime/presence.js';
 import { attachSocketHandlers, type PalaverIo } from './realtime/socket-handlers.js';
 import { TypingTracker } from './realtime/typing.js';
 import { VERSION } from './version.js';
+
+/** How often the checkpoint thread copies the write-ahead log into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
 
 export interface PalaverServer {
   readonly config: ServerConfig;
@@ -43,6 +47,16 @@ export function createPalaverServer(
   const db: SqliteDatabase = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
   const store = new ChatStore(db);
   const metrics = createMetrics();
+  let checkpointer: Checkpointer | undefined;
+  if (config.databasePath !== ':memory:') {
+    db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    checkpointer = startCheckpointer({
+      path: config.databasePath,
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      onCheckpoint: () => metrics.walCheckpoints.inc(),
+      onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
+    });
+  }
   const verifier = createTokenVerifier(config.jwtSecret);
   const inFlight = { count: 0, closing: false };
 
@@ -129,6 +143,7 @@ export function createPalaverServer(
         await io.close();
         httpServer.closeAllConnections();
         await stopped;
+        await checkpointer?.stop();
         db.close();
         logger.info('stopped');
       })();

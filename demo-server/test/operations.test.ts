@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { SAFETY_NET_PAGES } from '../src/db/checkpointer.js';
 import { applyMigrations, openDatabase } from '../src/db/database.js';
 import { MIGRATIONS } from '../src/db/migrations.js';
 import { alice, bob, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
@@ -198,6 +199,26 @@ describe('operations', () => {
       assert.equal(other.headers.get('access-control-allow-origin'), null);
       assert.equal(allowed.headers.get('x-content-type-options'), 'nosniff');
       assert.equal(allowed.headers.get('x-powered-by'), null);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('checkpoints the write-ahead log in a worker thread, not in the commits that answer sends', async () => {
+    const t = await startTestServer({ RATE_LIMIT_MESSAGES: '1000' });
+    try {
+      // SQLite's own checkpoint (inside a commit) is only a safety net far above the worker's pace.
+      assert.equal(t.server.database.pragma('wal_autocheckpoint', { simple: true }), SAFETY_NET_PAGES);
+      const socket = await t.connect(alice);
+      const { id } = await openProduct(socket);
+      for (let i = 0; i < 20; i++) await send(socket, id, `to be checkpointed ${i}`);
+      const checkpoints = async () => {
+        const text = await (await fetch(`${t.url}/metrics`)).text();
+        return Number(/^palaver_wal_checkpoints_total (\d+)/m.exec(text)?.[1] ?? 0);
+      };
+      const deadline = Date.now() + 5000;
+      while ((await checkpoints()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok((await checkpoints()) > 0, 'the worker checkpointed');
     } finally {
       await t.close();
     }
