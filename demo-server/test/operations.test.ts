@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { SAFETY_NET_PAGES } from '../src/db/checkpointer.js';
 import { applyMigrations, openDatabase } from '../src/db/database.js';
 import { MIGRATIONS } from '../src/db/migrations.js';
-import { alice, bob, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
+import { alice, bob, type ClientSocket, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
 
 describe('configuration', () => {
   const valid = { JWT_SECRET: 'x'.repeat(32) };
@@ -82,7 +82,7 @@ describe('database', () => {
         'messages_conversation_change',
         'participants_user',
         'participants_unread',
-        'conversations_change',
+        'conversations_support',
       ]) {
         assert.ok(indexes.includes(name), name);
       }
@@ -172,6 +172,34 @@ describe('operations', () => {
       const count = Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]);
       assert.equal(sum, 80, 'every message went through a commit');
       assert.ok(count < 80, `fewer transactions (${count}) than messages`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('group commit: a clientId sent twice in one batch is stored once, and fails no other send', async () => {
+    const t = await startTestServer({ RATE_LIMIT_MESSAGES: '1000' });
+    try {
+      const sockets = await Promise.all([t.connect(alice), t.connect(alice)]);
+      const [first, second] = sockets as [ClientSocket, ClientSocket];
+      const { id } = await openProduct(first);
+      // Emitted in one tick, so they reach the server together and share a batch.
+      const sends = Array.from({ length: 20 }, (_, i) =>
+        ok(i % 2 ? first : second, 'message:send', { clientId: `b-${i}`, conversationId: id, body: `m${i}` }),
+      );
+      const twice = [first, second].map((socket) =>
+        ok(socket, 'message:send', { clientId: 'sent-twice', conversationId: id, body: 'once' }),
+      );
+      const acks = await Promise.all([...sends, ...twice]);
+      const [a, b] = acks.slice(-2).map((ack) => ack.message);
+      assert.equal(a?.id, b?.id, 'both sends of the clientId get the same message');
+      const seqs = [...new Set(acks.map((ack) => ack.message.seq))].sort((x, y) => x - y);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 21 }, (_, i) => i + 1),
+      );
+      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      assert.ok(Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]) < 22, 'they shared a batch');
     } finally {
       await t.close();
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatUser, Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import type { SqliteDatabase } from './database.js';
 
 /**
@@ -154,10 +155,11 @@ export class ChatStore {
   /**
    * Stores one message under the conversation's next `seq`, counts it as
    * unread for everyone else and moves the sender's read pointer onto it
-   * (writing implies having read). Runs inside `insertMessages`' transaction,
-   * so as a savepoint.
+   * (writing implies having read). Runs inside `insertMessages`' transaction.
    */
   private readonly insertOne: (input: InsertMessageInput) => StoredMessage;
+  /** `insertOne` in a savepoint of its own: undone alone when it fails. */
+  private readonly insertOneAlone: (input: InsertMessageInput) => StoredMessage;
   /** Random per database: cursors name it, so one from another database is never trusted. */
   readonly instanceId: string;
   private readonly knownUsers = new Map<string, string>();
@@ -267,7 +269,7 @@ export class ChatStore {
       instanceId: prepare("SELECT value FROM meta WHERE key = 'instance_id'"),
     };
     this.instanceId = this.statements.instanceId.pluck().get() as string;
-    this.insertOne = this.db.transaction((input: InsertMessageInput): StoredMessage => {
+    this.insertOne = (input: InsertMessageInput): StoredMessage => {
       const at = now();
       const change = this.nextChange();
       const { conversationId } = input;
@@ -282,7 +284,8 @@ export class ChatStore {
       }
       const before = this.statements.participant.get(conversationId, senderId) as ParticipantRow | undefined;
       const message: Message = {
-        id: randomUUID(),
+        // Time-ordered: each id lands at the end of the id index instead of on a random page.
+        id: uuidv7(),
         clientId: input.clientId,
         conversationId,
         seq,
@@ -309,7 +312,8 @@ export class ChatStore {
       this.statements.countNewMessage.run(conversationId, senderId);
       this.statements.readOwnMessage.run({ conversationId, userId: senderId, seq, now: at, change });
       return { message, created: true, previousUnread: before?.unread_count ?? 0, joined };
-    });
+    };
+    this.insertOneAlone = this.db.transaction(this.insertOne);
     this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
   }
 
@@ -541,16 +545,28 @@ export class ChatStore {
 
   /**
    * Group commit: stores several messages in one transaction (one disk sync for
-   * all of them), each in a savepoint of its own so that one failure does not
-   * undo the others. Returns, in order, each message's outcome; nothing of the
+   * all of them). Returns, in order, each message's outcome; nothing of the
    * batch is visible (or acknowledged by the caller) before the commit.
+   *
+   * Every check ran before, so a message that fails here is rare (a clientId
+   * resent twice in one batch, a full disk): the batch first runs as it is, and
+   * only if something fails does it run again with a savepoint per message, so
+   * that one failure does not undo the others.
    */
   insertMessages(inputs: InsertMessageInput[]): Array<StoredMessage | Error> {
+    try {
+      return this.db.transaction(() => inputs.map(this.insertOne)).immediate();
+    } catch {
+      return this.insertEachAlone(inputs);
+    }
+  }
+
+  private insertEachAlone(inputs: InsertMessageInput[]): Array<StoredMessage | Error> {
     return this.db
       .transaction(() =>
         inputs.map((input) => {
           try {
-            return this.insertOne(input);
+            return this.insertOneAlone(input);
           } catch (error) {
             // The savepoint is undone; a resent clientId gets the message stored the first time.
             const existing = isClientIdConflict(error) && this.messageByClientId(input.sender.id, input.clientId);

@@ -109,4 +109,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX participants_unread ON participants (user_id) WHERE unread_count > 0;
     `,
   },
+  {
+    version: 3,
+    name: 'fewer indexes written per message',
+    sql: `
+      -- Every message moves its conversation's updated_at, and each index on it
+      -- is one more page written per message. Listings find a user's
+      -- conversations through participants and sort those, so the index on
+      -- updated_at was never read; admins also need every support conversation,
+      -- found through an index that no message ever changes.
+      -- (The index on change_seq only served the start-up scan for the newest change.)
+      DROP INDEX conversations_updated;
+      DROP INDEX conversations_kind_updated;
+      DROP INDEX conversations_change;
+      CREATE INDEX conversations_support ON conversations (id) WHERE kind = 'support';
+    `,
+  },
 ];
