@@ -3,6 +3,7 @@ import type { ChatMessage, ConnectionStatus, Conversation, ThreadStatus, TypingU
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
@@ -15,6 +16,15 @@ const RENDER_STEP = 40;
 /** Consecutive messages of one sender closer than this share one author line. */
 const GROUP_GAP_MS = 5 * 60_000;
 const NEAR_EDGE_PX = 48;
+
+/** What every message of one render shares. */
+interface MessageView {
+  t: PalaverStrings;
+  language: string;
+  ownId: string | undefined;
+  /** Display names by user id. */
+  names: Map<string, string>;
+}
 
 export interface ChatMessageSendDetail {
   conversationId: string;
@@ -346,8 +356,7 @@ export class ChatThread extends PalaverElement {
     );
   }
 
-  private renderStatus(message: ChatMessage): TemplateResult {
-    const t = this.t;
+  private renderStatus(message: ChatMessage, t: PalaverStrings): TemplateResult {
     switch (message.status) {
       case 'queued':
         return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>`;
@@ -364,13 +373,8 @@ export class ChatThread extends PalaverElement {
     }
   }
 
-  private renderMessage(
-    message: ChatMessage,
-    showAuthor: boolean,
-    ownId: string | undefined,
-    names: Map<string, string>,
-  ) {
-    const t = this.t;
+  private renderMessage(message: ChatMessage, showAuthor: boolean, view: MessageView) {
+    const { t, language, ownId, names } = view;
     const own = message.senderId === ownId;
     const deleted = Boolean(message.deletedAt);
     const editing = this.editing?.id === message.id;
@@ -387,13 +391,15 @@ export class ChatThread extends PalaverElement {
       .filter(Boolean)
       .join(' ');
     const author = own ? t.you : (names.get(message.senderId) ?? message.senderId);
+    // Formatted once: it labels the message and titles its time.
+    const when = fullDateTime(message.createdAt, language);
     return html`<article
       part=${`message ${own ? 'own' : 'other'}`}
       class=${classes}
       data-key=${message.clientId}
       data-seq=${message.seq}
       ?data-unread=${unreadFromOther}
-      aria-label=${`${author}, ${fullDateTime(message.createdAt, this.language)}`}
+      aria-label=${`${author}, ${when}`}
     >
       ${
         showAuthor
@@ -419,11 +425,11 @@ export class ChatThread extends PalaverElement {
           : html`<div part="bubble">${deleted ? t.deleted : this.renderText(message.body)}</div>`
       }
       <div class="meta">
-        <time part="timestamp" datetime=${message.createdAt} title=${fullDateTime(message.createdAt, this.language)}
-          >${relativeTime(message.createdAt, this.language)}</time
+        <time part="timestamp" datetime=${message.createdAt} title=${when}
+          >${relativeTime(message.createdAt, language)}</time
         >
         ${message.editedAt && !deleted ? html`<span>(${t.edited})</span>` : nothing}
-        ${own ? this.renderStatus(message) : nothing}
+        ${own ? this.renderStatus(message, t) : nothing}
         ${
           own && !deleted && !message.pending && !editing
             ? html`<span class="actions" role="group" aria-label=${t.messageActions}>
@@ -449,6 +455,9 @@ export class ChatThread extends PalaverElement {
       return html`<p class="placeholder">${waiting ? t.loading : t.empty}</p>`;
     }
     const names = new Map((conversation?.participants ?? []).map((p) => [p.userId, p.name]));
+    // Looked up once per render, not per message (the language walks up the DOM for a lang attribute).
+    const language = this.language;
+    const view: MessageView = { t, language, ownId, names };
     const end = this.windowEnd ?? all.length;
     const start = Math.max(0, end - this.windowSize);
     const shown = all.slice(start, end);
@@ -460,14 +469,14 @@ export class ChatThread extends PalaverElement {
       if (newDay) {
         items.push({
           key: `day:${dayKey(message.createdAt)}`,
-          template: html`<div part="separator" role="separator">${dayLabel(message.createdAt, this.language, t)}</div>`,
+          template: html`<div part="separator" role="separator">${dayLabel(message.createdAt, language, t)}</div>`,
         });
       }
       const grouped =
         !newDay &&
         previous?.senderId === message.senderId &&
         Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
-      items.push({ key: message.clientId, template: this.renderMessage(message, !grouped, ownId, names) });
+      items.push({ key: message.clientId, template: this.renderMessage(message, !grouped, view) });
       previous = message;
     }
     return html`${status.loading && start === 0 ? html`<p class="placeholder">${t.loadingOlder}</p>` : nothing}

@@ -29,6 +29,52 @@ function shadowNodeCount(el: ChatThread): number {
   return count;
 }
 
+/**
+ * A thread of `count` messages seeded in memory (the in-memory backend): what these
+ * tests measure is the element, not the wire, which the other tests cover against
+ * the real server.
+ */
+async function bigThread(count: number) {
+  const backend = new FakeChatBackend();
+  const buyer = { id: 'b', name: 'Buyer', isAdmin: false };
+  const supplier = { id: 's', name: 'Supplier', isAdmin: false };
+  const conversation = backend.seedProductConversation(buyer, supplier, { id: 'p', title: 'Big' });
+  for (let i = 0; i < count; i++) backend.seedMessage(i % 2 ? buyer : supplier, conversation.id, `message ${i}`);
+  const client = createChatClient({
+    transport: backend.transport(),
+    token: fakeToken(buyer),
+    storage: 'memory',
+    namespace: `big-${count}`,
+  });
+  await client.connect();
+  const el = await fixture<ChatThread>(
+    html`<chat-thread .client=${client} conversation-id=${conversation.id} style="--chat-thread-height: 400px"></chat-thread>`,
+  );
+  await eventually(() => expect(messagesIn(el).length).to.be.greaterThan(20));
+  return { client, conversation, el };
+}
+
+/** Counts the Intl formatters built (the real ones) until `stop()` puts the constructors back. */
+function countFormattersBuilt(): { count: number; stop(): void } {
+  const originals = { DateTimeFormat: Intl.DateTimeFormat, RelativeTimeFormat: Intl.RelativeTimeFormat };
+  const counter = {
+    count: 0,
+    stop: () => {
+      Object.assign(Intl, originals);
+    },
+  };
+  for (const [name, original] of Object.entries(originals)) {
+    const counting = new Proxy(original, {
+      construct(target, args, newTarget) {
+        counter.count++;
+        return Reflect.construct(target, args, newTarget);
+      },
+    });
+    Object.assign(Intl, { [name]: counting });
+  }
+  return counter;
+}
+
 describe('<chat-thread> scrolling and reading', () => {
   let server: RunningServer;
   before(async () => {
@@ -104,24 +150,7 @@ describe('<chat-thread> scrolling and reading', () => {
   });
 
   it('a 10,000-message thread keeps the number of message nodes, and of all DOM nodes, bounded', async () => {
-    // 10,000 messages are seeded in memory (the in-memory backend): what is measured is the
-    // element's DOM, not the wire, which the other tests cover against the real server.
-    const backend = new FakeChatBackend();
-    const buyer = { id: 'b', name: 'Buyer', isAdmin: false };
-    const supplier = { id: 's', name: 'Supplier', isAdmin: false };
-    const conversation = backend.seedProductConversation(buyer, supplier, { id: 'p', title: 'Big' });
-    for (let i = 0; i < 10_000; i++) backend.seedMessage(i % 2 ? buyer : supplier, conversation.id, `message ${i}`);
-    const client = createChatClient({
-      transport: backend.transport(),
-      token: fakeToken(buyer),
-      storage: 'memory',
-      namespace: 'big',
-    });
-    await client.connect();
-    const el = await fixture<ChatThread>(
-      html`<chat-thread .client=${client} conversation-id=${conversation.id} style="--chat-thread-height: 400px"></chat-thread>`,
-    );
-    await eventually(() => expect(messagesIn(el).length).to.be.greaterThan(20));
+    const { client, conversation, el } = await bigThread(10_000);
     const log = $(el, '[part="log"]') as HTMLElement;
     // What one rendered message costs in nodes (its share of the chrome around the log
     // included), before anything was ever removed.
@@ -146,6 +175,30 @@ describe('<chat-thread> scrolling and reading', () => {
     // Back to the newest: a click on "new messages" returns to the end.
     ($(el, '.jump') as HTMLButtonElement).click();
     await eventually(() => expect(messagesIn(el).at(-1)?.textContent).to.contain('message 9999'));
+    await client.destroy();
+  });
+
+  it('renders times without building a date formatter per message', async () => {
+    // Formatters cost far more to build than to use: built per message (three per message,
+    // each update) they made every scroll step of a long thread a long task.
+    const { client, el } = await bigThread(1000);
+    const log = $(el, '[part="log"]') as HTMLElement;
+    const built = countFormattersBuilt();
+    let renders = 0;
+    try {
+      for (let i = 0; i < 10; i++) {
+        log.scrollTop = 0;
+        log.dispatchEvent(new Event('scroll'));
+        await el.updateComplete;
+        await frames(2);
+        renders += messagesIn(el).length;
+      }
+    } finally {
+      built.stop();
+    }
+    expect(renders).to.be.greaterThan(MAX_RENDERED_MESSAGES * 5);
+    // At most one per kind of date (relative, clock, full, day, day with the year), once.
+    expect(built.count).to.be.at.most(5, `${built.count} formatters built for ${renders} rendered messages`);
     await client.destroy();
   });
 });
