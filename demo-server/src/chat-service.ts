@@ -39,6 +39,7 @@ export interface ChatServiceOptions {
   messageMaxLength: number;
   rateLimitMessages: number;
   rateLimitWindowMs: number;
+  groupCommitWindowMs: number;
 }
 
 const SYNC_CURSOR_VERSION = '1';
@@ -54,6 +55,8 @@ export class ChatService {
   private readonly metrics: Metrics;
   private readonly maxLength: number;
   readonly sendLimiter: SlidingWindowLimiter;
+  private readonly commitWindowMs: number;
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
   private readonly pendingSends: Array<{
     actor: Actor;
     access: ConversationAccess;
@@ -68,6 +71,7 @@ export class ChatService {
     this.metrics = options.metrics;
     this.maxLength = options.messageMaxLength;
     this.sendLimiter = new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
+    this.commitWindowMs = options.groupCommitWindowMs;
   }
 
   // --- access ---------------------------------------------------------------
@@ -185,21 +189,15 @@ export class ChatService {
 
   /**
    * Checks a send at once (schema, membership, length, rate limit), then queues
-   * it for the next group commit: every send that arrives in the same turn of
-   * the event loop is stored in one transaction, and each answer goes out only
-   * after that commit.
+   * it for the next group commit: sends that arrive together are stored in one
+   * transaction, and each answer goes out only after that commit.
+   *
+   * A resend of a known clientId (a client retrying after a lost ack) is found
+   * by the store's unique index when it is inserted, and answered with the
+   * message stored the first time — not looked up before every send.
    */
   sendMessage(actor: Actor, input: SendMessageInput): Promise<Message> {
     const { user } = actor;
-    // A resend of a known clientId is answered from the store before anything
-    // else: it must succeed even if limits changed or the sender is throttled.
-    const known = this.store.messageByClientId(user.id, input.clientId);
-    if (known) {
-      if (known.conversationId !== input.conversationId) {
-        throw new ChatError('invalid_payload', 'This clientId was already used in another conversation.');
-      }
-      return Promise.resolve(known);
-    }
     const access = this.find(input.conversationId);
     const { joinAsAgent } = this.writable(user, access);
     if (input.attachmentIds && input.attachmentIds.length > 0) {
@@ -214,6 +212,9 @@ export class ChatService {
     }
     const slot = this.sendLimiter.take(user.id);
     if (!slot.allowed) {
+      // A resend is answered even when the sender is throttled: it adds nothing.
+      const known = this.store.messageByClientId(user.id, input.clientId);
+      if (known) return Promise.resolve(this.resent(known, input.conversationId));
       throw new ChatError('rate_limited', 'Too many messages; wait a moment.', { retryAfterMs: slot.retryAfterMs });
     }
     return new Promise<Message>((resolve, reject) => {
@@ -231,12 +232,33 @@ export class ChatService {
           ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
         },
       });
-      if (this.pendingSends.length === 1) setImmediate(() => this.commitSends());
+      if (this.pendingSends.length === 1) this.scheduleCommit();
     });
+  }
+
+  /**
+   * Right away (at the end of this turn of the event loop) when the last commit
+   * is more than the window ago; otherwise once the window has passed. Sparse
+   * sends wait for nothing; under load, commits come at most once per window,
+   * so each carries more messages and costs less per message.
+   */
+  private scheduleCommit(): void {
+    const wait = this.lastCommitAt + this.commitWindowMs - performance.now();
+    if (wait <= 0) setImmediate(() => this.commitSends());
+    else setTimeout(() => this.commitSends(), wait);
+  }
+
+  /** The answer to a clientId seen before: the stored message, if it belongs to the same conversation. */
+  private resent(known: Message, conversationId: string): Message {
+    if (known.conversationId !== conversationId) {
+      throw new ChatError('invalid_payload', 'This clientId was already used in another conversation.');
+    }
+    return known;
   }
 
   /** Stores every queued send in one transaction, then answers and fans out each, in order. */
   private commitSends(): void {
+    this.lastCommitAt = performance.now();
     const batch = this.pendingSends.splice(0);
     this.metrics.commitBatch.observe(batch.length);
     let outcomes: Array<StoredMessage | Error>;
@@ -248,15 +270,19 @@ export class ChatService {
     }
     batch.forEach((send, index) => {
       const outcome = outcomes[index] as StoredMessage | Error;
-      if (outcome instanceof Error) send.reject(outcome);
-      else send.resolve(this.afterStored(send.actor, send.access, outcome));
+      try {
+        if (outcome instanceof Error) throw outcome;
+        send.resolve(this.afterStored(send.actor, send.access, outcome));
+      } catch (error) {
+        send.reject(error);
+      }
     });
   }
 
   /** What follows a stored message: typing stops, the message and the new counts go out. */
   private afterStored(actor: Actor, checkedAccess: ConversationAccess, stored: StoredMessage): Message {
     const { user } = actor;
-    if (!stored.created) return stored.message;
+    if (!stored.created) return this.resent(stored.message, checkedAccess.id);
     this.metrics.messagesSent.inc();
     const { message } = stored;
     // An agent who joined by writing is in the audience from this message on.

@@ -24,6 +24,8 @@ export interface ServerConfig {
   presenceGraceMs: number;
   /** How long a "typing" state lasts without being renewed. */
   typingTimeoutMs: number;
+  /** Under load, sends are committed at most this often, so that more of them share a transaction. */
+  groupCommitWindowMs: number;
   /** The largest request or socket frame accepted, in bytes. */
   maxPayloadBytes: number;
 }
@@ -70,6 +72,7 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: integer(1000, 3_600_000).default(60_000),
   PRESENCE_GRACE_MS: integer(0, 600_000).default(3000),
   TYPING_TIMEOUT_MS: integer(100, 600_000).default(6000),
+  GROUP_COMMIT_WINDOW_MS: integer(0, 100).default(2),
 });
 
 export class ConfigError extends Error {
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
     typingTimeoutMs: values.TYPING_TIMEOUT_MS,
+    groupCommitWindowMs: values.GROUP_COMMIT_WINDOW_MS,
     // Room for the longest message in 4-byte characters plus the envelope.
     maxPayloadBytes: Math.max(64 * 1024, messageMaxLength * 4 + 16 * 1024),
   };

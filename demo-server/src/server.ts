@@ -79,6 +79,7 @@ export function createPalaverServer(
     messageMaxLength: config.messageMaxLength,
     rateLimitMessages: config.rateLimitMessages,
     rateLimitWindowMs: config.rateLimitWindowMs,
+    groupCommitWindowMs: config.groupCommitWindowMs,
   });
   const sweep = setInterval(() => service.sendLimiter.sweep(), config.rateLimitWindowMs);
   sweep.unref();

@@ -4,6 +4,7 @@ import type { Message } from '@palaver/protocol';
 import {
   alice,
   bob,
+  carol,
   newClientId,
   nextEvent,
   ok,
@@ -71,6 +72,19 @@ describe('messages', () => {
     assert.equal(received.filter((m) => m.clientId === payload.clientId).length, 1);
     const { messages } = await ok(aliceSocket, 'messages:history', { conversationId: conversation.id });
     assert.equal(messages.filter((m) => m.clientId === payload.clientId).length, 1);
+  });
+
+  it('a clientId already used in another conversation is refused, and nothing is stored', async () => {
+    const aliceSocket = await t.connect(alice);
+    const withBob = await openProduct(aliceSocket);
+    const withCarol = await openProduct(aliceSocket, carol);
+    const clientId = newClientId();
+    await ok(aliceSocket, 'message:send', { clientId, conversationId: withBob.id, body: 'to Bob' });
+    const reused = await request(aliceSocket, 'message:send', { clientId, conversationId: withCarol.id, body: 'x' });
+    assert.equal(reused.ok, false);
+    assert.equal(reused.ok ? '' : reused.error.code, 'invalid_payload');
+    const { messages } = await ok(aliceSocket, 'messages:history', { conversationId: withCarol.id });
+    assert.equal(messages.length, 0);
   });
 
   it('40 concurrent sends from both sides get 40 unique increasing seq values; history pages cover each once', async () => {

@@ -37,6 +37,7 @@ describe('configuration', () => {
       [{ ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       [{ ...valid, DEMO: 'yes' }, 'DEMO'],
       [{ ...valid, DB_SYNCHRONOUS: 'OFF' }, 'DB_SYNCHRONOUS'],
+      [{ ...valid, GROUP_COMMIT_WINDOW_MS: '500' }, 'GROUP_COMMIT_WINDOW_MS'],
     ];
     for (const [env, variable] of cases) {
       assert.throws(
@@ -175,6 +176,29 @@ describe('operations', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('group commit window: under load, sends of different moments share a commit; with no window they do not', async () => {
+    const commitsFor = async (windowMs: string) => {
+      const t = await startTestServer({ RATE_LIMIT_MESSAGES: '1000', GROUP_COMMIT_WINDOW_MS: windowMs });
+      try {
+        const socket = await t.connect(alice);
+        const { id } = await openProduct(socket);
+        const sends: Array<Promise<unknown>> = [];
+        for (let i = 0; i < 10; i++) {
+          sends.push(ok(socket, 'message:send', { clientId: `w-${i}`, conversationId: id, body: `m${i}` }));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await Promise.all(sends);
+        const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+        return Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]);
+      } finally {
+        await t.close();
+      }
+    };
+    // 10 sends 5 ms apart: the first commits at once, the rest wait for the window to close.
+    assert.ok((await commitsFor('80')) <= 3, 'a window of 80 ms gathers them');
+    assert.ok((await commitsFor('0')) >= 8, 'without a window each goes alone');
   });
 
   it('group commit: a clientId sent twice in one batch is stored once, and fails no other send', async () => {

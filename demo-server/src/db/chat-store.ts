@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import type { ChatUser, Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import type { SqliteDatabase } from './database.js';
@@ -285,7 +285,7 @@ export class ChatStore {
       const before = this.statements.participant.get(conversationId, senderId) as ParticipantRow | undefined;
       const message: Message = {
         // Time-ordered: each id lands at the end of the id index instead of on a random page.
-        id: uuidv7(),
+        id: uuidv7({ random: randomBytes16() }),
         clientId: input.clientId,
         conversationId,
         seq,
@@ -680,6 +680,22 @@ export class ChatStore {
   contactsOf(userId: string): string[] {
     return this.statements.contactsOf.pluck().all(userId) as string[];
   }
+}
+
+/**
+ * 16 random bytes for a message id, cut from a pool refilled 256 ids at a time:
+ * one call into the system's random source per id cost more than the rest of
+ * the id's making.
+ */
+const randomPool = new Uint8Array(16 * 256);
+let randomOffset = randomPool.length;
+function randomBytes16(): Uint8Array {
+  if (randomOffset === randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  randomOffset += 16;
+  return randomPool.subarray(randomOffset - 16, randomOffset);
 }
 
 function isClientIdConflict(error: unknown): boolean {
