@@ -674,34 +674,34 @@ class PalaverClient implements ChatClient {
     await this.state.threadReady(conversationId);
     await this.syncing;
     if (!this.transport.connected) return;
-    this.state.setThreadStatus(conversationId, { loading: true });
     try {
-      const { messages, hasMore } = await this.request('messages:history', { conversationId, limit: HISTORY_PAGE });
-      this.state.applyHistory(conversationId, messages, hasMore);
-      this.state.setThreadStatus(conversationId, { loading: false, error: undefined });
+      await this.loadPage(conversationId);
       // A thread opens with at least a page of messages when the conversation has them.
       const window = this.state.windowOf(conversationId);
       if (window.messages.length < HISTORY_PAGE && (window.fromSeq ?? 1) > 1) await this.loadOlder(conversationId);
-    } catch (error) {
-      const { code, message } = error instanceof ChatError ? error : new ChatError('internal', String(error));
-      this.state.setThreadStatus(conversationId, { loading: false, error: { code, message } });
+    } catch {
+      // The thread's status tells the error.
     }
   }
 
   async loadOlder(conversationId: string): Promise<boolean> {
     await this.state.threadReady(conversationId);
-    const window = this.state.windowOf(conversationId);
-    if (window.fromSeq === 1) return false;
+    const { fromSeq } = this.state.windowOf(conversationId);
+    return fromSeq !== 1 && (await this.loadPage(conversationId, fromSeq)) > 0;
+  }
+
+  /** A page of a thread's history: the newest, or the one before `beforeSeq`. Its status follows the request. */
+  private async loadPage(conversationId: string, beforeSeq?: number): Promise<number> {
     this.state.setThreadStatus(conversationId, { loading: true });
     try {
       const { messages, hasMore } = await this.request('messages:history', {
         conversationId,
         limit: HISTORY_PAGE,
-        ...(window.fromSeq !== undefined ? { beforeSeq: window.fromSeq } : {}),
+        ...(beforeSeq !== undefined ? { beforeSeq } : {}),
       });
       this.state.applyHistory(conversationId, messages, hasMore);
       this.state.setThreadStatus(conversationId, { loading: false, error: undefined });
-      return messages.length > 0;
+      return messages.length;
     } catch (error) {
       const { code, message } = error instanceof ChatError ? error : new ChatError('internal', String(error));
       this.state.setThreadStatus(conversationId, { loading: false, error: { code, message } });

@@ -124,9 +124,7 @@ export class Outbox {
     const order = Math.max(this.now() * 1000, this.lastOrder + 1);
     this.lastOrder = order;
     const full: OutboxEntry = { ...entry, order, status: 'queued', attempts: 0, notBefore: 0 };
-    this.entries.set(full.clientId, full);
-    this.publish();
-    await this.persist(full.clientId, full);
+    await this.save(full);
     void this.flush();
     return full;
   }
@@ -140,16 +138,19 @@ export class Outbox {
   }
 
   async discard(clientId: string): Promise<void> {
-    if (!this.entries.has(clientId)) return;
-    this.entries.delete(clientId);
-    this.publish();
-    await this.persist(clientId, null);
+    if (this.entries.has(clientId)) await this.remove(clientId);
   }
 
   private async save(entry: OutboxEntry): Promise<void> {
     this.entries.set(entry.clientId, entry);
     this.publish();
     await this.persist(entry.clientId, entry);
+  }
+
+  private async remove(clientId: string): Promise<void> {
+    this.entries.delete(clientId);
+    this.publish();
+    await this.persist(clientId, null);
   }
 
   /**
@@ -244,9 +245,7 @@ export class Outbox {
       if (answer.ok) {
         // Show the server's copy first: the pending one disappears in the same render.
         this.options.delivered(answer.message);
-        this.entries.delete(entry.clientId);
-        this.publish();
-        await this.persist(entry.clientId, null);
+        await this.remove(entry.clientId);
         return;
       }
       ({ code, message, retryAfterMs } = answer.error);
