@@ -295,6 +295,8 @@ class PalaverClient implements ChatClient {
     this.store = store;
     this.$storageKind.set(store.kind);
     this.cache = new Cache(store, this.state);
+    // Before anything can be written: a write waits for its thread's cached copy.
+    this.state.loadCachedThreads();
     const cached = await this.cache.load();
     this.cursor = cached.cursor;
     if (cached.conversations.length > 0) this.state.applyConversations(cached.conversations);

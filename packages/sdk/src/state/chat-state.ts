@@ -69,7 +69,10 @@ interface Thread {
   $window: WritableAtom<MessageWindow>;
   $status: WritableAtom<ThreadStatus>;
   $messages?: ReadableAtom<ChatMessage[]>;
-  /** Resolves once the cached copy was loaded; changes wait for it so none is overwritten. */
+  /**
+   * Resolves once the cached copy was loaded; writes to the cache wait for it so
+   * none is overwritten. Replaced by a new read each time storage opens.
+   */
   ready: Promise<void>;
 }
 
@@ -77,7 +80,7 @@ export interface StateHooks {
   /** A thread got its first subscriber: load it from cache, then from the server. */
   threadMounted(conversationId: string): void;
   presenceMounted(userId: string): void;
-  /** Reads a thread's cached window. */
+  /** Reads a thread's cached window (none while storage is not open). */
   loadWindow(conversationId: string): Promise<MessageWindow | undefined>;
   /** Something worth caching changed. */
   changed(what: { conversations?: boolean; threads?: string[] }): void;
@@ -193,23 +196,38 @@ export class ChatState {
   private thread(id: string): Thread {
     let thread = this.threads.get(id);
     if (!thread) {
-      const $window = atom<MessageWindow>(emptyWindow());
-      const created: Thread = {
-        $window,
+      thread = {
+        $window: atom<MessageWindow>(emptyWindow()),
         $status: atom<ThreadStatus>({ loading: false, hasMore: true }),
-        ready: this.hooks.loadWindow(id).then(
-          (cached) => {
-            // Whatever arrived while the cache was read is newer: merge it on top.
-            if (cached) $window.set(mergeHistoryPage(cached, $window.get().messages, false));
-            created.$status.set({ ...created.$status.get(), hasMore: ($window.get().fromSeq ?? 2) > 1 });
-          },
-          () => undefined,
-        ),
+        ready: Promise.resolve(),
       };
-      thread = created;
       this.threads.set(id, thread);
+      this.loadCached(id, thread);
     }
     return thread;
+  }
+
+  /**
+   * Storage opened (at start, or for another user): threads created before it
+   * (an element subscribes as soon as it is on the page, before `connect()` has
+   * opened anything) read their cached copy now.
+   */
+  loadCachedThreads(): void {
+    for (const [id, thread] of this.threads) this.loadCached(id, thread);
+  }
+
+  private loadCached(id: string, thread: Thread): void {
+    const { $window } = thread;
+    const ready: Promise<void> = this.hooks.loadWindow(id).then(
+      (cached) => {
+        // Whatever arrived while the cache was read is newer: merge it on top. A read
+        // superseded by a newer one (another user's store) is dropped.
+        if (cached && thread.ready === ready) $window.set(mergeHistoryPage(cached, $window.get().messages, false));
+        updateHasMore(thread);
+      },
+      () => undefined,
+    );
+    thread.ready = ready;
   }
 
   // --- applying changes -------------------------------------------------------
@@ -238,7 +256,7 @@ export class ChatState {
   applyHistory(conversationId: string, messages: Message[], hasMore: boolean): void {
     const thread = this.thread(conversationId);
     thread.$window.set(mergeHistoryPage(thread.$window.get(), messages, !hasMore));
-    thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
+    updateHasMore(thread);
     this.touchSummary(conversationId, messages);
     this.hooks.changed({ threads: [conversationId] });
   }
@@ -257,7 +275,7 @@ export class ChatState {
   dropBelowHoles(conversationId: string): void {
     const thread = this.thread(conversationId);
     thread.$window.set(keepNewestRun(thread.$window.get()));
-    thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
+    updateHasMore(thread);
     this.hooks.changed({ threads: [conversationId] });
   }
 
@@ -365,6 +383,8 @@ export class ChatState {
     this.$unreadTotal.set(0);
     this.$outbox.set([]);
     for (const thread of this.threads.values()) {
+      // A cache read still under way belongs to the user who is gone.
+      thread.ready = Promise.resolve();
       thread.$window.set(emptyWindow());
       thread.$status.set({ loading: false, hasMore: true });
     }
@@ -378,6 +398,11 @@ export class ChatState {
     for (const timer of this.typingTimers.values()) clearTimeout(timer);
     this.typingTimers.clear();
   }
+}
+
+/** Older messages exist unless the window starts at the conversation's first message. */
+function updateHasMore(thread: Thread): void {
+  thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
 }
 
 /** The server's summary, with pointers and the last message never moving backwards. */

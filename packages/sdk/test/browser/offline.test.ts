@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
+import { createStore, get } from 'idb-keyval';
 import { type ChatClient, createChatClient } from '../../src/index.js';
+import type { MessageWindow } from '../../src/state/message-window.js';
 import {
+  buyerInConversation,
   clientFor,
   destroyClients,
   killServer,
@@ -103,6 +106,83 @@ describe('offline first', () => {
     expect(third.$connection.get()).to.not.equal('online');
     expect(third.$conversations.get().map((c) => c.id)).to.deep.equal([conversation.id]);
     await third.destroy();
+  });
+
+  it('a thread subscribed before connect() shows its cache, and loading the newest page online keeps it', async () => {
+    const { client: opener, buyer, supplier, conversation } = await buyerInConversation(server, 'p-early-thread');
+    await opener.destroy();
+    const total = 80; // more than the newest page (50) a thread loads from the server
+    const sender = await clientFor(server, supplier);
+    for (let i = 0; i < total; i++) void sender.send(conversation.id, `message ${i}`);
+    await waitForStore(
+      sender.messagesOf(conversation.id),
+      (list) => list.length === total && list.every((m) => !m.pending),
+      20000,
+      'all sent',
+    );
+    // The buyer's visit: the change feed brings every message, and the cache holds them
+    // all with a cursor past them (the next visit's sync brings nothing new).
+    const visit = await clientFor(server, buyer);
+    await visit.connect();
+    await waitForStore(visit.messagesOf(conversation.id), (list) => list.length === total, 10000, 'synced');
+    await waitForStore(visit.$syncing, (syncing) => !syncing);
+    await visit.destroy(); // writes the cache
+
+    // Server down: the thread, subscribed before the client opened its storage, shows the cache.
+    await killServer(server);
+    const offline = await clientFor(server, buyer);
+    const offlineThread = offline.messagesOf(conversation.id);
+    const stopOffline = offlineThread.listen(() => undefined);
+    void offline.connect();
+    await waitForStore(offlineThread, (list) => list.length === total, 5000, 'cached messages');
+    stopOffline();
+    await offline.destroy();
+
+    // Server up: the newest page from the server joins the cached messages instead of
+    // replacing them, on screen and on disk.
+    await restartServer(server);
+    const online = await clientFor(server, buyer);
+    const thread = online.messagesOf(conversation.id);
+    const stop = thread.listen(() => undefined);
+    const pageLoaded = new Promise<void>((resolve) => {
+      let loading = false;
+      online.threadStatusOf(conversation.id).listen((status) => {
+        if (status.loading) loading = true;
+        else if (loading) resolve();
+      });
+    });
+    void online.connect();
+    await pageLoaded;
+    expect(thread.get().map((m) => m.seq)).to.deep.equal(Array.from({ length: total }, (_, i) => i + 1));
+    stop();
+    await online.destroy(); // writes the cache
+    const disk = createStore(`palaver:test-${server.id}:${buyer.id}`, 'kv');
+    const cached = await get<MessageWindow>(`m:${conversation.id}`, disk);
+    expect(cached?.messages.length).to.equal(total);
+  });
+
+  it('a thread on screen shows the cache of the user signed in now, after a switch of user', async () => {
+    const { client, buyer, supplier, conversation } = await buyerInConversation(server, 'p-switch');
+    await client.send(conversation.id, 'from the buyer');
+    await waitForStore(client.messagesOf(conversation.id), (list) => list[0]?.status === 'sent');
+    await client.destroy(); // the buyer's cache: one message
+    const supplierClient = await clientFor(server, supplier);
+    await supplierClient.connect();
+    await waitForStore(supplierClient.messagesOf(conversation.id), (list) => list.length === 1);
+    await supplierClient.send(conversation.id, 'from the supplier');
+    await waitForStore(supplierClient.messagesOf(conversation.id), (list) => list[1]?.status === 'sent');
+    await supplierClient.destroy(); // the supplier's cache: two messages
+
+    await killServer(server);
+    const shared = await clientFor(server, buyer);
+    await shared.connect();
+    const thread = shared.messagesOf(conversation.id);
+    await waitForStore(thread, (list) => list.length === 1, 5000, "the buyer's cache");
+    // Another user signs in on this page (the server is still down): the thread shows theirs.
+    shared.setToken(await tokenFor(supplier));
+    await waitForStore(shared.$user, (user) => user?.id === supplier.id, 5000, 'the supplier signed in');
+    const theirs = await waitForStore(thread, (list) => list.length === 2, 5000, "the supplier's cache");
+    expect(theirs.map((m) => m.body)).to.deep.equal(['from the buyer', 'from the supplier']);
   });
 
   it('the server killed and restarted while messages are being sent: every message arrives exactly once', async () => {
