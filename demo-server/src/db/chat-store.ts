@@ -214,12 +214,16 @@ export class ChatStore {
               AND m.sender_id <> @userId AND m.deleted_at IS NULL)
         FROM (SELECT min(@seq, last_seq) AS seq FROM conversations WHERE id = @conversationId) AS target
         WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < target.seq`),
-      // The sender of a new message has read everything up to it.
-      readOwnMessage: prepare(`
-        UPDATE participants SET last_read_seq = @seq, last_read_at = @now, change_seq = @change, unread_count = 0
-        WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq`),
+      // A new message is one more unread for everyone but its sender, who has
+      // read everything up to it (their pointer moves onto it). One statement:
+      // the conversation's participants share a page.
       countNewMessage: prepare(`
-        UPDATE participants SET unread_count = unread_count + 1 WHERE conversation_id = ? AND user_id <> ?`),
+        UPDATE participants SET
+          unread_count = CASE WHEN user_id = @senderId THEN 0 ELSE unread_count + 1 END,
+          last_read_seq = CASE WHEN user_id = @senderId THEN @seq ELSE last_read_seq END,
+          last_read_at = CASE WHEN user_id = @senderId THEN @now ELSE last_read_at END,
+          change_seq = CASE WHEN user_id = @senderId THEN @change ELSE change_seq END
+        WHERE conversation_id = @conversationId`),
       uncountDeletedMessage: prepare(`
         UPDATE participants SET unread_count = unread_count - 1
         WHERE conversation_id = @conversationId AND user_id <> @senderId AND last_read_seq < @seq
@@ -309,8 +313,7 @@ export class ChatStore {
         now: at,
         change,
       });
-      this.statements.countNewMessage.run(conversationId, senderId);
-      this.statements.readOwnMessage.run({ conversationId, userId: senderId, seq, now: at, change });
+      this.statements.countNewMessage.run({ conversationId, senderId, seq, now: at, change });
       return { message, created: true, previousUnread: before?.unread_count ?? 0, joined };
     };
     this.insertOneAlone = this.db.transaction(this.insertOne);
