@@ -3,9 +3,12 @@
  * server): `pairs` buyer/supplier socket pairs on 127.0.0.1; every pair sends
  * at a fixed rate, open loop (a message leaves on schedule whether or not the
  * previous one was answered). Latency is send → receipt by the other socket.
- * Prints one JSON line with the results.
+ * The first `warmup` seconds are not measured (both servers' code is still
+ * being compiled then); only messages sent after them count. Prints `ready`
+ * and `measured` around the measured window (the runner reads the servers'
+ * CPU time there), then one JSON line with the results.
  *
- * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, secret? }
+ * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup?, secret? }
  */
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
@@ -16,6 +19,7 @@ interface Options {
   pairs: number;
   rate: number;
   seconds: number;
+  warmup?: number;
   secret?: string;
 }
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
@@ -37,6 +41,7 @@ function connect(user: string, auth: Record<string, string>): Promise<Socket> {
 }
 
 const latencies: number[] = [];
+let measureFrom = Number.POSITIVE_INFINITY;
 let sent = 0;
 let acked = 0;
 let failed = 0;
@@ -72,8 +77,10 @@ async function setUp(): Promise<Pair[]> {
       pair.conversationId = answer.conversation.id;
     }
     supplier.on('message:new', (message: { body: string }) => {
+      const sentAt = Number(message.body.split(' ')[0]);
+      if (sentAt < measureFrom) return;
       received++;
-      latencies.push(performance.now() - Number(message.body.split(' ')[0]));
+      latencies.push(performance.now() - sentAt);
     });
     pairs.push(pair);
   }
@@ -82,21 +89,31 @@ async function setUp(): Promise<Pair[]> {
 
 const pairs = await setUp();
 const intervalMs = (1000 * pairs.length) / options.rate; // per pair
-const started = performance.now();
+const warmupMs = (options.warmup ?? 2) * 1000;
+const started = performance.now() + warmupMs;
 const end = started + options.seconds * 1000;
+// The runner samples the server's CPU time at these two lines: set-up (signing
+// tokens, connecting, opening conversations) and warm-up are not measured.
+setTimeout(() => {
+  measureFrom = performance.now();
+  process.stdout.write('ready\n');
+}, warmupMs);
+setTimeout(() => process.stdout.write('measured\n'), warmupMs + options.seconds * 1000);
 let counter = 0;
 const timers = pairs.map((pair, index) => {
   const send = () => {
     const now = performance.now();
     if (now > end) return;
-    sent++;
+    if (now >= measureFrom) sent++;
     const clientId = `${process.pid}-${++counter}`;
     const body = `${now} load message ${index}`;
     const payload =
       options.target === 'palaver'
         ? { clientId, conversationId: pair.conversationId, body }
         : { clientId, to: pair.supplierId, body };
+    const measured = now >= measureFrom;
     pair.buyer.emit('message:send', payload, (answer: { ok: boolean }) => {
+      if (!measured) return;
       if (answer.ok) acked++;
       else failed++;
     });
@@ -112,7 +129,8 @@ const timers = pairs.map((pair, index) => {
   );
 });
 
-await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000 + 1500));
+// The window, then time for the last messages to arrive.
+await new Promise((resolve) => setTimeout(resolve, warmupMs + options.seconds * 1000 + 1500));
 for (const timer of timers) clearInterval(timer as unknown as ReturnType<typeof setInterval>);
 const elapsed = (Math.min(performance.now(), end) - started) / 1000;
 latencies.sort((a, b) => a - b);

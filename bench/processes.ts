@@ -1,13 +1,24 @@
 /** Starting the servers under test and reading their CPU time and memory from /proc. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * With two or more cores, the server under test runs on core 1 only (all its
+ * threads) and the load generator on core 0: "the server on one core", and
+ * neither steals time from the other. `taskset` comes with util-linux.
+ */
+const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+export const PINNED = canPin;
+function onCore(core: 0 | 1, args: string[]): [string, string[]] {
+  return canPin ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
+}
 
 export interface Running {
   child: ChildProcess;
@@ -33,11 +44,49 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startPalaver(env: Record<string, string> = {}, dbPath?: string): Promise<Running> {
-  const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'palaver-bench-'));
+export function startPalaver(env: Record<string, string> = {}, dbPath?: string): Promise<Running> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'demo-server/bin/palaver-server.js')], {
+  return startServerProcess([...nodeArgs, join(root, 'demo-server/bin/palaver-server.js')], env, dbPath);
+}
+
+export interface MemoryProbe extends Running {
+  /** The server's memory right after a full garbage collection. */
+  measure(): Promise<NodeJS.MemoryUsage>;
+}
+
+/** The Palaver server in a process that can collect its garbage and report its memory (bench/memory-probe.ts). */
+export async function startMemoryProbe(env: Record<string, string> = {}): Promise<MemoryProbe> {
+  const running = await startServerProcess(
+    ['--expose-gc', '--import', 'tsx', join(root, 'bench/memory-probe.ts')],
+    env,
+    undefined,
+    'pipe',
+  );
+  const { child } = running;
+  const answers: Array<(usage: NodeJS.MemoryUsage) => void> = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    if (line.startsWith('{"rss"')) answers.shift()?.(JSON.parse(line) as NodeJS.MemoryUsage);
+  });
+  return {
+    ...running,
+    measure() {
+      return new Promise((resolve) => {
+        answers.push(resolve);
+        child.stdin?.write('measure\n');
+      });
+    },
+  };
+}
+
+async function startServerProcess(
+  args: string[],
+  env: Record<string, string>,
+  dbPath: string | undefined,
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): Promise<Running> {
+  const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'palaver-bench-'));
+  const child = spawn(...onCore(1, args), {
     env: {
       ...process.env,
       JWT_SECRET: BENCH_SECRET,
@@ -47,7 +96,7 @@ export async function startPalaver(env: Record<string, string> = {}, dbPath?: st
       RATE_LIMIT_MESSAGES: '1000000',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: [stdin, 'pipe', 'inherit'],
   });
   const port = await waitForLine(child, (line) => {
     const match = /"port":(\d+)/.exec(line);
@@ -65,7 +114,7 @@ export async function startPalaver(env: Record<string, string> = {}, dbPath?: st
 }
 
 export async function startBareRelay(): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/bare-relay.ts')], {
+  const child = spawn(...onCore(1, ['--import', 'tsx', join(root, 'bench/bare-relay.ts')]), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await waitForLine(child, (line) =>
@@ -98,30 +147,68 @@ export interface LoadResult {
   p50: number;
   p99: number;
   p999: number;
+  /** The server's CPU use while the load ran (1 = one core), set-up excluded. */
+  serverCpu: number;
+  /** Server CPU time per delivered message, in microseconds. */
+  serverCpuPerMessageUs: number;
+  /** The load generator's CPU use meanwhile: near 1, it (not the server) may be the limit. */
+  generatorCpu: number;
 }
 
-/** Runs the load generator in its own process and returns its result line. */
+/**
+ * Runs the load generator in its own process and returns its result line, with
+ * the CPU time the server process (`serverPid`) spent between the generator's
+ * `ready` and `measured` lines.
+ */
 export function runLoad(options: {
   url: string;
   target: 'palaver' | 'bare';
   pairs: number;
   rate: number;
   seconds: number;
+  warmup?: number;
+  serverPid: number;
+  /** Called when the measured window opens: every socket connected, every conversation open. */
+  onReady?: () => void;
 }): Promise<LoadResult> {
+  const { serverPid, onReady, ...load } = options;
   const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench/load-generator.ts'), JSON.stringify({ ...options, secret: BENCH_SECRET })],
+    ...onCore(0, [
+      '--import',
+      'tsx',
+      join(root, 'bench/load-generator.ts'),
+      JSON.stringify({ ...load, secret: BENCH_SECRET }),
+    ]),
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+  const generatorPid = child.pid as number;
+  let window: { cpu: number; generator: number; at: number } | undefined;
+  let used: { cpu: number; generator: number; seconds: number } | undefined;
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    if (line === 'ready') {
+      window = { cpu: cpuSeconds(serverPid), generator: cpuSeconds(generatorPid), at: performance.now() };
+      onReady?.();
+    } else if (line === 'measured' && window) {
+      used = {
+        cpu: cpuSeconds(serverPid) - window.cpu,
+        generator: cpuSeconds(generatorPid) - window.generator,
+        seconds: (performance.now() - window.at) / 1000,
+      };
+    } else output += `${line}\n`;
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
       const line = output.trim().split('\n').pop() ?? '';
       try {
-        resolve(JSON.parse(line) as LoadResult);
+        const result = JSON.parse(line) as Omit<LoadResult, 'serverCpu' | 'serverCpuPerMessageUs' | 'generatorCpu'>;
+        if (!used) throw new Error('no measurement window');
+        resolve({
+          ...result,
+          serverCpu: used.cpu / used.seconds,
+          serverCpuPerMessageUs: (1e6 * used.cpu) / Math.max(result.received, 1),
+          generatorCpu: used.generator / used.seconds,
+        });
       } catch {
         reject(new Error(`load generator failed (${code}): ${output.slice(-500)}`));
       }
