@@ -303,8 +303,14 @@ export class ChatService {
         readAt: message.createdAt,
       });
     }
-    const recipients = access.participantIds.filter((id) => id !== user.id);
-    this.pushUnread(senderHadUnread ? [...recipients, user.id] : recipients, [access.id]);
+    // Everyone else has one more unread message here; the sender, if they had any, none.
+    for (const { userId, unread } of stored.unreadAfter ?? []) {
+      if (userId === user.id && !senderHadUnread) continue;
+      this.realtime.fanout.toUsers([userId], 'unread', {
+        total: this.store.unreadTotal(userId),
+        conversations: { [access.id]: unread },
+      });
+    }
     return message;
   }
 

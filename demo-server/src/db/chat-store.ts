@@ -63,6 +63,8 @@ export interface ConversationAccess {
 
 /** How many conversations' membership `ChatStore.access` keeps in memory. */
 const ACCESS_CACHE_SIZE = 20_000;
+/** How many users' unread totals `ChatStore.unreadTotal` keeps in memory. */
+const UNREAD_TOTALS_SIZE = 50_000;
 
 export interface StoredMessage {
   message: Message;
@@ -70,6 +72,8 @@ export interface StoredMessage {
   created: boolean;
   /** The sender's unread count in the conversation before the send (their pointer moved onto it). */
   previousUnread?: number;
+  /** Each participant's unread count in the conversation after the send (0 for the sender). */
+  unreadAfter?: Array<{ userId: string; unread: number }>;
   /** True when an admin joined the conversation as an agent by writing in it. */
   joined?: boolean;
 }
@@ -165,6 +169,13 @@ export class ChatStore {
   private readonly knownUsers = new Map<string, string>();
   /** Membership by conversation id; an entry is dropped whenever someone joins that conversation. */
   private readonly accessCache = new Map<string, ConversationAccess>();
+  /**
+   * Unread totals of users asked for recently: after every message the
+   * recipient's badge needs theirs. Committed sends move them by their deltas;
+   * every other write that changes a count (a read, a delete, an agent
+   * joining) drops the user's entry, and the next ask counts again.
+   */
+  private readonly unreadTotals = new Map<string, number>();
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -223,7 +234,8 @@ export class ChatStore {
           last_read_seq = CASE WHEN user_id = @senderId THEN @seq ELSE last_read_seq END,
           last_read_at = CASE WHEN user_id = @senderId THEN @now ELSE last_read_at END,
           change_seq = CASE WHEN user_id = @senderId THEN @change ELSE change_seq END
-        WHERE conversation_id = @conversationId`),
+        WHERE conversation_id = @conversationId
+        RETURNING user_id AS userId, unread_count AS unread`),
       uncountDeletedMessage: prepare(`
         UPDATE participants SET unread_count = unread_count - 1
         WHERE conversation_id = @conversationId AND user_id <> @senderId AND last_read_seq < @seq
@@ -245,6 +257,8 @@ export class ChatStore {
         ORDER BY seq DESC LIMIT @limit`),
       unreadByConversation: prepare(`
         SELECT conversation_id AS id, unread_count AS unread FROM participants WHERE user_id = ? AND unread_count > 0`),
+      unreadTotal: prepare(`
+        SELECT COALESCE(SUM(unread_count), 0) FROM participants WHERE user_id = ? AND unread_count > 0`),
       listConversations: prepare(`
         SELECT * FROM conversations
         WHERE id IN (${VISIBLE_IDS})
@@ -313,8 +327,11 @@ export class ChatStore {
         now: at,
         change,
       });
-      this.statements.countNewMessage.run({ conversationId, senderId, seq, now: at, change });
-      return { message, created: true, previousUnread: before?.unread_count ?? 0, joined };
+      const unreadAfter = this.statements.countNewMessage.all({ conversationId, senderId, seq, now: at, change }) as Array<{
+        userId: string;
+        unread: number;
+      }>;
+      return { message, created: true, previousUnread: before?.unread_count ?? 0, unreadAfter, joined };
     };
     this.insertOneAlone = this.db.transaction(this.insertOne);
     this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
@@ -491,7 +508,11 @@ export class ChatStore {
               change,
             }).changes === 1;
           if (joined && !created) this.statements.touchConversation.run(change, id);
-          if (joined) this.accessCache.delete(id);
+          if (joined) {
+            this.accessCache.delete(id);
+            // Inside the transaction, but dropping an entry is right whether it commits or not.
+            this.unreadTotals.delete(input.agentId);
+          }
         }
         return { id, created, joined };
       })
@@ -557,11 +578,47 @@ export class ChatStore {
    * that one failure does not undo the others.
    */
   insertMessages(inputs: InsertMessageInput[]): Array<StoredMessage | Error> {
+    let outcomes: Array<StoredMessage | Error>;
     try {
-      return this.db.transaction(() => inputs.map(this.insertOne)).immediate();
+      outcomes = this.db.transaction(() => inputs.map(this.insertOne)).immediate();
     } catch {
-      return this.insertEachAlone(inputs);
+      outcomes = this.insertEachAlone(inputs);
+      // Rare: recount every total rather than follow which attempt changed what.
+      this.unreadTotals.clear();
+      return outcomes;
     }
+    for (const outcome of outcomes) if (!(outcome instanceof Error)) this.countInTotals(outcome);
+    return outcomes;
+  }
+
+  /** A committed message in the cached unread totals: one more for each recipient, none left for its sender. */
+  private countInTotals(stored: StoredMessage): void {
+    const senderId = stored.message.senderId;
+    for (const { userId } of stored.unreadAfter ?? []) {
+      const total = this.unreadTotals.get(userId);
+      if (total === undefined) continue;
+      // An agent who joined by writing had the thread's history added and read at once: count again.
+      if (userId === senderId && stored.joined) this.unreadTotals.delete(userId);
+      else this.unreadTotals.set(userId, userId === senderId ? total - (stored.previousUnread ?? 0) : total + 1);
+    }
+  }
+
+  /** The user's unread total across their conversations. */
+  unreadTotal(userId: string): number {
+    let total = this.unreadTotals.get(userId);
+    if (total === undefined) {
+      total = this.statements.unreadTotal.pluck().get(userId) as number;
+      this.rememberTotal(userId, total);
+    }
+    return total;
+  }
+
+  private rememberTotal(userId: string, total: number): void {
+    this.unreadTotals.delete(userId);
+    if (this.unreadTotals.size >= UNREAD_TOTALS_SIZE) {
+      this.unreadTotals.delete(this.unreadTotals.keys().next().value as string);
+    }
+    this.unreadTotals.set(userId, total);
   }
 
   private insertEachAlone(inputs: InsertMessageInput[]): Array<StoredMessage | Error> {
@@ -594,7 +651,7 @@ export class ChatStore {
 
   /** Blanks a message (once: deleting it again changes nothing) and uncounts it where it was unread. */
   deleteMessage(id: string): DeleteOutcome {
-    return this.db
+    const outcome = this.db
       .transaction((): DeleteOutcome => {
         const change = this.nextChange();
         const row = this.statements.deleteMessage.get({ id, now: now(), change }) as MessageRow | undefined;
@@ -606,6 +663,8 @@ export class ChatStore {
         return { message: toMessage(row), unreadChangedFor };
       })
       .immediate();
+    for (const userId of outcome.unreadChangedFor) this.unreadTotals.delete(userId);
+    return outcome;
   }
 
   history(
@@ -627,7 +686,7 @@ export class ChatStore {
    * and recounts what is left unread; `moved` is false when it already was there.
    */
   markRead(conversationId: string, userId: string, seq: number): ReadUpdate {
-    return this.db
+    const update = this.db
       .transaction((): ReadUpdate => {
         const at = now();
         const change = this.nextChange();
@@ -638,6 +697,8 @@ export class ChatStore {
         return { moved, receipt: toReceipt(row), unreadCount: row.unread_count };
       })
       .immediate();
+    if (update.moved) this.unreadTotals.delete(userId);
+    return update;
   }
 
   /** Unread counts of every conversation of the user that has any, and their total. */
@@ -650,6 +711,7 @@ export class ChatStore {
       conversations[row.id] = row.unread;
       total += row.unread;
     }
+    this.rememberTotal(userId, total);
     return { total, conversations };
   }
 
