@@ -366,19 +366,19 @@ export class ChatService {
     const me = access.participants.get(user.id);
     if (!me) {
       // An admin looking at someone else's thread: reading it changes nothing for them.
-      return { unreadCount: 0, unreadTotal: this.store.unreadOf(user.id).total };
+      return { unreadCount: 0, unreadTotal: this.store.unreadTotal(user.id) };
     }
     const update = this.store.markRead(access.id, user.id, input.seq);
-    const counts = this.store.unreadOf(user.id);
+    const unreadTotal = this.store.unreadTotal(user.id);
     const { unreadCount } = update;
     if (update.moved) {
       this.realtime.fanout.toConversation(this.audience(access), 'read', update.receipt);
       this.realtime.fanout.toUsers([user.id], 'unread', {
-        total: counts.total,
+        total: unreadTotal,
         conversations: { [access.id]: unreadCount },
       });
     }
-    return { unreadCount, unreadTotal: counts.total };
+    return { unreadCount, unreadTotal };
   }
 
   unread({ user }: Actor): UnreadCounts {

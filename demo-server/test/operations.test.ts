@@ -82,7 +82,6 @@ describe('database', () => {
         'messages_sender_client',
         'messages_conversation_change',
         'participants_user',
-        'participants_unread',
         'conversations_support',
       ]) {
         assert.ok(indexes.includes(name), name);

@@ -92,6 +92,8 @@ export interface ReadUpdate {
   receipt: ReadReceipt;
   /** The reader's unread count in the conversation after the read. */
   unreadCount: number;
+  /** How many unread messages the read took off the reader's count. */
+  read: number;
 }
 
 export interface DeleteOutcome {
@@ -171,9 +173,10 @@ export class ChatStore {
   private readonly accessCache = new Map<string, ConversationAccess>();
   /**
    * Unread totals of users asked for recently: after every message the
-   * recipient's badge needs theirs. Committed sends move them by their deltas;
-   * every other write that changes a count (a read, a delete, an agent
-   * joining) drops the user's entry, and the next ask counts again.
+   * recipient's badge needs theirs, after every read the reader's. Committed
+   * sends and reads move them by their deltas; the rarer writes that change a
+   * count (a delete, an agent joining) drop the user's entry, and the next ask
+   * counts again.
    */
   private readonly unreadTotals = new Map<string, number>();
   private readonly statements;
@@ -327,7 +330,13 @@ export class ChatStore {
         now: at,
         change,
       });
-      const unreadAfter = this.statements.countNewMessage.all({ conversationId, senderId, seq, now: at, change }) as Array<{
+      const unreadAfter = this.statements.countNewMessage.all({
+        conversationId,
+        senderId,
+        seq,
+        now: at,
+        change,
+      }) as Array<{
         userId: string;
         unread: number;
       }>;
@@ -690,14 +699,21 @@ export class ChatStore {
       .transaction((): ReadUpdate => {
         const at = now();
         const change = this.nextChange();
+        const before = this.statements.participant.get(conversationId, userId) as ParticipantRow;
         const moved =
           this.statements.moveReadPointer.run({ conversationId, userId, seq, now: at, change }).changes === 1;
         if (moved) this.statements.touchConversation.run(change, conversationId);
         const row = this.statements.participant.get(conversationId, userId) as ParticipantRow;
-        return { moved, receipt: toReceipt(row), unreadCount: row.unread_count };
+        return {
+          moved,
+          receipt: toReceipt(row),
+          unreadCount: row.unread_count,
+          read: before.unread_count - row.unread_count,
+        };
       })
       .immediate();
-    if (update.moved) this.unreadTotals.delete(userId);
+    const total = this.unreadTotals.get(userId);
+    if (total !== undefined) this.unreadTotals.set(userId, total - update.read);
     return update;
   }
 

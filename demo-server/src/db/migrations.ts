@@ -125,4 +125,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_support ON conversations (id) WHERE kind = 'support';
     `,
   },
+  {
+    version: 4,
+    name: 'no index rewritten by every unread count',
+    sql: `
+      -- SQLite rewrites a partial index's entry whenever a column of its WHERE
+      -- changes, so participants_unread cost a page per recipient per message.
+      -- Totals are kept in memory now; the full per-conversation counts (asked
+      -- at connect) go through participants_user.
+      DROP INDEX participants_unread;
+    `,
+  },
 ];
