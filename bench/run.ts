@@ -111,7 +111,7 @@ log(
 log(`server: ${plan.pairs * 2} sockets at ${plan.rate}/s …`);
 const steady = await measured('palaver', plan.rate);
 rows.push([
-  `send → receive at ${plan.rate.toLocaleString('en')}/s, ${steady.sockets} sockets, synchronous=FULL (p50 / p99 / p99.9)`,
+  `send → receive at ${plan.rate.toLocaleString('en')}/s, ${steady.sockets.toLocaleString('en')} sockets, synchronous=FULL (p50 / p99 / p99.9)`,
   `${ms(steady.p50)} / ${ms(steady.p99)} / ${ms(steady.p999)}; ${perSecond(steady.deliveredPerSecond)} delivered, server CPU ${percent(steady.serverCpu)}`,
   'p99 ≤ 50 ms at 5,000/s, 1,000 sockets',
 ]);
@@ -123,7 +123,11 @@ const normal = await ceiling('palaver', 'Palaver NORMAL', { DB_SYNCHRONOUS: 'NOR
 const full = await ceiling('palaver', 'Palaver FULL', { DB_SYNCHRONOUS: 'FULL' });
 const sustained = (result: LoadResult) =>
   `${perSecond(result.offeredPerSecond)} (server CPU ${percent(result.serverCpu)}, generator ${percent(result.generatorCpu)})`;
-rows.push([`bare Socket.IO relay, highest rate sustained, ${bare.sockets} sockets (ceiling)`, sustained(bare), '—']);
+rows.push([
+  `bare Socket.IO relay, highest rate sustained, ${bare.sockets.toLocaleString('en')} sockets (ceiling)`,
+  sustained(bare),
+  '—',
+]);
 for (const [result, mode] of [
   [normal, 'NORMAL'],
   [full, 'FULL'],
@@ -177,8 +181,8 @@ log('memory per idle socket …');
     const per = (from: NodeJS.MemoryUsage, to: NodeJS.MemoryUsage, key: 'rss' | 'heapUsed') =>
       `${((to[key] - from[key]) / added / 1024).toFixed(1)} KB`;
     rows.push([
-      `memory per connected socket, after a full GC: ${added} more on top of ${added} (RSS / JS heap)`,
-      `${per(first, second, 'rss')} / ${per(first, second, 'heapUsed')} (the first ${added} on an empty server, one-off costs included: ${per(empty, first, 'rss')} / ${per(empty, first, 'heapUsed')})`,
+      `memory per connected socket, after a full GC: ${added.toLocaleString('en')} more on top of ${added.toLocaleString('en')} (RSS / JS heap)`,
+      `${per(first, second, 'rss')} / ${per(first, second, 'heapUsed')} (the first ${added.toLocaleString('en')} on an empty server, one-off costs included: ${per(empty, first, 'rss')} / ${per(empty, first, 'heapUsed')})`,
       '≤ 30 KB',
     ]);
   } finally {
@@ -214,7 +218,7 @@ rows.push([
 log('client: a cached thread with no network, a 10,000-message scroll (Chromium) …');
 const client = await clientBench();
 rows.push([
-  '50 cached messages rendered after <chat-thread> connects (Chromium, warm cache, no network; median of 5 loads)',
+  '50 cached messages rendered after `<chat-thread>` connects (Chromium, warm cache, no network; median of 5 loads)',
   `${ms(client.cachedRenderMs)} (first load ${ms(client.cachedRenderFirstMs)}; configure() and the element in one tick: ${
     client.dropInRenderMs === null ? 'never rendered' : ms(client.dropInRenderMs)
   })`,
@@ -229,7 +233,7 @@ rows.push([
 // 7. Bundle sizes (built by `npm run build`).
 for (const [file, what, budget] of [
   ['packages/elements/dist/palaver.js', 'drop-in palaver.js, min+gzip', '≤ 50 KB'],
-  ['packages/elements/dist/palaver-badge.js', '<unread-badge> with the SDK, min+gzip', '≤ 30 KB'],
+  ['packages/elements/dist/palaver-badge.js', '`<unread-badge>` with the SDK, min+gzip', '≤ 30 KB'],
   ['packages/sdk/dist/bundle/palaver-sdk.js', 'SDK alone with socket.io-client, min+gzip', '—'],
 ] as const) {
   rows.push([what, `${(gzipSync(readFileSync(file), { level: 9 }).length / 1024).toFixed(1)} KB`, budget]);
