@@ -99,6 +99,16 @@ export class ChatThread extends PalaverElement {
   private lastCount = 0;
   private observer: IntersectionObserver | undefined;
   private readonly visibleSeqs = new Set<number>();
+  /** The unread messages under observation: only those that appear or leave are (un)observed on each update. */
+  private readonly observed = new Set<Element>();
+  /**
+   * Each message's formatted date and linkified text, made once rather than on
+   * every render (a long thread re-renders up to 120 messages per scroll step).
+   */
+  private readonly formatted = new WeakMap<
+    ChatMessage,
+    { body: string; createdAt: string; language: string; when: string; text: Array<TemplateResult | string> }
+  >();
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private clock: ReturnType<typeof setInterval> | undefined;
 
@@ -118,6 +128,7 @@ export class ChatThread extends PalaverElement {
     clearTimeout(this.readTimer);
     this.observer?.disconnect();
     this.observer = undefined;
+    this.observed.clear();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -257,8 +268,37 @@ export class ChatThread extends PalaverElement {
       },
       { root: this.log, threshold: 0.6 },
     );
-    this.observer.disconnect();
-    for (const element of this.renderRoot.querySelectorAll('[data-unread]')) this.observer.observe(element);
+    const current = new Set(this.renderRoot.querySelectorAll('[data-unread]'));
+    for (const element of this.observed) {
+      if (current.has(element)) continue;
+      this.observer.unobserve(element);
+      this.observed.delete(element);
+    }
+    for (const element of current) {
+      if (this.observed.has(element)) continue;
+      this.observer.observe(element);
+      this.observed.add(element);
+    }
+  }
+
+  private formattedOf(message: ChatMessage, language: string) {
+    let entry = this.formatted.get(message);
+    if (
+      !entry ||
+      entry.body !== message.body ||
+      entry.createdAt !== message.createdAt ||
+      entry.language !== language
+    ) {
+      entry = {
+        body: message.body,
+        createdAt: message.createdAt,
+        language,
+        when: fullDateTime(message.createdAt, language),
+        text: this.renderText(message.body),
+      };
+      this.formatted.set(message, entry);
+    }
+    return entry;
   }
 
   private onVisibility = (): void => this.scheduleRead();
@@ -391,8 +431,8 @@ export class ChatThread extends PalaverElement {
       .filter(Boolean)
       .join(' ');
     const author = own ? t.you : (names.get(message.senderId) ?? message.senderId);
-    // Formatted once: it labels the message and titles its time.
-    const when = fullDateTime(message.createdAt, language);
+    // It labels the message and titles its time.
+    const { when, text } = this.formattedOf(message, language);
     return html`<article
       part=${`message ${own ? 'own' : 'other'}`}
       class=${classes}
@@ -422,7 +462,7 @@ export class ChatThread extends PalaverElement {
               <button type="button" @click=${() => (this.editing = undefined)}>${t.cancel}</button>
             </div>
           </div>`
-          : html`<div part="bubble">${deleted ? t.deleted : this.renderText(message.body)}</div>`
+          : html`<div part="bubble">${deleted ? t.deleted : text}</div>`
       }
       <div class="meta">
         <time part="timestamp" datetime=${message.createdAt} title=${when}
