@@ -23,11 +23,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChatClient, createChatClient } from '@palaver/sdk';
 import { build } from 'esbuild';
-import { SignJWT } from 'jose';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../e2e/support.js';
 import type { CachedRender, CachedRenderOptions, ScrollResult, ThreadOptions } from './client-page.js';
-import { BENCH_SECRET, startPalaver } from './processes.js';
+import { benchToken, startPalaver } from './processes.js';
 
 export interface ClientBenchResult {
   /** Median over the warm page loads (see `cachedRenderRunsMs`). */
@@ -114,7 +113,7 @@ async function measure(cleanup: Cleanup): Promise<ClientBenchResult> {
   log('client: seeding a conversation on a real server …');
   const server = await startPalaver({ CORS_ORIGIN: new URL(pageUrl).origin });
   cleanup.add(() => server.stop());
-  const buyerToken = await token('bench-buyer');
+  const buyerToken = await benchToken('bench-buyer');
   const conversationId = await seedConversation(server.url, buyerToken, SEEDED_MESSAGES);
 
   const browser = await chromium.launch({
@@ -234,19 +233,12 @@ async function servePage(dir: string, cleanup: Cleanup): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
-const token = (id: string) =>
-  new SignJWT({ name: id })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(id)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(BENCH_SECRET));
-
 /** A buyer–supplier conversation of `count` messages, sent through the SDK (both sides, alternately). */
 async function seedConversation(url: string, buyerToken: string, count: number): Promise<string> {
   const buyer = createChatClient({ url, token: buyerToken, storage: 'memory', namespace: 'seed-buyer' });
   const supplier = createChatClient({
     url,
-    token: await token('bench-supplier'),
+    token: await benchToken('bench-supplier'),
     storage: 'memory',
     namespace: 'seed-supplier',
   });

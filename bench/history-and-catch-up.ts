@@ -9,17 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChatClient } from '@palaver/sdk';
 import Database from 'better-sqlite3';
-import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import { openDatabase } from '../demo-server/src/db/database.js';
-import { BENCH_SECRET, startPalaver } from './processes.js';
-
-const token = (id: string) =>
-  new SignJWT({ name: id })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(id)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(BENCH_SECRET));
+import { benchToken, startPalaver } from './processes.js';
 
 /** A database with `total` messages spread over conversations of 1,000 messages. */
 function seed(path: string, total: number): string {
@@ -89,7 +81,7 @@ export async function historyLatency(total: number, requests = 300): Promise<His
   const server = await startPalaver({}, path);
   try {
     const socket = io(server.url, {
-      auth: { token: await token('bench-buyer') },
+      auth: { token: await benchToken('bench-buyer') },
       transports: ['websocket'],
       forceNew: true,
     });
@@ -124,13 +116,13 @@ export async function catchUp(missed = 1000): Promise<{ missed: number; ms: numb
   try {
     const supplier = createChatClient({
       url: server.url,
-      token: await token('cu-supplier'),
+      token: await benchToken('cu-supplier'),
       storage: 'memory',
       namespace: 'cu-s',
     });
     const buyer = createChatClient({
       url: server.url,
-      token: await token('cu-buyer'),
+      token: await benchToken('cu-buyer'),
       storage: 'memory',
       namespace: 'cu-b',
     });

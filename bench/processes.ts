@@ -5,8 +5,18 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
+
+/** A token for `id` that the benchmark's servers accept (an hour long). */
+export function benchToken(id: string): Promise<string> {
+  return new SignJWT({ name: id })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(id)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(BENCH_SECRET));
+}
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
