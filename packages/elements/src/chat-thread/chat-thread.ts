@@ -283,12 +283,7 @@ export class ChatThread extends PalaverElement {
 
   private formattedOf(message: ChatMessage, language: string) {
     let entry = this.formatted.get(message);
-    if (
-      !entry ||
-      entry.body !== message.body ||
-      entry.createdAt !== message.createdAt ||
-      entry.language !== language
-    ) {
+    if (!entry || entry.body !== message.body || entry.createdAt !== message.createdAt || entry.language !== language) {
       entry = {
         body: message.body,
         createdAt: message.createdAt,
