@@ -10,6 +10,7 @@
  *
  * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup?, secret? }
  */
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
 
@@ -75,6 +76,9 @@ async function setUp(): Promise<Pair[]> {
         supplierName: supplierId,
       })) as { ok: boolean; conversation: { id: string } };
       pair.conversationId = answer.conversation.id;
+    } else {
+      // The relay keeps nothing, but its messages carry an id of the same length.
+      pair.conversationId = randomUUID();
     }
     supplier.on('message:new', (message: { body: string }) => {
       const sentAt = Number(message.body.split(' ')[0]);
@@ -110,7 +114,7 @@ const timers = pairs.map((pair, index) => {
     const payload =
       options.target === 'palaver'
         ? { clientId, conversationId: pair.conversationId, body }
-        : { clientId, to: pair.supplierId, body };
+        : { clientId, conversationId: pair.conversationId, to: pair.supplierId, body };
     const measured = now >= measureFrom;
     pair.buyer.emit('message:send', payload, (answer: { ok: boolean }) => {
       if (!measured) return;
