@@ -581,8 +581,8 @@ export class ChatStore {
    * all of them). Returns, in order, each message's outcome; nothing of the
    * batch is visible (or acknowledged by the caller) before the commit.
    *
-   * Every check ran before, so a message that fails here is rare (a clientId
-   * resent twice in one batch, a full disk): the batch first runs as it is, and
+   * Every check ran before, so a message that fails here is rare (a resent
+   * clientId, a full disk): the batch first runs as it is, and
    * only if something fails does it run again with a savepoint per message, so
    * that one failure does not undo the others.
    */
