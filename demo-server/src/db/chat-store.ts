@@ -227,7 +227,8 @@ export class ChatStore {
             WHERE m.conversation_id = @conversationId AND m.seq > target.seq
               AND m.sender_id <> @userId AND m.deleted_at IS NULL)
         FROM (SELECT min(@seq, last_seq) AS seq FROM conversations WHERE id = @conversationId) AS target
-        WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < target.seq`),
+        WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < target.seq
+        RETURNING conversation_id, user_id, last_read_seq, last_read_at, unread_count`),
       // A new message is one more unread for everyone but its sender, who has
       // read everything up to it (their pointer moves onto it). One statement:
       // the conversation's participants share a page.
@@ -700,12 +701,13 @@ export class ChatStore {
         const at = now();
         const change = this.nextChange();
         const before = this.statements.participant.get(conversationId, userId) as ParticipantRow;
-        const moved =
-          this.statements.moveReadPointer.run({ conversationId, userId, seq, now: at, change }).changes === 1;
-        if (moved) this.statements.touchConversation.run(change, conversationId);
-        const row = this.statements.participant.get(conversationId, userId) as ParticipantRow;
+        const after = this.statements.moveReadPointer.get({ conversationId, userId, seq, now: at, change }) as
+          | ParticipantRow
+          | undefined;
+        if (after) this.statements.touchConversation.run(change, conversationId);
+        const row = after ?? before;
         return {
-          moved,
+          moved: after !== undefined,
           receipt: toReceipt(row),
           unreadCount: row.unread_count,
           read: before.unread_count - row.unread_count,
