@@ -8,11 +8,11 @@
  * and `measured` around the measured window (the runner reads the servers'
  * CPU time there), then one JSON line with the results.
  *
- * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup?, secret? }
+ * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup? }
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
+import { benchToken } from './processes.js';
 
 interface Options {
   url: string;
@@ -21,17 +21,8 @@ interface Options {
   rate: number;
   seconds: number;
   warmup?: number;
-  secret?: string;
 }
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
-
-async function token(id: string): Promise<string> {
-  return new SignJWT({ name: id })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(id)
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(options.secret ?? ''));
-}
 
 function connect(user: string, auth: Record<string, string>): Promise<Socket> {
   const socket = io(options.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -62,7 +53,7 @@ async function setUp(): Promise<Pair[]> {
     const buyerId = `load-buyer-${i}`;
     const supplierId = `load-supplier-${i}`;
     const auth = async (id: string): Promise<Record<string, string>> =>
-      options.target === 'palaver' ? { token: await token(id) } : { user: id };
+      options.target === 'palaver' ? { token: await benchToken(id) } : { user: id };
     const [buyer, supplier] = await Promise.all([
       connect(buyerId, await auth(buyerId)),
       connect(supplierId, await auth(supplierId)),

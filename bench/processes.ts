@@ -24,9 +24,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * threads) and the load generator on core 0: "the server on one core", and
  * neither steals time from the other. `taskset` comes with util-linux.
  */
-const canPin = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-export const PINNED = canPin;
+let canPin: boolean | undefined;
 function onCore(core: 0 | 1, args: string[]): [string, string[]] {
+  // Asked once, when the first process starts (the load generator imports this module too).
+  canPin ??= cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   return canPin ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
 }
 
@@ -140,11 +141,6 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
-export function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
-}
-
 export interface LoadResult {
   target: string;
   sockets: number;
@@ -182,15 +178,9 @@ export function runLoad(options: {
   onReady?: () => void;
 }): Promise<LoadResult> {
   const { serverPid, onReady, ...load } = options;
-  const child = spawn(
-    ...onCore(0, [
-      '--import',
-      'tsx',
-      join(root, 'bench/load-generator.ts'),
-      JSON.stringify({ ...load, secret: BENCH_SECRET }),
-    ]),
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(...onCore(0, ['--import', 'tsx', join(root, 'bench/load-generator.ts'), JSON.stringify(load)]), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   const generatorPid = child.pid as number;
   let window: { cpu: number; generator: number; at: number } | undefined;
