@@ -24,7 +24,7 @@ interface Options {
 }
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
 
-function connect(user: string, auth: Record<string, string>): Promise<Socket> {
+function connect(user: string, auth: Record<string, string | boolean>): Promise<Socket> {
   const socket = io(options.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -52,8 +52,9 @@ async function setUp(): Promise<Pair[]> {
   for (let i = 0; i < options.pairs; i++) {
     const buyerId = `load-buyer-${i}`;
     const supplierId = `load-supplier-${i}`;
-    const auth = async (id: string): Promise<Record<string, string>> =>
-      options.target === 'palaver' ? { token: await benchToken(id) } : { user: id };
+    const auth = async (id: string): Promise<Record<string, string | boolean>> =>
+      // Like the SDK: unread counts ride on message:new.
+      options.target === 'palaver' ? { token: await benchToken(id), unreadWithMessages: true } : { user: id };
     const [buyer, supplier] = await Promise.all([
       connect(buyerId, await auth(buyerId)),
       connect(supplierId, await auth(supplierId)),

@@ -55,10 +55,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers (Palaver and the relay) under load.
+const serverNodeArgs = () => process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+
 export function startPalaver(env: Record<string, string> = {}, dbPath?: string): Promise<Running> {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  return startServerProcess([...nodeArgs, join(root, 'demo-server/bin/palaver-server.js')], env, dbPath);
+  return startServerProcess([...serverNodeArgs(), join(root, 'demo-server/bin/palaver-server.js')], env, dbPath);
 }
 
 export interface MemoryProbe extends Running {
@@ -125,7 +126,7 @@ async function startServerProcess(
 }
 
 export async function startBareRelay(): Promise<Running> {
-  const child = spawn(...onCore(1, ['--import', 'tsx', join(root, 'bench/bare-relay.ts')]), {
+  const child = spawn(...onCore(1, [...serverNodeArgs(), '--import', 'tsx', join(root, 'bench/bare-relay.ts')]), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await waitForLine(child, (line) =>

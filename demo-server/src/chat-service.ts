@@ -288,27 +288,33 @@ export class ChatService {
     // An agent who joined by writing is in the audience from this message on.
     const access = stored.joined ? this.find(checkedAccess.id) : checkedAccess;
     this.realtime.typing.stop(user.id, access.id);
-    this.realtime.fanout.toConversation(this.audience(access), 'message:new', message, {
-      ...(actor.socketId ? { socketId: actor.socketId } : {}),
-    });
+    const { fanout } = this.realtime;
+    const senderHadUnread = (stored.previousUnread ?? 0) > 0;
+    // Everyone else has one more unread message here: their counts ride on the message.
+    const unreadOf = new Map((stored.unreadAfter ?? []).map(({ userId, unread }) => [userId, unread]));
+    for (const userId of access.participantIds) {
+      const unread = unreadOf.get(userId);
+      const counts =
+        userId === user.id || unread === undefined
+          ? undefined
+          : { total: this.store.unreadTotal(userId), conversations: { [access.id]: unread } };
+      fanout.newMessageTo(userId, message, counts, actor.socketId);
+    }
+    if (access.kind === 'support') fanout.toAdmins('message:new', message, access.participantIds);
     if (stored.joined) this.announceConversation(access.id);
     // The sender's pointer moved onto their own message: if it passed messages
     // from others, their unread count changed and the others may show ✓✓.
-    const senderHadUnread = (stored.previousUnread ?? 0) > 0;
     if (senderHadUnread) {
-      this.realtime.fanout.toConversation(this.audience(access), 'read', {
+      fanout.toConversation(this.audience(access), 'read', {
         conversationId: access.id,
         userId: user.id,
         seq: message.seq,
         readAt: message.createdAt,
       });
-    }
-    // Everyone else has one more unread message here; the sender, if they had any, none.
-    for (const { userId, unread } of stored.unreadAfter ?? []) {
-      if (userId === user.id && !senderHadUnread) continue;
-      this.realtime.fanout.toUsers([userId], 'unread', {
-        total: this.store.unreadTotal(userId),
-        conversations: { [access.id]: unread },
+      // All of the sender's sockets, the one that sent included (its ack has no counts).
+      fanout.toUsers([user.id], 'unread', {
+        total: this.store.unreadTotal(user.id),
+        conversations: { [access.id]: unreadOf.get(user.id) ?? 0 },
       });
     }
     return message;

@@ -5,7 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AckResponse, ClientToServerEvents, Conversation, Message, ServerToClientEvents } from '@palaver/protocol';
+import type {
+  AckResponse,
+  ClientToServerEvents,
+  Conversation,
+  HandshakeAuth,
+  Message,
+  ServerToClientEvents,
+} from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../src/auth.js';
 import { loadConfig } from '../src/config.js';
@@ -35,7 +42,8 @@ export interface TestServer {
   dir: string;
   token(user: TestUser, expiresIn?: string | number): Promise<string>;
   /** A connected socket for this user; closed by `close()`. */
-  connect(user: TestUser): Promise<ClientSocket>;
+  /** A socket of this user; `handshake` adds to its handshake's `auth` (beside the token). */
+  connect(user: TestUser, handshake?: Omit<HandshakeAuth, 'token'>): Promise<ClientSocket>;
   /** A REST call as this user (or anonymous with `null`). */
   rest<T = unknown>(
     user: TestUser | null,
@@ -68,8 +76,8 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
     dbPath,
     dir: folder,
     token,
-    async connect(user) {
-      const socket = await connectSocket(url, await token(user));
+    async connect(user, handshake) {
+      const socket = await connectSocket(url, await token(user), handshake);
       sockets.push(socket);
       return socket;
     },
@@ -94,9 +102,13 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
 }
 
 /** Connects and resolves once connected; rejects with the server's `{ code, message }` when refused. */
-export function connectSocket(url: string, token: unknown): Promise<ClientSocket> {
+export function connectSocket(
+  url: string,
+  token: unknown,
+  handshake: Omit<HandshakeAuth, 'token'> = {},
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
-    auth: token === undefined ? {} : { token },
+    auth: token === undefined ? handshake : { ...handshake, token },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Conversation, UnreadCounts } from '@palaver/protocol';
-import { alice, bob, nextEvent, ok, openProduct, request, send, startTestServer, type TestServer } from './helpers.js';
+import type { Conversation, Message, UnreadCounts } from '@palaver/protocol';
+import {
+  alice,
+  bob,
+  type ClientSocket,
+  nextEvent,
+  ok,
+  openProduct,
+  record,
+  request,
+  send,
+  settle,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 describe('read pointers and unread counts', () => {
   let t: TestServer;
@@ -105,5 +118,56 @@ describe('read pointers and unread counts', () => {
     assert.equal((await receipt).seq, reply.seq);
     assert.equal((await t.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.conversations[id], undefined);
     assert.equal((await t.rest<UnreadCounts>(alice, 'GET', '/api/unread')).body.conversations[id], 1);
+  });
+
+  it('gives sockets that ask for it the unread counts on message:new, and no separate unread event', async () => {
+    const withCounts = { unreadWithMessages: true };
+    const aliceSocket = await t.connect(alice, withCounts);
+    const aliceOtherTab = await t.connect(alice, withCounts);
+    const bobSocket = await t.connect(bob, withCounts);
+    const bobOlderClient = await t.connect(bob);
+    const { id } = await ok(aliceSocket, 'conversation:open', {
+      kind: 'product',
+      product: { id: 'p-counts-on-messages', title: 'Teapot' },
+      supplierId: bob.id,
+      supplierName: bob.name,
+    }).then((r) => r.conversation);
+    const bobTotalBefore = (await t.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.total;
+    const newMessages = (socket: ClientSocket) => {
+      const seen: Array<{ message: Message; unread: UnreadCounts | undefined }> = [];
+      (socket.on as (event: string, listener: (message: Message, unread?: UnreadCounts) => void) => void)(
+        'message:new',
+        (message, unread) => seen.push({ message, unread }),
+      );
+      return seen;
+    };
+    const atBob = newMessages(bobSocket);
+    const atBobOlderClient = newMessages(bobOlderClient);
+    const atAliceOtherTab = newMessages(aliceOtherTab);
+    const atAlice = newMessages(aliceSocket);
+    const bobUnreadEvents = record(bobSocket, 'unread');
+    const olderClientUnread = nextEvent(bobOlderClient, 'unread', (u) => u.conversations[id] === 1);
+
+    const sent = await send(aliceSocket, id, 'Is the teapot still available?');
+    await settle(bobSocket, bobOlderClient, aliceOtherTab);
+    const counts = { total: bobTotalBefore + 1, conversations: { [id]: 1 } };
+    assert.deepEqual(atBob, [{ message: sent, unread: counts }]);
+    assert.deepEqual(bobUnreadEvents, [], 'the counts came with the message, not again');
+    // A client that did not ask gets the counts as before, in their own event.
+    assert.deepEqual(await olderClientUnread, counts);
+    assert.equal(atBobOlderClient[0]?.message.id, sent.id);
+    // The sender's other tab gets the message without counts (theirs did not change); the sending socket, nothing.
+    assert.deepEqual(atAliceOtherTab, [{ message: sent, unread: undefined }]);
+    assert.deepEqual(atAlice, []);
+
+    // Bob answers: Alice's counts ride on his message; Bob's own went to 0, which his sockets learn from `unread`.
+    const aliceTotalBefore = (await t.rest<UnreadCounts>(alice, 'GET', '/api/unread')).body.total;
+    const bobZero = nextEvent(bobSocket, 'unread', (u) => u.conversations[id] === 0);
+    const reply = await send(bobSocket, id, 'Yes, in blue and in green.');
+    assert.equal((await bobZero).total, bobTotalBefore);
+    await settle(aliceSocket);
+    assert.deepEqual(atAlice, [
+      { message: reply, unread: { total: aliceTotalBefore + 1, conversations: { [id]: 1 } } },
+    ]);
   });
 });

@@ -89,6 +89,17 @@ describe('stored unread counts', () => {
         for (const user of users) sockets.push(await t.connect(user));
         const [buyer, , other, agent] = sockets as [ClientSocket, ClientSocket, ClientSocket, ClientSocket];
         const pushed = sockets.map((socket) => record(socket, 'unread'));
+        // A second socket per user takes its counts on `message:new` where they ride there.
+        const withCounts: ClientSocket[] = [];
+        for (const user of users) withCounts.push(await t.connect(user, { unreadWithMessages: true }));
+        const pushedWithCounts = withCounts.map((socket) => {
+          const seen: UnreadCounts[] = [];
+          socket.on('unread', (counts) => seen.push(counts));
+          socket.on('message:new', (_message, counts) => {
+            if (counts) seen.push(counts);
+          });
+          return seen;
+        });
         const product = { id: `drift-${run}`, title: 'Drift' };
         const open = (socket: ClientSocket) =>
           ok(socket, 'conversation:open', {
@@ -141,7 +152,7 @@ describe('stored unread counts', () => {
             await ok(socket, 'conversation:read', { conversationId: where, seq });
           }
         }
-        await settle(...sockets);
+        await settle(...sockets, ...withCounts);
         for (const [index, user] of users.entries()) {
           const expected = recount(user.id);
           const socket = sockets[index] as ClientSocket;
@@ -150,6 +161,8 @@ describe('stored unread counts', () => {
           // The last pushed total is the current one too (or nothing was pushed because nothing changed).
           const lastPush = pushed[index]?.at(-1);
           assert.equal(lastPush?.total ?? 0, expected.total, `${user.id}: last pushed total`);
+          const lastWithCounts = pushedWithCounts[index]?.at(-1);
+          assert.equal(lastWithCounts?.total ?? 0, expected.total, `${user.id}: last total with messages`);
           const listed = await ok(socket, 'sync', { cursor: null });
           for (const conversation of listed.conversations) {
             assert.equal(
@@ -159,7 +172,7 @@ describe('stored unread counts', () => {
             );
           }
         }
-        for (const socket of sockets) socket.disconnect();
+        for (const socket of [...sockets, ...withCounts]) socket.disconnect();
       }),
       { numRuns: 100 },
     );

@@ -1,8 +1,13 @@
-import type { ServerToClientEvents } from '@palaver/protocol';
+import type { Message, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
 import type { Server } from 'socket.io';
 
 /** Every socket of a user joins this room: their tabs and devices all get the same events. */
 export const userRoom = (userId: string) => `user:${userId}`;
+/**
+ * The sockets of a user that did not ask for unread counts on `message:new`
+ * (`HandshakeAuth.unreadWithMessages`): they get those counts as `unread`.
+ */
+export const separateUnreadRoom = (userId: string) => `unread:${userId}`;
 /** Every admin socket joins this room: admins see every support conversation live. */
 export const ADMINS_ROOM = 'admins';
 
@@ -22,6 +27,12 @@ export interface Fanout {
     payload: EventArgs<E>[0],
     except?: { userId?: string; socketId?: string },
   ): void;
+  /**
+   * A new message to every socket of one user but `exceptSocketId`, with the
+   * unread counts it gave them (if any): on `message:new` itself, and as a
+   * separate `unread` to the sockets that asked for it that way.
+   */
+  newMessageTo(userId: string, message: Message, unread?: UnreadCounts, exceptSocketId?: string): void;
   /** To every socket of these users. */
   toUsers<E extends keyof ServerToClientEvents>(userIds: readonly string[], event: E, payload: EventArgs<E>[0]): void;
   /** To every admin socket but those of `exceptUserIds`. */
@@ -34,6 +45,14 @@ export interface Fanout {
 
 /** Fan-out through Socket.IO rooms (one per user, one for admins). */
 export function socketFanout(io: Server): Fanout {
+  const rooms = io.of('/').adapter.rooms;
+  // Socket.IO encodes a packet before it looks for sockets: skip rooms with no one to reach.
+  const reaches = (room: string, exceptSocketId?: string) => {
+    const sockets = rooms.get(room);
+    return (
+      sockets !== undefined && !(sockets.size === 1 && exceptSocketId !== undefined && sockets.has(exceptSocketId))
+    );
+  };
   return {
     toConversation(audience, event, payload, except) {
       const rooms = audience.participantIds.filter((id) => id !== except?.userId).map(userRoom);
@@ -43,6 +62,15 @@ export function socketFanout(io: Server): Fanout {
       if (except?.userId) target = target.except(userRoom(except.userId));
       if (except?.socketId) target = target.except(except.socketId);
       (target.emit as (event: string, payload: unknown) => boolean)(event, payload);
+    },
+    newMessageTo(userId, message, unread, exceptSocketId) {
+      const room = userRoom(userId);
+      if (reaches(room, exceptSocketId)) {
+        const target = exceptSocketId ? io.to(room).except(exceptSocketId) : io.to(room);
+        if (unread) target.emit('message:new', message, unread);
+        else target.emit('message:new', message);
+      }
+      if (unread && reaches(separateUnreadRoom(userId))) io.to(separateUnreadRoom(userId)).emit('unread', unread);
     },
     toUsers(userIds, event, payload) {
       if (userIds.length === 0) return;

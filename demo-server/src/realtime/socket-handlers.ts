@@ -4,6 +4,7 @@ import {
   type ClientEventName,
   type ClientToServerEvents,
   clientEventSchemas,
+  type HandshakeAuth,
   type ServerToClientEvents,
 } from '@palaver/protocol';
 import type { Server, Socket } from 'socket.io';
@@ -14,7 +15,7 @@ import { ChatError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { parseInput } from '../validation.js';
-import { ADMINS_ROOM, userRoom } from './fanout.js';
+import { ADMINS_ROOM, separateUnreadRoom, userRoom } from './fanout.js';
 import type { RealtimeState } from './state.js';
 
 export interface SocketData {
@@ -85,6 +86,8 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
   io.on('connection', (socket: PalaverSocket) => {
     const { user } = socket.data;
     void socket.join(userRoom(user.id));
+    const { unreadWithMessages } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
+    if (unreadWithMessages !== true) void socket.join(separateUnreadRoom(user.id));
     if (user.isAdmin) void socket.join(ADMINS_ROOM);
     metrics.connectedSockets.inc();
     realtime.presence.connected(user.id);

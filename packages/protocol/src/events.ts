@@ -104,6 +104,18 @@ export interface UnreadCounts {
   conversations: Record<string, number>;
 }
 
+/**
+ * What a client puts in the Socket.IO handshake (`io(url, { auth })`).
+ * `unreadWithMessages` (**extension**): the unread counts a new message gives
+ * this user ride on its `message:new` as a second argument, instead of coming
+ * in a separate `unread` event — one frame instead of two, and the badge moves
+ * together with the message. Every other count change still comes as `unread`.
+ */
+export interface HandshakeAuth {
+  token: string;
+  unreadWithMessages?: boolean;
+}
+
 export interface TypingEvent {
   conversationId: string;
   userId: string;
@@ -182,7 +194,11 @@ export interface ClientToServerEvents {
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
 export interface ServerToClientEvents {
-  'message:new': (message: Message) => void;
+  /**
+   * The second argument (**extension**) is the recipient's new unread counts,
+   * for sockets that asked for them this way in their handshake (see `HandshakeAuth`).
+   */
+  'message:new': (message: Message, unread?: UnreadCounts) => void;
   'message:updated': (message: Message) => void;
   'conversation:updated': (conversation: Conversation) => void;
   read: (receipt: ReadReceipt) => void;

@@ -344,7 +344,10 @@ class PalaverClient implements ChatClient {
         if (!this.closed && this.$status.get() !== 'unauthorized') this.$status.set('offline');
       },
       refused: (reason) => this.onRefused(reason.code),
-      event: (event, payload) => this.onEvent(event, payload as never),
+      event: (event, payload, unread) => {
+        this.onEvent(event, payload as never);
+        if (unread) this.onEvent('unread', unread);
+      },
     };
     this.transport.open(token, handlers);
   }

@@ -1,4 +1,10 @@
-import type { AckResponse, ClientToServerEvents, ServerToClientEvents } from '@palaver/protocol';
+import type {
+  AckResponse,
+  ClientToServerEvents,
+  HandshakeAuth,
+  ServerToClientEvents,
+  UnreadCounts,
+} from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ChatError } from './errors.js';
 import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport, TransportHandlers } from './transport.js';
@@ -32,7 +38,8 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
     open(token, handlers: TransportHandlers) {
       socket?.close();
       const current: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
-        auth: { token },
+        // Unread counts on `message:new` itself: one frame per message, and the badge moves with it.
+        auth: { token, unreadWithMessages: true } satisfies HandshakeAuth,
         transports: ['websocket', 'polling'],
         reconnectionDelay: 500,
         reconnectionDelayMax: options.reconnectionDelayMax ?? 5000,
@@ -54,8 +61,9 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
         }
       });
       for (const event of SERVER_EVENTS) {
-        (current.on as (event: string, listener: (payload: unknown) => void) => void)(event, (payload) =>
-          handlers.event(event, payload as never),
+        (current.on as (event: string, listener: (payload: unknown, unread?: UnreadCounts) => void) => void)(
+          event,
+          (payload, unread) => handlers.event(event, payload as never, unread),
         );
       }
     },

@@ -1,4 +1,4 @@
-import type { AckResponse, ClientToServerEvents, ServerToClientEvents } from '@palaver/protocol';
+import type { AckResponse, ClientToServerEvents, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
 
 export type ClientEvent = keyof ClientToServerEvents;
 export type ServerEvent = keyof ServerToClientEvents;
@@ -19,7 +19,8 @@ export interface TransportHandlers {
   disconnected(willRetry: boolean): void;
   /** The server refused the connection (bad or expired token). The transport does not retry. */
   refused(reason: RefusedReason): void;
-  event<E extends ServerEvent>(event: E, payload: ServerPayload<E>): void;
+  /** A server event; `unread`: the counts a `message:new` gave this user, when they ride on it. */
+  event<E extends ServerEvent>(event: E, payload: ServerPayload<E>, unread?: UnreadCounts): void;
 }
 
 /**
