@@ -80,7 +80,7 @@ describe('database', () => {
       for (const name of [
         'messages_conversation_seq',
         'messages_sender_client',
-        'messages_conversation_change',
+        'messages_changed_later',
         'participants_user',
         'conversations_support',
       ]) {

@@ -249,8 +249,8 @@ export class ChatStore {
       messageByClientId: prepare('SELECT * FROM messages WHERE sender_id = ? AND client_id = ?'),
       insertMessage: prepare(`
         INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
-          created_at, change_seq)
-        VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @replyToId, @now, @change)`),
+          created_at, change_seq, created_change)
+        VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @replyToId, @now, @change, @change)`),
       editMessage: prepare(`
         UPDATE messages SET body = @body, edited_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
       deleteMessage: prepare(`
@@ -271,8 +271,19 @@ export class ChatStore {
       changedConversations: prepare(`
         SELECT * FROM conversations WHERE id IN (${VISIBLE_IDS}) AND change_seq > @after
         ORDER BY change_seq LIMIT @limit`),
-      changedMessages: prepare(`
-        SELECT * FROM messages WHERE conversation_id IN (${VISIBLE_IDS}) AND change_seq > @after
+      // Sync's messages, in two parts (see migration 5). Every change to a
+      // message also moves its conversation's change_seq: only those are looked in.
+      changedConversationSeqs: prepare(`
+        SELECT id, last_seq FROM conversations WHERE id IN (${VISIBLE_IDS}) AND change_seq > @after`),
+      createdChangeAt: prepare('SELECT created_change FROM messages WHERE conversation_id = ? AND seq = ?'),
+      untouchedFromSeq: prepare(`
+        SELECT * FROM messages
+        WHERE conversation_id = @conversationId AND seq >= @fromSeq AND edited_at IS NULL AND deleted_at IS NULL
+        ORDER BY seq LIMIT @limit`),
+      changedLater: prepare(`
+        SELECT * FROM messages
+        WHERE conversation_id = @conversationId AND change_seq > @after
+          AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL)
         ORDER BY change_seq LIMIT @limit`),
       changedReads: prepare(`
         SELECT conversation_id, user_id, role, last_read_seq, last_read_at, change_seq FROM participants
@@ -282,10 +293,10 @@ export class ChatStore {
         SELECT DISTINCT other.user_id FROM participants mine
         JOIN participants other ON other.conversation_id = mine.conversation_id
         WHERE mine.user_id = ? AND other.user_id <> mine.user_id`),
+      // A message's change also moves its conversation's change_seq: messages need no scan of their own.
       maxChange: prepare(`
         SELECT MAX(v) FROM (
           SELECT MAX(change_seq) AS v FROM conversations UNION ALL
-          SELECT MAX(change_seq) FROM messages UNION ALL
           SELECT MAX(change_seq) FROM participants)`),
       ping: prepare('SELECT 1'),
       instanceId: prepare("SELECT value FROM meta WHERE key = 'instance_id'"),
@@ -742,7 +753,7 @@ export class ChatStore {
           changeSeq: row.change_seq,
           row,
         })),
-        messages: (this.statements.changedMessages.all(params) as MessageRow[]).map((row) => ({
+        messages: this.changedMessages(params).map((row) => ({
           changeSeq: row.change_seq,
           message: toMessage(row),
         })),
@@ -752,6 +763,54 @@ export class ChatStore {
         })),
       }))
       .deferred();
+  }
+
+  /**
+   * The `limit` message changes after `after` with the lowest change numbers,
+   * in the viewer's conversations: per changed conversation, the untouched
+   * messages created after the cursor (in seq order, which is their change
+   * order) and those edited or deleted after it; then the lowest of all.
+   */
+  private changedMessages(params: { user: string; admin: number; after: number; limit: number }): MessageRow[] {
+    const { after, limit } = params;
+    const found: MessageRow[] = [];
+    const conversations = this.statements.changedConversationSeqs.all(params) as Array<{
+      id: string;
+      last_seq: number;
+    }>;
+    for (const { id: conversationId, last_seq: lastSeq } of conversations) {
+      const fromSeq = this.firstSeqCreatedAfter(conversationId, lastSeq, after);
+      if (fromSeq <= lastSeq) {
+        found.push(...(this.statements.untouchedFromSeq.all({ conversationId, fromSeq, limit }) as MessageRow[]));
+      }
+      found.push(...(this.statements.changedLater.all({ conversationId, after, limit }) as MessageRow[]));
+    }
+    return found.sort((a, b) => a.change_seq - b.change_seq).slice(0, limit);
+  }
+
+  /**
+   * The first seq created after change `after` (lastSeq + 1 if none).
+   * created_change grows with seq: steps back from the end, doubling, then a
+   * bisection — a short catch-up costs a few lookups however long the thread.
+   */
+  private firstSeqCreatedAfter(conversationId: string, lastSeq: number, after: number): number {
+    const createdAfter = (seq: number) =>
+      (this.statements.createdChangeAt.pluck().get(conversationId, seq) as number) > after;
+    let high = lastSeq + 1; // every seq from here on was created after the cursor
+    let low = 1; // every seq below this one was not
+    for (let step = 1, probe = lastSeq; probe >= 1; step *= 2, probe = high - step) {
+      if (!createdAfter(probe)) {
+        low = probe + 1;
+        break;
+      }
+      high = probe;
+    }
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (createdAfter(middle)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
   }
 
   /** Turns stored conversation rows into what the viewer sees. */

@@ -136,4 +136,29 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX participants_unread;
     `,
   },
+  {
+    version: 5,
+    name: 'sync finds new messages by seq',
+    sql: `
+      -- The index on (conversation_id, change_seq) cost one more page per message.
+      -- Sync finds the messages a cursor has not seen in two parts instead:
+      -- messages never changed after their creation, from the first seq created
+      -- after the cursor on (created_change grows with seq: a bisection over
+      -- messages_conversation_seq), and edited or deleted ones through a partial
+      -- index that new messages never enter.
+      ALTER TABLE messages ADD COLUMN created_change INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET created_change = change_seq WHERE edited_at IS NULL AND deleted_at IS NULL;
+      -- An edited message's creation change is lost: the previous untouched
+      -- message's keeps created_change growing with seq (sync finds it as edited).
+      UPDATE messages SET created_change = COALESCE((
+        SELECT m.created_change FROM messages m
+        WHERE m.conversation_id = messages.conversation_id AND m.seq < messages.seq
+          AND m.edited_at IS NULL AND m.deleted_at IS NULL
+        ORDER BY m.seq DESC LIMIT 1), 0)
+      WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL;
+      CREATE INDEX messages_changed_later ON messages (conversation_id, change_seq)
+        WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL;
+      DROP INDEX messages_conversation_change;
+    `,
+  },
 ];
