@@ -25,7 +25,7 @@ export interface Fanout {
     audience: Audience,
     event: E,
     payload: EventArgs<E>[0],
-    except?: { userId?: string; socketId?: string },
+    except?: { userId?: string },
   ): void;
   /**
    * A new message to every socket of one user but `exceptSocketId`, with the
@@ -45,10 +45,10 @@ export interface Fanout {
 
 /** Fan-out through Socket.IO rooms (one per user, one for admins). */
 export function socketFanout(io: Server): Fanout {
-  const rooms = io.of('/').adapter.rooms;
+  const socketsByRoom = io.of('/').adapter.rooms;
   // Socket.IO encodes a packet before it looks for sockets: skip rooms with no one to reach.
   const reaches = (room: string, exceptSocketId?: string) => {
-    const sockets = rooms.get(room);
+    const sockets = socketsByRoom.get(room);
     return (
       sockets !== undefined && !(sockets.size === 1 && exceptSocketId !== undefined && sockets.has(exceptSocketId))
     );
@@ -60,7 +60,6 @@ export function socketFanout(io: Server): Fanout {
       if (rooms.length === 0) return;
       let target = io.to(rooms);
       if (except?.userId) target = target.except(userRoom(except.userId));
-      if (except?.socketId) target = target.except(except.socketId);
       (target.emit as (event: string, payload: unknown) => boolean)(event, payload);
     },
     newMessageTo(userId, message, unread, exceptSocketId) {
