@@ -135,6 +135,12 @@ export async function startBareRelay(): Promise<Running> {
   return { child, url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
+/** The process's resident memory now, in bytes. */
+function rssBytes(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
 /** CPU seconds (user + system) the process has used so far. */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -160,6 +166,8 @@ export interface LoadResult {
   serverCpuPerMessageUs: number;
   /** The load generator's CPU use meanwhile: near 1, it (not the server) may be the limit. */
   generatorCpu: number;
+  /** The server's resident memory at the end of the measured window, in bytes. */
+  serverRss: number;
 }
 
 /**
@@ -185,7 +193,7 @@ export function runLoad(options: {
   let output = '';
   const generatorPid = child.pid as number;
   let window: { cpu: number; generator: number; at: number } | undefined;
-  let used: { cpu: number; generator: number; seconds: number } | undefined;
+  let used: { cpu: number; generator: number; seconds: number; rss: number } | undefined;
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     if (line === 'ready') {
       window = { cpu: cpuSeconds(serverPid), generator: cpuSeconds(generatorPid), at: performance.now() };
@@ -195,6 +203,7 @@ export function runLoad(options: {
         cpu: cpuSeconds(serverPid) - window.cpu,
         generator: cpuSeconds(generatorPid) - window.generator,
         seconds: (performance.now() - window.at) / 1000,
+        rss: rssBytes(serverPid),
       };
     } else output += `${line}\n`;
   });
@@ -202,13 +211,17 @@ export function runLoad(options: {
     child.once('exit', (code) => {
       const line = output.trim().split('\n').pop() ?? '';
       try {
-        const result = JSON.parse(line) as Omit<LoadResult, 'serverCpu' | 'serverCpuPerMessageUs' | 'generatorCpu'>;
+        const result = JSON.parse(line) as Omit<
+          LoadResult,
+          'serverCpu' | 'serverCpuPerMessageUs' | 'generatorCpu' | 'serverRss'
+        >;
         if (!used) throw new Error('no measurement window');
         resolve({
           ...result,
           serverCpu: used.cpu / used.seconds,
           serverCpuPerMessageUs: (1e6 * used.cpu) / Math.max(result.received, 1),
           generatorCpu: used.generator / used.seconds,
+          serverRss: used.rss,
         });
       } catch {
         reject(new Error(`load generator failed (${code}): ${output.slice(-500)}`));
