@@ -7,5 +7,6 @@ export { ChatInbox } from './chat-inbox/chat-inbox.js';
 export { type ChatMessageSendDetail, ChatThread, MAX_RENDERED_MESSAGES } from './chat-thread/chat-thread.js';
 export { ContactSupplier } from './contact-supplier/contact-supplier.js';
 export { configure, configuredClient } from './shared/config.js';
-export { en, fr, type PalaverStrings, setStrings } from './shared/i18n.js';
+export { type PalaverStrings, setStrings } from './shared/i18n.js';
+export { en, fr } from './shared/strings.js';
 export { UnreadBadge } from './unread-badge/unread-badge.js';

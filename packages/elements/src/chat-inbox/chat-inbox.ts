@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
+import { builtInStrings } from '../shared/strings.js';
 import { relativeTime } from '../shared/time.js';
 import { chatInboxStyles } from './chat-inbox.styles.js';
 
@@ -26,6 +27,7 @@ import { chatInboxStyles } from './chat-inbox.styles.js';
  */
 export class ChatInbox extends PalaverElement {
   static override styles = chatInboxStyles;
+  static override builtInStrings = builtInStrings;
 
   private readonly conversations = new StoreController<Conversation[]>(this, []);
 

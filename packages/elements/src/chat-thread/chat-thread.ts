@@ -7,6 +7,7 @@ import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
+import { builtInStrings } from '../shared/strings.js';
 import { dayKey, dayLabel, fullDateTime, relativeTime } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
 
@@ -62,6 +63,7 @@ export interface ChatMessageSendDetail {
  */
 export class ChatThread extends PalaverElement {
   static override styles = chatThreadStyles;
+  static override builtInStrings = builtInStrings;
 
   private readonly messagesStore = new StoreController<ChatMessage[]>(this, []);
   private readonly conversationStore = new StoreController<Conversation | undefined>(this, undefined);

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { PalaverElement } from '../shared/palaver-element.js';
+import { builtInStrings } from '../shared/strings.js';
 import { contactSupplierStyles } from './contact-supplier.styles.js';
 
 /**
@@ -19,6 +20,7 @@ import { contactSupplierStyles } from './contact-supplier.styles.js';
  */
 export class ContactSupplier extends PalaverElement {
   static override styles = contactSupplierStyles;
+  static override builtInStrings = builtInStrings;
 
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('[part="button"]') private button!: HTMLButtonElement;

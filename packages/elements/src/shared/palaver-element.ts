@@ -2,13 +2,16 @@ import type { ChatClient } from '@palaver/sdk';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { configuredClient, whenConfigured } from './config.js';
-import { languageOf, type PalaverStrings, stringsFor } from './i18n.js';
+import { type BuiltInStrings, languageOf, type PalaverStrings, stringsFor } from './i18n.js';
 
 /**
  * What every Palaver element shares: the client it talks through (its `client`
  * property, or the page's from `configure()`), and its language and strings.
  */
 export class PalaverElement extends LitElement {
+  /** The words this element shows, by language; each element class sets its own. */
+  static builtInStrings: BuiltInStrings = {};
+
   /** The Palaver client; defaults to the one given to `configure()`. */
   @property({ attribute: false }) client: ChatClient | undefined;
 
@@ -24,7 +27,7 @@ export class PalaverElement extends LitElement {
   }
 
   protected get t(): PalaverStrings {
-    return stringsFor(this.language, this.strings);
+    return stringsFor(this.language, (this.constructor as typeof PalaverElement).builtInStrings, this.strings);
   }
 
   override connectedCallback(): void {

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
+import { unreadStrings } from '../shared/unread-strings.js';
 import { unreadBadgeStyles } from './unread-badge.styles.js';
 
 /**
@@ -20,6 +21,7 @@ import { unreadBadgeStyles } from './unread-badge.styles.js';
  */
 export class UnreadBadge extends PalaverElement {
   static override styles = unreadBadgeStyles;
+  static override builtInStrings = unreadStrings;
 
   private readonly unread = new StoreController<number>(this, 0);
 
