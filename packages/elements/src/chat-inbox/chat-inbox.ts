@@ -27,7 +27,7 @@ import { chatInboxStyles } from './chat-inbox.styles.js';
  */
 export class ChatInbox extends PalaverElement {
   static override styles = chatInboxStyles;
-  static override builtInStrings = builtInStrings;
+  protected static override builtInStrings = builtInStrings;
 
   private readonly conversations = new StoreController<Conversation[]>(this, []);
 

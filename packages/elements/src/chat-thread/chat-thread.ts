@@ -63,7 +63,7 @@ export interface ChatMessageSendDetail {
  */
 export class ChatThread extends PalaverElement {
   static override styles = chatThreadStyles;
-  static override builtInStrings = builtInStrings;
+  protected static override builtInStrings = builtInStrings;
 
   private readonly messagesStore = new StoreController<ChatMessage[]>(this, []);
   private readonly conversationStore = new StoreController<Conversation | undefined>(this, undefined);

@@ -20,7 +20,7 @@ import { contactSupplierStyles } from './contact-supplier.styles.js';
  */
 export class ContactSupplier extends PalaverElement {
   static override styles = contactSupplierStyles;
-  static override builtInStrings = builtInStrings;
+  protected static override builtInStrings = builtInStrings;
 
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('[part="button"]') private button!: HTMLButtonElement;

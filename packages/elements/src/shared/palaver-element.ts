@@ -10,7 +10,7 @@ import { type BuiltInStrings, languageOf, type PalaverStrings, stringsFor } from
  */
 export class PalaverElement extends LitElement {
   /** The words this element shows, by language; each element class sets its own. */
-  static builtInStrings: BuiltInStrings = {};
+  protected static builtInStrings: BuiltInStrings = {};
 
   /** The Palaver client; defaults to the one given to `configure()`. */
   @property({ attribute: false }) client: ChatClient | undefined;

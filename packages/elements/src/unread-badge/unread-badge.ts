@@ -21,7 +21,7 @@ import { unreadBadgeStyles } from './unread-badge.styles.js';
  */
 export class UnreadBadge extends PalaverElement {
   static override styles = unreadBadgeStyles;
-  static override builtInStrings = unreadStrings;
+  protected static override builtInStrings = unreadStrings;
 
   private readonly unread = new StoreController<number>(this, 0);
 
