@@ -1,36 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Message } from '@palaver/protocol';
-import { signToken } from '../src/auth.js';
-import { alice, bob, type ClientSocket, connectSocket, ok, TEST_SECRET, type TestUser } from './helpers.js';
-
-const serverEntry = fileURLToPath(new URL('../src/bin/palaver-server.ts', import.meta.url));
-
-/** Runs `palaver-server` as its own process, as an operator would, and waits until it listens. */
-async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
-    env: { ...process.env, JWT_SECRET: TEST_SECRET, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; port?: number };
-      if (entry.msg?.startsWith('listening on')) resolve(`http://127.0.0.1:${entry.port}`);
-    });
-  });
-  return { child, url };
-}
-
-const connectAs = async (url: string, user: TestUser): Promise<ClientSocket> =>
-  connectSocket(url, await signToken(TEST_SECRET, user));
+import { alice, bob, connectAs, ok, spawnServer } from './helpers.js';
 
 describe('durability', () => {
   let dir: string;
@@ -62,8 +36,7 @@ describe('durability', () => {
       }),
     );
     await Promise.all(sends);
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await first.stop('SIGKILL');
     aliceSocket.close();
     bobSocket.close();
     assert.equal(acked.length, 60);
@@ -102,8 +75,7 @@ describe('durability', () => {
       assert.equal(after.reset, undefined);
       again.close();
     } finally {
-      second.child.kill('SIGKILL');
-      await new Promise((resolve) => second.child.once('exit', resolve));
+      await second.stop('SIGKILL');
     }
   });
 
@@ -112,9 +84,7 @@ describe('durability', () => {
     const server = await spawnServer(env);
     const socket = await connectAs(server.url, alice);
     const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
-    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
-    server.child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await server.stop('SIGTERM'), 0);
     await disconnected;
     // A clean close checkpoints the write-ahead log into the file and removes it.
     assert.equal(existsSync(`${env.DATABASE_PATH}-wal`), false);

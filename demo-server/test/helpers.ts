@@ -2,9 +2,12 @@
  * Test harness: a real Palaver server on a free port with a real SQLite file in a
  * temporary folder, reached through real socket.io-client sockets and fetch.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type {
   AckResponse,
   ClientToServerEvents,
@@ -217,3 +220,42 @@ export function rawRequest(socket: ClientSocket, event: string, payload: unknown
   const untyped = socket as unknown as Socket;
   return untyped.timeout(timeoutMs).emitWithAck(event, payload);
 }
+
+const serverEntry = fileURLToPath(new URL('../src/bin/palaver-server.ts', import.meta.url));
+
+/** A `palaver-server` process, as an operator runs it. */
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null>;
+}
+
+/** Runs `palaver-server` as its own process, as an operator would, and waits until it listens. */
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+    env: { ...process.env, JWT_SECRET: TEST_SECRET, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    void exited.then((code) => reject(new Error(`server exited early with ${code}`)));
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg?.startsWith('listening on')) resolve(`http://127.0.0.1:${entry.port}`);
+    });
+  });
+  return {
+    child,
+    url,
+    stop(signal) {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A socket of this user on the server at `url`. */
+export const connectAs = async (url: string, user: TestUser): Promise<ClientSocket> =>
+  connectSocket(url, await signToken(TEST_SECRET, user));

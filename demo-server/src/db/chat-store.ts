@@ -157,7 +157,6 @@ function toReceipt(
 }
 
 export class ChatStore {
-  private changeSeq: number;
   /**
    * Stores one message under the conversation's next `seq`, counts it as
    * unread for everyone else and moves the sender's read pointer onto it
@@ -228,7 +227,7 @@ export class ChatStore {
               AND m.sender_id <> @userId AND m.deleted_at IS NULL)
         FROM (SELECT min(@seq, last_seq) AS seq FROM conversations WHERE id = @conversationId) AS target
         WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < target.seq
-        RETURNING conversation_id, user_id, last_read_seq, last_read_at, unread_count`),
+        RETURNING conversation_id, user_id, last_read_seq, last_read_at, unread_count, change_seq`),
       // A new message is one more unread for everyone but its sender, who has
       // read everything up to it (their pointer moves onto it). One statement:
       // the conversation's participants share a page.
@@ -293,11 +292,10 @@ export class ChatStore {
         SELECT DISTINCT other.user_id FROM participants mine
         JOIN participants other ON other.conversation_id = mine.conversation_id
         WHERE mine.user_id = ? AND other.user_id <> mine.user_id`),
-      // A message's change also moves its conversation's change_seq: messages need no scan of their own.
-      maxChange: prepare(`
-        SELECT MAX(v) FROM (
-          SELECT MAX(change_seq) AS v FROM conversations UNION ALL
-          SELECT MAX(change_seq) FROM participants)`),
+      // Taken inside the write's transaction: undone with it, kept with its commit.
+      takeChange: prepare('UPDATE change_feed SET head = head + 1 WHERE id = 1 RETURNING head'),
+      changeHead: prepare('SELECT head FROM change_feed WHERE id = 1'),
+      readTarget: prepare('SELECT min(@seq, last_seq) FROM conversations WHERE id = @conversationId'),
       ping: prepare('SELECT 1'),
       instanceId: prepare("SELECT value FROM meta WHERE key = 'instance_id'"),
     };
@@ -355,18 +353,21 @@ export class ChatStore {
       return { message, created: true, previousUnread: before?.unread_count ?? 0, unreadAfter, joined };
     };
     this.insertOneAlone = this.db.transaction(this.insertOne);
-    this.changeSeq = (this.statements.maxChange.pluck().get() as number | null) ?? 0;
   }
 
-  /** The newest change number: a cursor at this point has seen everything. */
+  /** The newest committed change number: a cursor at this point has seen everything. */
   get head(): number {
-    return this.changeSeq;
+    return this.statements.changeHead.pluck().get() as number;
   }
 
-  /** Synchronous writes are serialized, so this order is also the commit order. */
+  /**
+   * The next change number, for a write inside a transaction. Taken from the
+   * stored head, so a write rolled back gives it back and no number is ever
+   * issued twice, restarts included. Writes are serialized (one connection,
+   * IMMEDIATE transactions), so the order of numbers is the order of commits.
+   */
   private nextChange(): number {
-    this.changeSeq += 1;
-    return this.changeSeq;
+    return this.statements.takeChange.pluck().get() as number;
   }
 
   ping(): boolean {
@@ -494,6 +495,10 @@ export class ChatStore {
         }
         let id = this.statements.supportConversation.pluck().get(input.clientId, subjectKey) as string | undefined;
         const created = id === undefined;
+        const joining =
+          input.agentId !== undefined && (created || this.statements.participant.get(id, input.agentId) === undefined);
+        // Reopening a conversation one is already in writes nothing, so it takes no change number.
+        if (!created && !joining) return { id: id as string, created, joined: false };
         const change = this.nextChange();
         if (id === undefined) {
           id = randomUUID();
@@ -519,7 +524,7 @@ export class ChatStore {
           });
         }
         let joined = false;
-        if (input.agentId) {
+        if (joining && input.agentId) {
           joined =
             this.statements.insertParticipant.run({
               conversationId: id,
@@ -709,13 +714,20 @@ export class ChatStore {
   markRead(conversationId: string, userId: string, seq: number): ReadUpdate {
     const update = this.db
       .transaction((): ReadUpdate => {
-        const at = now();
-        const change = this.nextChange();
         const before = this.statements.participant.get(conversationId, userId) as ParticipantRow;
-        const after = this.statements.moveReadPointer.get({ conversationId, userId, seq, now: at, change }) as
-          | ParticipantRow
-          | undefined;
-        if (after) this.statements.touchConversation.run(change, conversationId);
+        const target = this.statements.readTarget.pluck().get({ conversationId, seq }) as number;
+        // A pointer already there moves nothing, so the read takes no change number.
+        const after =
+          target > before.last_read_seq
+            ? (this.statements.moveReadPointer.get({
+                conversationId,
+                userId,
+                seq,
+                now: now(),
+                change: this.nextChange(),
+              }) as ParticipantRow | undefined)
+            : undefined;
+        if (after) this.statements.touchConversation.run(after.change_seq, conversationId);
         const row = after ?? before;
         return {
           moved: after !== undefined,

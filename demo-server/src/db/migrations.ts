@@ -3,8 +3,9 @@
  * each. Never edit a released migration: add the next one.
  *
  * Every row that a client may need to catch up on carries `change_seq`, a
- * server-wide increasing number given at each write; `sync` returns the rows whose
- * `change_seq` is above the client's cursor.
+ * server-wide increasing number given at each write (from `change_feed`, in the
+ * write's own transaction); `sync` returns the rows whose `change_seq` is above
+ * the client's cursor.
  */
 export interface Migration {
   version: number;
@@ -159,6 +160,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_changed_later ON messages (conversation_id, change_seq)
         WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL;
       DROP INDEX messages_conversation_change;
+    `,
+  },
+  {
+    version: 6,
+    name: 'the change feed head is stored',
+    sql: `
+      -- The newest change number, taken and moved inside each write transaction:
+      -- a rolled-back write gives its number back, a committed one keeps it, and
+      -- a restart goes on from here. (It was counted in memory, which also
+      -- counted numbers no row kept, and a restart issued them again.)
+      CREATE TABLE change_feed (id INTEGER PRIMARY KEY CHECK (id = 1), head INTEGER NOT NULL);
+      INSERT INTO change_feed (id, head) SELECT 1, COALESCE(MAX(v), 0) FROM (
+        SELECT MAX(change_seq) AS v FROM conversations UNION ALL
+        SELECT MAX(change_seq) FROM participants UNION ALL
+        SELECT MAX(change_seq) FROM messages);
+      -- Cursors handed out before may cover numbers that were never stored:
+      -- a new instance id makes clients start over once instead of skipping.
+      UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'instance_id';
     `,
   },
 ];
