@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createChatClient } from '@palaver/sdk';
 import Database from 'better-sqlite3';
 import { io } from 'socket.io-client';
-import { openDatabase } from '../demo-server/src/db/database.js';
+import { openDatabase } from '../demo-server/src/db/sqlite/database.js';
 import { benchToken, startPalaver } from './processes.js';
 
 /** A database with `total` messages spread over conversations of 1,000 messages. */

@@ -1,5 +1,6 @@
 /** @palaver/server: embed the Palaver server in your own Node process, or run `palaver-server`. */
-export { createTokenVerifier, signToken } from './auth.js';
+
 export { ConfigError, loadConfig, type ServerConfig } from './config.js';
 export { ChatError } from './errors.js';
 export { createPalaverServer, type PalaverServer } from './server.js';
+export { createTokenVerifier, signToken } from './transport/auth.js';

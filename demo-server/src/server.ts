@@ -2,37 +2,27 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
-import { createTokenVerifier } from './auth.js';
-import { ChatService } from './chat-service.js';
 import type { ServerConfig } from './config.js';
-import { ChatStore } from './db/chat-store.js';
-import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './db/checkpointer.js';
-import { openDatabase, type SqliteDatabase } from './db/database.js';
-import { mountDemoRoutes } from './demo/demo-routes.js';
-import { createHttpApp } from './http/app.js';
+import { openSqliteStore, type SqliteStore } from './db/sqlite/sqlite-store.js';
+import type { ChatStore } from './db/store.js';
+import { mountDemoRoutes, seedDemo } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { socketFanout } from './realtime/fanout.js';
-import { PresenceTracker } from './realtime/presence.js';
-import { attachSocketHandlers, type PalaverIo } from './realtime/socket-handlers.js';
-import { TypingTracker } from './realtime/typing.js';
+import { createRealtime } from './realtime/realtime.js';
+import { type ChatService, createChatService } from './service/chat-service.js';
+import { createTokenVerifier } from './transport/auth.js';
+import { createHttpApp } from './transport/http.js';
+import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
 import { VERSION } from './version.js';
-
-/**
- * How often the checkpoint thread copies the write-ahead log into the database
- * file. A page changed by many commits in between is copied once: at 100 ms a
- * busy server spent 10–15 % more CPU in SQLite per message than at 500 ms (sends across
- * 500 conversations). The log holds about half a second of commits.
- */
-const CHECKPOINT_INTERVAL_MS = 500;
 
 export interface PalaverServer {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly store: ChatStore;
+  readonly service: ChatService;
   /** The SQLite handle (for online backups with `database.backup(path)`). */
-  readonly database: SqliteDatabase;
+  readonly database: SqliteStore['database'];
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
   /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
@@ -44,24 +34,23 @@ export interface PalaverServer {
   close(): Promise<void>;
 }
 
+/**
+ * Puts the layers together: `transport/` (HTTP and Socket.IO) calls `service/`,
+ * which reads and writes through the store (`db/`) and returns the notices that
+ * `realtime/` delivers.
+ */
 export function createPalaverServer(
   config: ServerConfig,
   logger: Logger = createLogger(config.logLevel),
 ): PalaverServer {
   const startedAt = Date.now();
-  const db: SqliteDatabase = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
-  const store = new ChatStore(db);
   const metrics = createMetrics();
-  let checkpointer: Checkpointer | undefined;
-  if (config.databasePath !== ':memory:') {
-    db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-    checkpointer = startCheckpointer({
-      path: config.databasePath,
-      intervalMs: CHECKPOINT_INTERVAL_MS,
-      onCheckpoint: () => metrics.walCheckpoints.inc(),
-      onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
-    });
-  }
+  const store = openSqliteStore({
+    path: config.databasePath,
+    synchronous: config.databaseSynchronous,
+    onCheckpoint: () => metrics.walCheckpoints.inc(),
+    onCheckpointError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
+  });
   const verifier = createTokenVerifier(config.jwtSecret);
   const inFlight = { count: 0, closing: false };
 
@@ -71,22 +60,26 @@ export function createPalaverServer(
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
   });
-  const fanout = socketFanout(io);
-  const presence = new PresenceTracker(config.presenceGraceMs, (userId, event) => {
-    if (!event.online) store.setLastSeen(userId, event.lastSeenAt as string);
-    fanout.toUsers(store.contactsOf(userId), 'presence', event);
+  const realtime = createRealtime({
+    io,
+    presenceGraceMs: config.presenceGraceMs,
+    typingTimeoutMs: config.typingTimeoutMs,
+    onPresenceChange: (event) => {
+      service.presence.changed(event).then(realtime.deliver, (error: unknown) => {
+        if (!inFlight.closing) logger.error({ err: error }, 'presence change failed');
+      });
+    },
   });
-  const realtime = { fanout, presence, typing: new TypingTracker(fanout, config.typingTimeoutMs) };
-  const service = new ChatService({
+  const service = createChatService({
     store,
-    realtime,
+    presence: realtime,
     metrics,
     messageMaxLength: config.messageMaxLength,
     rateLimitMessages: config.rateLimitMessages,
     rateLimitWindowMs: config.rateLimitWindowMs,
     groupCommitWindowMs: config.groupCommitWindowMs,
   });
-  const sweep = setInterval(() => service.sendLimiter.sweep(), config.rateLimitWindowMs);
+  const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
   const app = createHttpApp({
@@ -94,13 +87,14 @@ export function createPalaverServer(
     verifier,
     store,
     service,
+    realtime,
     metrics,
     logger,
     version: VERSION,
     startedAt,
     inFlight,
     extend: config.demo
-      ? (application) => mountDemoRoutes(application, store, config.jwtSecret, express.json({ limit: '4kb' }))
+      ? (application) => mountDemoRoutes(application, config.jwtSecret, express.json({ limit: '4kb' }))
       : undefined,
   });
   httpServer.on('request', app);
@@ -113,10 +107,12 @@ export function createPalaverServer(
     logger,
     metrics,
     store,
-    database: db,
+    service,
+    database: store.database,
     io,
     httpServer,
-    start() {
+    async start() {
+      if (config.demo) await seedDemo(store);
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -143,14 +139,12 @@ export function createPalaverServer(
         // Answers already being computed still go out before sockets are dropped.
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        realtime.typing.dispose();
-        presence.dispose();
+        realtime.dispose();
         // Sockets dropped from here on announce nothing and touch no database.
         await io.close();
         httpServer.closeAllConnections();
         await stopped;
-        await checkpointer?.stop();
-        db.close();
+        await store.close();
         logger.info('stopped');
       })();
       return closing;

@@ -17,9 +17,9 @@ import type {
   ServerToClientEvents,
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { signToken } from '../src/auth.js';
 import { loadConfig } from '../src/config.js';
 import { createPalaverServer, type PalaverServer } from '../src/server.js';
+import { signToken } from '../src/transport/auth.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 

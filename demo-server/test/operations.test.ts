@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { SAFETY_NET_PAGES } from '../src/db/checkpointer.js';
-import { applyMigrations, openDatabase } from '../src/db/database.js';
-import { MIGRATIONS } from '../src/db/migrations.js';
+import { SAFETY_NET_PAGES } from '../src/db/sqlite/checkpointer.js';
+import { applyMigrations, openDatabase } from '../src/db/sqlite/database.js';
+import { MIGRATIONS } from '../src/db/sqlite/migrations.js';
 import { alice, bob, type ClientSocket, connectSocket, ok, openProduct, send, startTestServer } from './helpers.js';
 
 describe('configuration', () => {

@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import type { ChatUser } from '@palaver/protocol';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { ChatStore } from '../src/db/chat-store.js';
-import { applyMigrations, openDatabase } from '../src/db/database.js';
-import { MIGRATIONS } from '../src/db/migrations.js';
+import { applyMigrations, openDatabase } from '../src/db/sqlite/database.js';
+import { MIGRATIONS } from '../src/db/sqlite/migrations.js';
+import { SqliteStore } from '../src/db/sqlite/sqlite-store.js';
 
 /**
  * Sync finds the messages a cursor has not seen without an index on
@@ -61,31 +61,31 @@ function writeBeforeMigration(db: Database.Database, steps: Step[]): void {
   }
 }
 
-function writeThroughStore(store: ChatStore, steps: Step[], run: number): void {
+async function writeThroughStore(store: SqliteStore, steps: Step[], run: number): Promise<void> {
   const ids: string[] = [];
-  steps.forEach((s, index) => {
+  for (const [index, s] of steps.entries()) {
     if (s.op === 'send') {
       const conversationId = conversations[s.where] as string;
       const sender =
         conversationId === 'c2' ? { id: 'o', name: 'Other', isAdmin: false } : s.who === 0 ? buyer : supplier;
-      const [outcome] = store.insertMessages([
+      const [outcome] = await store.insertMessages([
         { conversationId, sender, clientId: `new-${run}-${index}`, body: 'new', joinAsAgent: false },
       ]);
       if (outcome instanceof Error || outcome === undefined) throw outcome ?? new Error('no outcome');
       ids.push(outcome.message.id);
     } else if (ids.length > 0) {
       const id = ids[s.pick % ids.length] as string;
-      if (s.op === 'edit' && !store.messageById(id)?.deletedAt) store.editMessage(id, 'edited');
-      if (s.op === 'delete') store.deleteMessage(id);
+      if (s.op === 'edit' && !(await store.messageById(id))?.deletedAt) await store.editMessage(id, 'edited');
+      if (s.op === 'delete') await store.deleteMessage(id);
     }
-  });
+  }
 }
 
 describe('sync without an index on (conversation, change)', () => {
   it('pages exactly the lowest changes after any cursor, before and after the upgrade', async () => {
     let run = 0;
     await fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), fc.array(step, { maxLength: 40 }), (before, later) => {
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.array(step, { maxLength: 40 }), async (before, later) => {
         run++;
         const dir = mkdtempSync(join(tmpdir(), 'palaver-sync-changes-'));
         const path = join(dir, 'sync.db');
@@ -109,17 +109,18 @@ describe('sync without an index on (conversation, change)', () => {
           old.close();
 
           const db = openDatabase({ path, synchronous: 'NORMAL' });
-          const store = new ChatStore(db);
-          writeThroughStore(store, later, run);
+          const store = new SqliteStore(db);
+          await writeThroughStore(store, later, run);
           // The definition, by a plain scan.
           const expected = db.prepare(`
             SELECT id, change_seq FROM messages WHERE conversation_id IN ('c0', 'c1') AND change_seq > ?
             ORDER BY change_seq LIMIT ?`);
-          for (let after = 0; after <= store.head; after++) {
+          const head = await store.head();
+          for (let after = 0; after <= head; after++) {
             for (const limit of [1, 3, 100]) {
-              const page = store.changesSince(buyer, after, limit).messages;
+              const page = (await store.changesSince(buyer, after, limit)).messages;
               assert.deepEqual(
-                page.map((m) => [m.message.id, m.changeSeq]),
+                page.map((m) => [m.item.id, m.changeSeq]),
                 (expected.all(after, limit) as Array<{ id: string; change_seq: number }>).map((r) => [
                   r.id,
                   r.change_seq,

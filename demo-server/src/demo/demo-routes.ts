@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import * as z from 'zod/mini';
-import { signToken } from '../auth.js';
-import type { ChatStore } from '../db/chat-store.js';
+import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
+import { signToken } from '../transport/auth.js';
 import { parseInput } from '../validation.js';
 import { DEMO_PRODUCTS, DEMO_USERS } from './catalog.js';
 import { productImage } from './product-image.js';
@@ -27,9 +27,9 @@ function dropInPath(): string | undefined {
 }
 
 /** Seeds the demo people so suppliers and admins exist before they first sign in. */
-export function seedDemo(store: ChatStore): void {
+export async function seedDemo(store: ChatStore): Promise<void> {
   for (const user of DEMO_USERS) {
-    store.rememberUser({ id: user.id, name: user.name, isAdmin: user.role === 'admin' });
+    await store.rememberUser({ id: user.id, name: user.name, isAdmin: user.role === 'admin' });
   }
 }
 
@@ -39,13 +39,7 @@ const tokenRequestSchema = z.object({ userId: z.string() });
  * Demo-only endpoints (`DEMO=1`): anyone may sign in as a demo user. A real
  * marketplace issues tokens from its own backend instead.
  */
-export function mountDemoRoutes(
-  app: express.Express,
-  store: ChatStore,
-  jwtSecret: string,
-  json: express.RequestHandler,
-) {
-  seedDemo(store);
+export function mountDemoRoutes(app: express.Express, jwtSecret: string, json: express.RequestHandler) {
   app.get('/api/demo/users', (_req, res) => {
     res.json({ users: DEMO_USERS });
   });

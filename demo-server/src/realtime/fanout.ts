@@ -1,5 +1,6 @@
 import type { Message, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
 import type { Server } from 'socket.io';
+import type { Audience } from '../service/notices.js';
 
 /** Every socket of a user joins this room: their tabs and devices all get the same events. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -12,12 +13,6 @@ export const separateUnreadRoom = (userId: string) => `unread:${userId}`;
 export const ADMINS_ROOM = 'admins';
 
 export type EventArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
-
-/** Who gets a conversation's events. */
-export interface Audience {
-  kind: 'product' | 'support';
-  participantIds: readonly string[];
-}
 
 export interface Fanout {
   /** To every socket of every participant, and to admins for support conversations. */

@@ -1,5 +1,6 @@
 import type { ChatUser } from '@palaver/protocol';
-import type { Audience, Fanout } from './fanout.js';
+import type { Audience } from '../service/notices.js';
+import type { Fanout } from './fanout.js';
 
 /**
  * Who is typing where. A "typing" state expires by itself after `timeoutMs`

@@ -12,20 +12,23 @@ import {
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { bearerToken, type TokenVerifier } from '../auth.js';
-import type { Actor, ChatService } from '../chat-service.js';
 import type { ServerConfig } from '../config.js';
-import type { ChatStore } from '../db/chat-store.js';
+import type { ChatStore } from '../db/store.js';
 import { ChatError, errorStatus, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { Realtime } from '../realtime/realtime.js';
+import type { Actor, ChatService } from '../service/chat-service.js';
+import type { Outcome } from '../service/notices.js';
 import { parseInput } from '../validation.js';
+import { bearerToken, type TokenVerifier } from './auth.js';
 
 export interface HttpAppOptions {
   config: ServerConfig;
   verifier: TokenVerifier;
   store: ChatStore;
   service: ChatService;
+  realtime: Realtime;
   metrics: Metrics;
   logger: Logger;
   version: string;
@@ -39,7 +42,7 @@ type AuthedRequest = Request & { actor?: Actor };
 
 /** The Express application: health, metrics and the REST API of `PROTOCOL.md`. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { config, verifier, store, service, metrics, logger, inFlight } = options;
+  const { config, verifier, store, service, realtime, metrics, logger, inFlight } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -51,10 +54,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
-  app.get('/health', (_req, res) => {
+  app.get('/health', async (_req, res) => {
     let db = 'ok';
     try {
-      if (!store.ping()) db = 'error';
+      if (!(await store.ping())) db = 'error';
     } catch {
       db = 'error';
     }
@@ -86,55 +89,62 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   api.use(express.json({ limit: config.maxPayloadBytes, strict: false }));
   api.use(async (req: AuthedRequest, _res, next) => {
     const user: ChatUser = await verifier.verify(bearerToken(req.headers.authorization));
-    store.rememberUser(user);
+    await store.rememberUser(user);
     req.actor = { user };
     next();
   });
 
   const actorOf = (req: AuthedRequest): Actor => req.actor as Actor;
   const idParam = (req: Request, what: string) => parseInput(idSchema, req.params.id, what);
+  /** The result of a write, once its notices went out to the sockets. */
+  const delivered = <T>({ result, notices }: Outcome<T>): T => {
+    realtime.deliver(notices);
+    return result;
+  };
 
-  api.post('/conversations', (req, res) => {
+  api.post('/conversations', async (req, res) => {
     const input = parseInput(openConversationSchema, req.body, 'conversation');
-    res.json({ conversation: service.openConversation(actorOf(req), input) });
+    res.json({ conversation: delivered(await service.conversations.open(actorOf(req), input)) });
   });
-  api.get('/conversations', (req, res) => {
+  api.get('/conversations', async (req, res) => {
     const query = parseInput(listConversationsQuerySchema, req.query, 'query');
-    res.json(service.listConversations(actorOf(req), query));
+    res.json(await service.conversations.list(actorOf(req), query));
   });
-  api.get('/conversations/:id', (req, res) => {
-    res.json({ conversation: service.getConversation(actorOf(req), idParam(req, 'conversation id')) });
+  api.get('/conversations/:id', async (req, res) => {
+    res.json({ conversation: await service.conversations.get(actorOf(req), idParam(req, 'conversation id')) });
   });
-  api.get('/conversations/:id/messages', (req, res) => {
+  api.get('/conversations/:id/messages', async (req, res) => {
     const query = parseInput(historyQuerySchema, req.query, 'query');
-    res.json(service.history(actorOf(req), { conversationId: idParam(req, 'conversation id'), ...query }));
+    res.json(
+      await service.messages.history(actorOf(req), { conversationId: idParam(req, 'conversation id'), ...query }),
+    );
   });
   api.post('/conversations/:id/messages', async (req, res) => {
     const body = parseInput(sendMessageBodySchema, req.body, 'message');
-    const message = await service.sendMessage(actorOf(req), {
-      ...body,
-      conversationId: idParam(req, 'conversation id'),
-    });
-    res.json({ message });
+    const input = { ...body, conversationId: idParam(req, 'conversation id') };
+    res.json({ message: delivered(await service.messages.send(actorOf(req), input)) });
   });
-  api.patch('/messages/:id', (req, res) => {
+  api.patch('/messages/:id', async (req, res) => {
     const { body } = parseInput(editMessageBodySchema, req.body, 'edit');
-    res.json({ message: service.editMessage(actorOf(req), { messageId: idParam(req, 'message id'), body }) });
+    const input = { messageId: idParam(req, 'message id'), body };
+    res.json({ message: delivered(await service.messages.edit(actorOf(req), input)) });
   });
-  api.delete('/messages/:id', (req, res) => {
-    res.json({ message: service.deleteMessage(actorOf(req), { messageId: idParam(req, 'message id') }) });
+  api.delete('/messages/:id', async (req, res) => {
+    const input = { messageId: idParam(req, 'message id') };
+    res.json({ message: delivered(await service.messages.delete(actorOf(req), input)) });
   });
-  api.post('/conversations/:id/read', (req, res) => {
+  api.post('/conversations/:id/read', async (req, res) => {
     const { seq } = parseInput(readBodySchema, req.body, 'read');
-    res.json(service.markRead(actorOf(req), { conversationId: idParam(req, 'conversation id'), seq }));
+    const input = { conversationId: idParam(req, 'conversation id'), seq };
+    res.json(delivered(await service.reads.markRead(actorOf(req), input)));
   });
-  api.get('/unread', (req, res) => {
-    res.json(service.unread(actorOf(req)));
+  api.get('/unread', async (req, res) => {
+    res.json(await service.reads.unread(actorOf(req)));
   });
-  api.get('/sync', (req, res) => {
+  api.get('/sync', async (req, res) => {
     const query = parseInput(syncQuerySchema, req.query, 'query');
     const input = { cursor: query.cursor ?? null, ...(query.limit !== undefined ? { limit: query.limit } : {}) };
-    res.json(service.sync(actorOf(req), input));
+    res.json(await service.sync.sync(actorOf(req), input));
   });
   api.use((_req, _res, next) => next(new ChatError('not_found', 'No such endpoint.')));
 

@@ -1,6 +1,6 @@
 import { type ChatUser, tokenClaimsSchema } from '@palaver/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { ChatError } from './errors.js';
+import { ChatError } from '../errors.js';
 
 /** The only algorithm accepted: pinned so `alg: none` or an RS/HS confusion can never pass. */
 const ALGORITHM = 'HS256';

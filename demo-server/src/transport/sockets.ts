@@ -8,15 +8,16 @@ import {
   type ServerToClientEvents,
 } from '@palaver/protocol';
 import type { Server, Socket } from 'socket.io';
-import type { TokenVerifier } from '../auth.js';
-import type { Actor, ChatService } from '../chat-service.js';
-import type { ChatStore } from '../db/chat-store.js';
+import type { ChatStore } from '../db/store.js';
 import { ChatError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { ADMINS_ROOM, separateUnreadRoom, userRoom } from '../realtime/fanout.js';
+import type { Realtime } from '../realtime/realtime.js';
+import type { Actor, ChatService } from '../service/chat-service.js';
+import type { Notice, Outcome } from '../service/notices.js';
 import { parseInput } from '../validation.js';
-import { ADMINS_ROOM, separateUnreadRoom, userRoom } from './fanout.js';
-import type { RealtimeState } from './state.js';
+import type { TokenVerifier } from './auth.js';
 
 export interface SocketData {
   user: ChatUser;
@@ -25,26 +26,35 @@ export interface SocketData {
 export type PalaverIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type PalaverSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** What a handled event answers (beside `ok: true`) and the notices its change sends. */
+interface Handled {
+  answer: object;
+  notices?: readonly Notice[];
+}
+
 /** What each client event does once its payload passed the schema. */
 type Handlers = {
-  [E in ClientEventName]: (actor: Actor, payload: never) => object | undefined | Promise<object>;
+  [E in ClientEventName]: (actor: Actor, payload: never) => Promise<Handled>;
 };
+
+/** A write's result under `key` (or spread when it is the answer itself), with its notices. */
+function written<T extends object>({ result, notices }: Outcome<T>, key?: string): Handled {
+  return { answer: key ? { [key]: result } : result, notices };
+}
 
 function handlersFor(service: ChatService): Handlers {
   return {
-    'conversation:open': (actor, payload) => ({ conversation: service.openConversation(actor, payload) }),
-    'message:send': async (actor, payload) => ({ message: await service.sendMessage(actor, payload) }),
-    'message:edit': (actor, payload) => ({ message: service.editMessage(actor, payload) }),
-    'message:delete': (actor, payload) => ({ message: service.deleteMessage(actor, payload) }),
-    'messages:history': (actor, payload) => service.history(actor, payload),
-    'conversation:read': (actor, payload) => service.markRead(actor, payload),
-    typing: (actor, payload) => {
-      service.typing(actor, payload);
-      return {};
-    },
-    sync: (actor, payload) => service.sync(actor, payload),
-    'presence:query': (actor, payload) => service.presence(actor, payload),
-    'unread:get': (actor) => service.unread(actor),
+    'conversation:open': async (actor, payload) =>
+      written(await service.conversations.open(actor, payload), 'conversation'),
+    'message:send': async (actor, payload) => written(await service.messages.send(actor, payload), 'message'),
+    'message:edit': async (actor, payload) => written(await service.messages.edit(actor, payload), 'message'),
+    'message:delete': async (actor, payload) => written(await service.messages.delete(actor, payload), 'message'),
+    'messages:history': async (actor, payload) => ({ answer: await service.messages.history(actor, payload) }),
+    'conversation:read': async (actor, payload) => written(await service.reads.markRead(actor, payload)),
+    typing: async (actor, payload) => ({ answer: {}, notices: await service.presence.typing(actor, payload) }),
+    sync: async (actor, payload) => ({ answer: await service.sync.sync(actor, payload) }),
+    'presence:query': async (actor, payload) => ({ answer: await service.presence.query(actor, payload) }),
+    'unread:get': async (actor) => ({ answer: await service.reads.unread(actor) }),
   };
 }
 
@@ -53,7 +63,7 @@ export interface SocketLayerOptions {
   verifier: TokenVerifier;
   store: ChatStore;
   service: ChatService;
-  realtime: RealtimeState;
+  realtime: Realtime;
   metrics: Metrics;
   logger: Logger;
   /** Counts requests being answered, so a graceful shutdown can wait for them. */
@@ -72,7 +82,7 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
   io.use(async (socket, next) => {
     try {
       const user = await verifier.verify((socket.handshake.auth as { token?: unknown } | undefined)?.token);
-      store.rememberUser(user);
+      await store.rememberUser(user);
       socket.data.user = user;
       next();
     } catch (error) {
@@ -90,11 +100,11 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
     if (unreadWithMessages !== true) void socket.join(separateUnreadRoom(user.id));
     if (user.isAdmin) void socket.join(ADMINS_ROOM);
     metrics.connectedSockets.inc();
-    realtime.presence.connected(user.id);
+    realtime.connected(user.id);
 
     socket.on('disconnect', () => {
       metrics.connectedSockets.dec();
-      if (realtime.presence.disconnected(user.id)) realtime.typing.clearUser(user.id);
+      realtime.disconnected(user.id);
     });
 
     socket.onAny(async (event: string, ...args: unknown[]) => {
@@ -107,8 +117,9 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
         if (inFlight.closing) throw new ChatError('internal', 'The server is shutting down; try again.');
         if (!handler || !schema) throw new ChatError('invalid_payload', `Unknown event "${event}".`);
         const payload = parseInput(schema, args[0], `${event} payload`);
-        const result = await handler({ user, socketId: socket.id }, payload as never);
-        ack?.({ ok: true, ...result });
+        const { answer, notices } = await handler({ user, socketId: socket.id }, payload as never);
+        if (notices) realtime.deliver(notices);
+        ack?.({ ok: true, ...answer });
       } catch (error) {
         const body = toErrorBody(error);
         if (body.code === 'internal' && !inFlight.closing) logger.error({ err: error, event }, 'socket event failed');

@@ -1,0 +1,54 @@
+import type { ChatStore } from '../db/store.js';
+import type { Metrics } from '../metrics.js';
+import { AccessRules } from './access.js';
+import { ConversationService } from './conversations.js';
+import { GroupCommit } from './group-commit.js';
+import { MessageService } from './messages.js';
+import { type PresenceReader, PresenceService } from './presence.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+import { ReadService } from './reads.js';
+import { SyncService } from './sync.js';
+
+export type { Actor } from './actor.js';
+
+export interface ChatServiceOptions {
+  store: ChatStore;
+  presence: PresenceReader;
+  metrics: Metrics;
+  messageMaxLength: number;
+  rateLimitMessages: number;
+  rateLimitWindowMs: number;
+  groupCommitWindowMs: number;
+}
+
+/**
+ * The rules of Palaver: who may see and do what, and which events each change
+ * sends to whom. Both transports (Socket.IO and REST) call these services with
+ * input already checked against the protocol's schemas; each write returns its
+ * result and the notices that `realtime/` delivers.
+ */
+export interface ChatService {
+  conversations: ConversationService;
+  messages: MessageService;
+  reads: ReadService;
+  sync: SyncService;
+  presence: PresenceService;
+  /** Drops rate-limit entries of idle users (called periodically). */
+  sweep(): void;
+}
+
+export function createChatService(options: ChatServiceOptions): ChatService {
+  const { store, metrics } = options;
+  const rules = new AccessRules(store, options.messageMaxLength);
+  const conversations = new ConversationService(store, rules);
+  const sendLimiter = new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
+  const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
+  return {
+    conversations,
+    messages: new MessageService(store, rules, conversations, commits, sendLimiter, () => metrics.messagesSent.inc()),
+    reads: new ReadService(store, rules),
+    sync: new SyncService(store),
+    presence: new PresenceService(store, rules, options.presence),
+    sweep: () => sendLimiter.sweep(),
+  };
+}

@@ -1,0 +1,113 @@
+import { type Conversation, type ConversationListResult, LIMITS, type OpenConversationInput } from '@palaver/protocol';
+import type { ChatStore, ListPosition } from '../db/store.js';
+import { ChatError } from '../errors.js';
+import type { AccessRules } from './access.js';
+import type { Actor } from './actor.js';
+import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
+
+/** Opening, reading and listing conversations. */
+export class ConversationService {
+  constructor(
+    private readonly store: ChatStore,
+    private readonly rules: AccessRules,
+  ) {}
+
+  async open({ user }: Actor, input: OpenConversationInput): Promise<Outcome<Conversation>> {
+    if (input.kind === 'product') {
+      if (input.supplierId === user.id) {
+        throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
+      }
+      const { id, created } = await this.store.openProductConversation({
+        buyer: user,
+        supplierId: input.supplierId,
+        supplierName: input.supplierName.trim(),
+        product: input.product,
+      });
+      const notices = created ? await this.announce(id) : [];
+      return { result: (await this.store.conversation(id, user.id)) as Conversation, notices };
+    }
+    let clientId = user.id;
+    if (input.clientUserId !== undefined && input.clientUserId !== user.id) {
+      if (!user.isAdmin) {
+        throw new ChatError('forbidden', 'Only admins can open a support conversation for someone else.');
+      }
+      if (!input.clientName && !(await this.store.userExists(input.clientUserId))) {
+        throw new ChatError('not_found', 'No such user; pass clientName to open a thread with a new user.');
+      }
+      clientId = input.clientUserId;
+    }
+    const opened = await this.store.openSupportConversation({
+      clientId,
+      subject: input.subject,
+      ...(input.clientName ? { clientName: input.clientName.trim() } : {}),
+      // An admin opening a thread with a client takes it as an agent.
+      ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
+    });
+    const notices = opened.created || opened.joined ? await this.announce(opened.id) : [];
+    // The agent took the thread with its history unread: their badge goes up.
+    if (opened.joined) notices.push(...(await unreadNotices(this.store, [user.id], [opened.id])));
+    return { result: (await this.store.conversation(opened.id, user.id)) as Conversation, notices };
+  }
+
+  /** `conversation:updated` to each participant (with their own unread count) and to admins. */
+  async announce(conversationId: string): Promise<Notice[]> {
+    const { participantIds, kind } = await this.rules.find(conversationId);
+    const notices: Notice[] = [];
+    for (const userId of participantIds) {
+      const conversation = (await this.store.conversation(conversationId, userId)) as Conversation;
+      notices.push(toUsers([userId], 'conversation:updated', conversation));
+    }
+    if (kind === 'support') {
+      const conversation = (await this.store.conversation(conversationId, '')) as Conversation;
+      notices.push(toAdmins('conversation:updated', conversation, participantIds));
+    }
+    return notices;
+  }
+
+  async get({ user }: Actor, conversationId: string): Promise<Conversation> {
+    await this.rules.readable(user, conversationId);
+    return (await this.store.conversation(conversationId, user.id)) as Conversation;
+  }
+
+  async list({ user }: Actor, query: { limit?: number; before?: string }): Promise<ConversationListResult> {
+    const limit = query.limit ?? LIMITS.pageSizeDefault;
+    const before = query.before === undefined ? undefined : decodeListCursor(query.before);
+    const conversations = await this.store.listConversations(user, limit, before);
+    const result: ConversationListResult = { conversations };
+    const last = conversations[conversations.length - 1];
+    if (conversations.length === limit && last) result.next = encodeListCursor(last);
+    return result;
+  }
+}
+
+/** `unread` to each user: their new total and the counts of the given conversations. */
+export async function unreadNotices(
+  store: ChatStore,
+  userIds: readonly string[],
+  conversationIds: readonly string[],
+): Promise<Notice[]> {
+  const notices: Notice[] = [];
+  for (const userId of userIds) {
+    const counts = await store.unreadOf(userId);
+    const changed: Record<string, number> = {};
+    for (const id of conversationIds) changed[id] = counts.conversations[id] ?? 0;
+    notices.push(toUsers([userId], 'unread', { total: counts.total, conversations: changed }));
+  }
+  return notices;
+}
+
+function encodeListCursor({ updatedAt, id }: ListPosition): string {
+  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+}
+
+function decodeListCursor(token: string): ListPosition {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
+      return { updatedAt: value[0] as string, id: value[1] as string };
+    }
+  } catch {
+    // fall through to the typed error
+  }
+  throw new ChatError('invalid_payload', 'Unknown paging token in "before".');
+}

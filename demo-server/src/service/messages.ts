@@ -1,0 +1,153 @@
+import type { DeleteMessageInput, EditMessageInput, HistoryInput, HistoryResult, Message } from '@palaver/protocol';
+import { LIMITS, type SendMessageInput } from '@palaver/protocol';
+import type { ChatStore, ConversationAccess, StoredMessage } from '../db/store.js';
+import { ChatError } from '../errors.js';
+import { type AccessRules, audienceOf } from './access.js';
+import type { Actor } from './actor.js';
+import { type ConversationService, unreadNotices } from './conversations.js';
+import type { GroupCommit } from './group-commit.js';
+import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
+import type { SlidingWindowLimiter } from './rate-limit.js';
+
+/** Sending, editing, deleting and paging through messages. */
+export class MessageService {
+  constructor(
+    private readonly store: ChatStore,
+    private readonly rules: AccessRules,
+    private readonly conversations: ConversationService,
+    private readonly commits: GroupCommit,
+    private readonly sendLimiter: SlidingWindowLimiter,
+    private readonly onStored: () => void,
+  ) {}
+
+  /**
+   * Checks a send at once (membership, length, rate limit), then queues it for
+   * the next group commit.
+   *
+   * A resend of a known clientId (a client retrying after a lost ack) is found
+   * by the store's unique index when it is inserted, and answered with the
+   * message stored the first time — not looked up before every send.
+   */
+  async send(actor: Actor, input: SendMessageInput): Promise<Outcome<Message>> {
+    const { user } = actor;
+    const access = await this.rules.find(input.conversationId);
+    const { joinAsAgent } = this.rules.writable(user, access);
+    if (input.attachmentIds && input.attachmentIds.length > 0) {
+      throw new ChatError('invalid_payload', 'Attachments are not supported by this server yet.');
+    }
+    const body = this.rules.checkedBody(input.body);
+    if (input.replyToId !== undefined) {
+      const quoted = await this.store.messageById(input.replyToId);
+      if (!quoted || quoted.conversationId !== access.id) {
+        throw new ChatError('invalid_payload', 'replyToId must name a message of the same conversation.');
+      }
+    }
+    const slot = this.sendLimiter.take(user.id);
+    if (!slot.allowed) {
+      // A resend is answered even when the sender is throttled: it adds nothing.
+      const known = await this.store.messageByClientId(user.id, input.clientId);
+      if (known) return { result: resent(known, input.conversationId), notices: [] };
+      throw new ChatError('rate_limited', 'Too many messages; wait a moment.', { retryAfterMs: slot.retryAfterMs });
+    }
+    const stored = await this.commits.add({
+      conversationId: access.id,
+      sender: user,
+      clientId: input.clientId,
+      body,
+      joinAsAgent,
+      ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+    });
+    if (!stored.created) return { result: resent(stored.message, access.id), notices: [] };
+    this.onStored();
+    return { result: stored.message, notices: await this.afterStored(actor, access, stored) };
+  }
+
+  /** What follows a stored message: typing stops, the message and the new counts go out. */
+  private async afterStored(actor: Actor, checkedAccess: ConversationAccess, stored: StoredMessage): Promise<Notice[]> {
+    const { user } = actor;
+    const { message } = stored;
+    // An agent who joined by writing is in the audience from this message on.
+    const access = stored.joined ? await this.rules.find(checkedAccess.id) : checkedAccess;
+    // Everything below is synchronous, so the notices of one batch keep the order of their messages.
+    const notices: Notice[] = [{ to: 'typing-ended', userId: user.id, conversationId: access.id }];
+    // Everyone else has one more unread message here: their counts ride on the message.
+    const countsOf = new Map((stored.unreadAfter ?? []).map((entry) => [entry.userId, entry]));
+    for (const userId of access.participantIds) {
+      const counts = countsOf.get(userId);
+      notices.push({
+        to: 'new-message',
+        userId,
+        message,
+        ...(counts && userId !== user.id
+          ? { unread: { total: counts.total, conversations: { [access.id]: counts.unread } } }
+          : {}),
+        ...(actor.socketId ? { exceptSocketId: actor.socketId } : {}),
+      });
+    }
+    if (access.kind === 'support') notices.push(toAdmins('message:new', message, access.participantIds));
+    // The sender's pointer moved onto their own message: if it passed messages
+    // from others, their unread count changed and the others may show ✓✓.
+    const mine = countsOf.get(user.id);
+    if ((stored.previousUnread ?? 0) > 0 && mine) {
+      notices.push(
+        toConversation(audienceOf(access), 'read', {
+          conversationId: access.id,
+          userId: user.id,
+          seq: message.seq,
+          readAt: message.createdAt,
+        }),
+        // All of the sender's sockets, the one that sent included (its ack has no counts).
+        toUsers([user.id], 'unread', { total: mine.total, conversations: { [access.id]: mine.unread } }),
+      );
+    }
+    if (stored.joined) notices.push(...(await this.conversations.announce(access.id)));
+    return notices;
+  }
+
+  private async own(actor: Actor, messageId: string, allowAdmin: boolean) {
+    const { user } = actor;
+    const message = await this.store.messageById(messageId);
+    if (!message) throw new ChatError('not_found', 'No such message.');
+    const access = await this.rules.readable(user, message.conversationId);
+    if (message.senderId !== user.id && !(allowAdmin && user.isAdmin)) {
+      throw new ChatError('forbidden', 'You can only change your own messages.');
+    }
+    return { message, access };
+  }
+
+  async edit(actor: Actor, input: EditMessageInput): Promise<Outcome<Message>> {
+    const { message, access } = await this.own(actor, input.messageId, false);
+    if (message.deletedAt) throw new ChatError('invalid_payload', 'A deleted message cannot be edited.');
+    const body = this.rules.checkedBody(input.body);
+    if (body === message.body) return { result: message, notices: [] };
+    const edited = await this.store.editMessage(message.id, body);
+    return { result: edited, notices: [toConversation(audienceOf(access), 'message:updated', edited)] };
+  }
+
+  async delete(actor: Actor, input: DeleteMessageInput): Promise<Outcome<Message>> {
+    const { message, access } = await this.own(actor, input.messageId, true);
+    if (message.deletedAt) return { result: message, notices: [] };
+    const deleted = await this.store.deleteMessage(message.id);
+    return {
+      result: deleted.message,
+      notices: [
+        toConversation(audienceOf(access), 'message:updated', deleted.message),
+        // Whoever had not read it yet has one unread message fewer.
+        ...(await unreadNotices(this.store, deleted.unreadChangedFor, [access.id])),
+      ],
+    };
+  }
+
+  async history({ user }: Actor, input: HistoryInput): Promise<HistoryResult> {
+    const access = await this.rules.readable(user, input.conversationId);
+    return this.store.history(access.id, input.beforeSeq, input.limit ?? LIMITS.pageSizeDefault);
+  }
+}
+
+/** The answer to a clientId seen before: the stored message, if it belongs to the same conversation. */
+function resent(known: Message, conversationId: string): Message {
+  if (known.conversationId !== conversationId) {
+    throw new ChatError('invalid_payload', 'This clientId was already used in another conversation.');
+  }
+  return known;
+}

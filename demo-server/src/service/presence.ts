@@ -1,0 +1,43 @@
+import type { PresenceEvent, PresenceQueryInput, PresenceQueryResult, TypingInput } from '@palaver/protocol';
+import type { ChatStore } from '../db/store.js';
+import { type AccessRules, audienceOf } from './access.js';
+import type { Actor } from './actor.js';
+import { type Notice, toUsers } from './notices.js';
+
+/** Whether a user is online right now (kept by realtime/, across nodes in a cluster). */
+export interface PresenceReader {
+  isOnline(userId: string): Promise<boolean>;
+}
+
+/** Typing and presence: who may say they type where, and who may see whom online. */
+export class PresenceService {
+  constructor(
+    private readonly store: ChatStore,
+    private readonly rules: AccessRules,
+    private readonly presence: PresenceReader,
+  ) {}
+
+  async typing({ user }: Actor, input: TypingInput): Promise<Notice[]> {
+    const access = await this.rules.find(input.conversationId);
+    this.rules.writable(user, access);
+    return [{ to: 'typing', user, conversationId: access.id, audience: audienceOf(access), typing: input.typing }];
+  }
+
+  async query({ user }: Actor, input: PresenceQueryInput): Promise<PresenceQueryResult> {
+    const visible = user.isAdmin ? undefined : new Set(await this.store.contactsOf(user.id));
+    const presence: PresenceQueryResult['presence'] = [];
+    for (const userId of input.userIds) {
+      if (visible && !visible.has(userId) && userId !== user.id) continue;
+      const online = await this.presence.isOnline(userId);
+      const lastSeenAt = online ? undefined : await this.store.lastSeenAt(userId);
+      presence.push(lastSeenAt ? { userId, online, lastSeenAt } : { userId, online });
+    }
+    return { presence };
+  }
+
+  /** A user came online or went offline: their contacts are told, and the time is kept. */
+  async changed(event: PresenceEvent): Promise<Notice[]> {
+    if (!event.online && event.lastSeenAt) await this.store.setLastSeen(event.userId, event.lastSeenAt);
+    return [toUsers(await this.store.contactsOf(event.userId), 'presence', event)];
+  }
+}
