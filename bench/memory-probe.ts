@@ -14,7 +14,7 @@ import { createPalaverServer } from '../demo-server/src/server.js';
 const collect = (globalThis as { gc?: () => void }).gc;
 if (!collect) throw new Error('run with --expose-gc');
 
-const server = createPalaverServer(loadConfig(process.env), createLogger('warn'));
+const server = await createPalaverServer(loadConfig(process.env), createLogger('warn'));
 const { port, url } = await server.start();
 process.stdout.write(`listening on ${url} {"port":${port}}\n`);
 

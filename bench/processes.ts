@@ -104,6 +104,8 @@ async function startServerProcess(
       JWT_SECRET: BENCH_SECRET,
       PORT: '0',
       DATABASE_PATH: dbPath ?? join(dir as string, 'bench.db'),
+      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      DATABASE_URL: '',
       LOG_LEVEL: 'info',
       RATE_LIMIT_MESSAGES: '1000000',
       ...env,

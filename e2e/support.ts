@@ -51,6 +51,8 @@ export async function startDemo(): Promise<Demo> {
       DEMO: '1',
       PORT: String(port),
       DATABASE_PATH: join(dir, 'demo.db'),
+      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      DATABASE_URL: '',
       LOG_LEVEL: 'warn',
       PRESENCE_GRACE_MS: '200',
     },

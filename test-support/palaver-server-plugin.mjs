@@ -36,6 +36,8 @@ function launch(server) {
       HOST: '127.0.0.1',
       PORT: String(server.port),
       DATABASE_PATH: server.dbPath,
+      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      DATABASE_URL: '',
       LOG_LEVEL: 'info',
       PRESENCE_GRACE_MS: '100',
       ...server.env,

@@ -11,6 +11,10 @@ export interface ServerConfig {
   /** True when the secret was generated for the demo (it changes at each start). */
   jwtSecretGenerated: boolean;
   databasePath: string;
+  /** `postgres://…`: the PostgreSQL store (several nodes may share it) instead of the SQLite file. */
+  databaseUrl: string | undefined;
+  /** Connections of this node's PostgreSQL pool. */
+  databasePoolSize: number;
   /** `NORMAL` or `FULL`: how hard SQLite syncs each commit before the ack goes out. */
   databaseSynchronous: 'NORMAL' | 'FULL';
   corsOrigins: string[];
@@ -54,6 +58,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
   DATABASE_PATH: z.string().min(1).default('./data/palaver.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+    .optional(),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(20),
   DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   CORS_ORIGIN: z
     .string()
@@ -104,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     jwtSecret,
     jwtSecretGenerated: !values.JWT_SECRET,
     databasePath: values.DATABASE_PATH,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     databaseSynchronous: values.DB_SYNCHRONOUS,
     corsOrigins: values.CORS_ORIGIN,
     demo,

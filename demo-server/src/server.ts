@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
 import type { ServerConfig } from './config.js';
+import { PostgresStore } from './db/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStore } from './db/sqlite/sqlite-store.js';
 import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, seedDemo } from './demo/demo-routes.js';
@@ -21,8 +22,8 @@ export interface PalaverServer {
   readonly metrics: Metrics;
   readonly store: ChatStore;
   readonly service: ChatService;
-  /** The SQLite handle (for online backups with `database.backup(path)`). */
-  readonly database: SqliteStore['database'];
+  /** The SQLite handle (for online backups with `database.backup(path)`); undefined on PostgreSQL. */
+  readonly database: SqliteStore['database'] | undefined;
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
   /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
@@ -39,18 +40,21 @@ export interface PalaverServer {
  * which reads and writes through the store (`db/`) and returns the notices that
  * `realtime/` delivers.
  */
-export function createPalaverServer(
+export async function createPalaverServer(
   config: ServerConfig,
   logger: Logger = createLogger(config.logLevel),
-): PalaverServer {
+): Promise<PalaverServer> {
   const startedAt = Date.now();
   const metrics = createMetrics();
-  const store = openSqliteStore({
-    path: config.databasePath,
-    synchronous: config.databaseSynchronous,
-    onCheckpoint: () => metrics.walCheckpoints.inc(),
-    onCheckpointError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
-  });
+  const store: ChatStore & { database?: SqliteStore['database'] } = config.databaseUrl
+    ? await PostgresStore.open({ url: config.databaseUrl, poolSize: config.databasePoolSize })
+    : openSqliteStore({
+        path: config.databasePath,
+        synchronous: config.databaseSynchronous,
+        onCheckpoint: () => metrics.walCheckpoints.inc(),
+        onCheckpointError: (error) =>
+          logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
+      });
   const verifier = createTokenVerifier(config.jwtSecret);
   const inFlight = { count: 0, closing: false };
 
@@ -124,7 +128,12 @@ export function createPalaverServer(
             logger.warn('DEMO=1 without JWT_SECRET: using a generated secret; tokens die with this process');
           }
           logger.info(
-            { port, host: config.host, demo: config.demo, database: config.databasePath },
+            {
+              port,
+              host: config.host,
+              demo: config.demo,
+              database: config.databaseUrl ? 'postgres' : config.databasePath,
+            },
             `listening on ${url}`,
           );
           resolve({ port, url });

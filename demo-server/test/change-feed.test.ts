@@ -17,6 +17,7 @@ import {
   startTestServer,
   type TestUser,
 } from './helpers.js';
+import { databaseEnv, dropDatabase } from './test-database.js';
 
 /**
  * The change feed never runs ahead of what is stored: a cursor handed to a
@@ -31,11 +32,14 @@ describe('change feed across restarts', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'palaver-feed-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    for (const signal of ['SIGTERM', 'SIGKILL']) await dropDatabase(dir, `${signal}.db`);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     it(`an old cursor returns every change after it once the server was stopped with ${signal}`, async () => {
-      const env = { DATABASE_PATH: join(dir, `${signal}.db`) };
+      const env = await databaseEnv(dir, `${signal}.db`);
       const first = await spawnServer(env);
       const aliceSocket = await connectAs(first.url, alice);
       const bobSocket = await connectAs(first.url, bob);
@@ -243,6 +247,7 @@ describe('change feed property', () => {
           }
         } finally {
           await t.close();
+          await dropDatabase(dir);
           rmSync(dir, { recursive: true, force: true });
         }
       }),

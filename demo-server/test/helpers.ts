@@ -20,6 +20,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config.js';
 import { createPalaverServer, type PalaverServer } from '../src/server.js';
 import { signToken } from '../src/transport/auth.js';
+import { databaseEnv, dropDatabase } from './test-database.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -42,6 +43,8 @@ export interface TestServer {
   server: PalaverServer;
   url: string;
   dbPath: string;
+  /** DATABASE_PATH or DATABASE_URL of this server's database (for `openReader`). */
+  databaseEnv: Record<string, string>;
   dir: string;
   token(user: TestUser, expiresIn?: string | number): Promise<string>;
   /** A connected socket for this user; closed by `close()`. */
@@ -60,15 +63,16 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}, dir?: string): Promise<TestServer> {
   const folder = dir ?? mkdtempSync(join(tmpdir(), 'palaver-test-'));
   const dbPath = join(folder, 'palaver.db');
+  const database = await databaseEnv(folder);
   const config = loadConfig({
     JWT_SECRET: TEST_SECRET,
     PORT: '0',
-    DATABASE_PATH: dbPath,
+    ...database,
     LOG_LEVEL: 'silent',
     PRESENCE_GRACE_MS: '50',
     ...env,
   });
-  const server = createPalaverServer(config);
+  const server = await createPalaverServer(config);
   const { url } = await server.start();
   const sockets: ClientSocket[] = [];
   const token = (user: TestUser, expiresIn?: string | number) =>
@@ -77,6 +81,7 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
     server,
     url,
     dbPath,
+    databaseEnv: database,
     dir: folder,
     token,
     async connect(user, handshake) {
@@ -99,7 +104,10 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
     async close() {
       for (const socket of sockets) socket.disconnect();
       await server.close();
-      if (!dir) rmSync(folder, { recursive: true, force: true });
+      if (!dir) {
+        await dropDatabase(folder);
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
   };
 }

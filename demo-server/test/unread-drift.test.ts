@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message, UnreadCounts } from '@palaver/protocol';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import {
   type ClientSocket,
@@ -13,6 +12,7 @@ import {
   type TestServer,
   type TestUser,
 } from './helpers.js';
+import { openReader, type TestDatabaseReader } from './test-database.js';
 
 /**
  * Unread counts are stored and kept in step by every write (not counted on
@@ -45,26 +45,25 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 describe('stored unread counts', () => {
   let t: TestServer;
-  let db: Database.Database;
+  let db: TestDatabaseReader;
   before(async () => {
     t = await startTestServer({ RATE_LIMIT_MESSAGES: '100000' });
-    db = new Database(t.dbPath, { readonly: true });
+    db = await openReader(t.databaseEnv);
   });
   after(async () => {
-    db.close();
+    await db.close();
     await t.close();
   });
 
   /** The definition of "unread", counted from the messages themselves. */
-  function recount(userId: string): UnreadCounts {
-    const rows = db
-      .prepare(
-        `SELECT p.conversation_id AS id, COUNT(m.id) AS unread FROM participants p
-         JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq
-           AND m.sender_id <> p.user_id AND m.deleted_at IS NULL
-         WHERE p.user_id = ? GROUP BY p.conversation_id`,
-      )
-      .all(userId) as Array<{ id: string; unread: number }>;
+  async function recount(userId: string): Promise<UnreadCounts> {
+    const rows = await db.all<{ id: string; unread: number }>(
+      `SELECT p.conversation_id AS id, COUNT(m.id) AS unread FROM participants p
+       JOIN messages m ON m.conversation_id = p.conversation_id AND m.seq > p.last_read_seq
+         AND m.sender_id <> p.user_id AND m.deleted_at IS NULL
+       WHERE p.user_id = ? GROUP BY p.conversation_id`,
+      userId,
+    );
     return {
       total: rows.reduce((sum, row) => sum + row.unread, 0),
       conversations: Object.fromEntries(rows.map((row) => [row.id, row.unread])),
@@ -147,14 +146,15 @@ describe('stored unread counts', () => {
             });
             sent[who]?.push(message);
           } else {
-            const last = Number(db.prepare('SELECT last_seq FROM conversations WHERE id = ?').pluck().get(where) ?? 0);
+            const [row] = await db.all<{ last_seq: number }>('SELECT last_seq FROM conversations WHERE id = ?', where);
+            const last = Number(row?.last_seq ?? 0);
             const seq = Math.max(1, last - s.back);
             await ok(socket, 'conversation:read', { conversationId: where, seq });
           }
         }
         await settle(...sockets, ...withCounts);
         for (const [index, user] of users.entries()) {
-          const expected = recount(user.id);
+          const expected = await recount(user.id);
           const socket = sockets[index] as ClientSocket;
           const asked = await ok(socket, 'unread:get', {});
           assert.deepEqual({ total: asked.total, conversations: asked.conversations }, expected, `${user.id}`);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = createPalaverServer(config);
+  const server = await createPalaverServer(config);
   const { url } = await server.start();
   if (config.demo && process.stdout.isTTY) {
     process.stdout.write(`\nPalaver demo running at ${url}\n\n`);

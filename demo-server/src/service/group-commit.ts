@@ -1,5 +1,12 @@
 import type { ChatStore, InsertMessageInput, StoredMessage } from '../db/store.js';
 
+/** A send's place in its lane (see `GroupCommit.turn`). */
+export interface Turn {
+  /** Settles when the previous send of the lane was added or given up. */
+  readonly previous: Promise<void> | undefined;
+  done(): void;
+}
+
 interface Pending {
   input: InsertMessageInput;
   resolve: (stored: StoredMessage) => void;
@@ -17,6 +24,8 @@ interface Pending {
  */
 export class GroupCommit {
   private pending: Pending[] = [];
+  /** The newest turn of each lane that has sends on their way. */
+  private readonly lanes = new Map<string, { finished: Promise<void> }>();
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private scheduled = false;
   private committing = false;
@@ -27,12 +36,39 @@ export class GroupCommit {
     private readonly onBatch: (size: number) => void,
   ) {}
 
+  /**
+   * A place in the order of `lane` (a socket), taken when a send arrives. The
+   * checks before storing a send may wait for the database, and those of a
+   * later send may finish first: `add` waits until every earlier send of the
+   * same lane has been added or given up, so a lane's messages are numbered in
+   * the order they arrived. Call `done()` once the send is added or refused.
+   */
+  turn(lane: string): Turn {
+    const previous = this.lanes.get(lane);
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const entry = { finished };
+    this.lanes.set(lane, entry);
+    return {
+      previous: previous?.finished,
+      done: () => {
+        done();
+        if (this.lanes.get(lane) === entry) this.lanes.delete(lane);
+      },
+    };
+  }
+
   /** Resolves once the message is committed (or was stored before under the same clientId). */
-  add(input: InsertMessageInput): Promise<StoredMessage> {
-    return new Promise((resolve, reject) => {
+  async add(input: InsertMessageInput, turn: Turn): Promise<StoredMessage> {
+    if (turn.previous) await turn.previous;
+    const stored = new Promise<StoredMessage>((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       this.schedule();
     });
+    turn.done();
+    return stored;
   }
 
   private schedule(): void {

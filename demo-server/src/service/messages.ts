@@ -5,7 +5,7 @@ import { ChatError } from '../errors.js';
 import { type AccessRules, audienceOf } from './access.js';
 import type { Actor } from './actor.js';
 import { type ConversationService, unreadNotices } from './conversations.js';
-import type { GroupCommit } from './group-commit.js';
+import type { GroupCommit, Turn } from './group-commit.js';
 import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';
 
@@ -29,6 +29,16 @@ export class MessageService {
    * message stored the first time — not looked up before every send.
    */
   async send(actor: Actor, input: SendMessageInput): Promise<Outcome<Message>> {
+    // Taken at once, before any check waits for the database: a socket's sends are stored in the order they came.
+    const turn = this.commits.turn(actor.socketId ?? actor.user.id);
+    try {
+      return await this.checkAndStore(actor, input, turn);
+    } finally {
+      turn.done();
+    }
+  }
+
+  private async checkAndStore(actor: Actor, input: SendMessageInput, turn: Turn): Promise<Outcome<Message>> {
     const { user } = actor;
     const access = await this.rules.find(input.conversationId);
     const { joinAsAgent } = this.rules.writable(user, access);
@@ -49,14 +59,17 @@ export class MessageService {
       if (known) return { result: resent(known, input.conversationId), notices: [] };
       throw new ChatError('rate_limited', 'Too many messages; wait a moment.', { retryAfterMs: slot.retryAfterMs });
     }
-    const stored = await this.commits.add({
-      conversationId: access.id,
-      sender: user,
-      clientId: input.clientId,
-      body,
-      joinAsAgent,
-      ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
-    });
+    const stored = await this.commits.add(
+      {
+        conversationId: access.id,
+        sender: user,
+        clientId: input.clientId,
+        body,
+        joinAsAgent,
+        ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+      },
+      turn,
+    );
     if (!stored.created) return { result: resent(stored.message, access.id), notices: [] };
     this.onStored();
     return { result: stored.message, notices: await this.afterStored(actor, access, stored) };

@@ -1,16 +1,10 @@
 import type { ChatUser } from '@palaver/protocol';
+import { type ConversationRow, type MessageRow, type ParticipantRow, toMessage, toReceipt } from '../rows.js';
 import type { ChangesPage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
 import type { SqliteDatabase } from './database.js';
-import {
-  type ConversationRow,
-  type MessageRow,
-  type ParticipantRow,
-  toMessage,
-  toReceipt,
-  VISIBLE_IDS,
-} from './rows.js';
+import { VISIBLE_IDS } from './visibility.js';
 
 interface Params {
   user: string;

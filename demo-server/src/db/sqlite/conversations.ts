@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatUser, Conversation, ProductRef, Role } from '@palaver/protocol';
+import type { ChatUser, Conversation, Role } from '@palaver/protocol';
+import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
 import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteDatabase } from './database.js';
-import {
-  type ConversationRow,
-  type MessageRow,
-  now,
-  type ParticipantRow,
-  toMessage,
-  toParticipant,
-  VISIBLE_IDS,
-} from './rows.js';
 import type { SqliteUsers } from './users.js';
+import { VISIBLE_IDS } from './visibility.js';
 
 /** How many conversations' membership `access` keeps in memory. */
 const ACCESS_CACHE_SIZE = 20_000;
@@ -207,23 +200,9 @@ export class SqliteConversations {
 
   /** A stored conversation as `viewerId` sees it (their unread count). */
   view(row: ConversationRow, viewerId: string): Conversation {
-    const participantRows = this.statements.participantsOf.all(row.id) as ParticipantRow[];
-    const viewer = participantRows.find((p) => p.user_id === viewerId);
-    const conversation: Conversation = {
-      id: row.id,
-      kind: row.kind,
-      participants: participantRows.map(toParticipant),
-      lastSeq: row.last_seq,
-      unreadCount: viewer?.unread_count ?? 0,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-    if (row.product_json) conversation.product = JSON.parse(row.product_json) as ProductRef;
-    if (row.subject) conversation.subject = row.subject;
-    if (row.last_seq > 0) {
-      const last = this.statements.messageBySeq.get(row.id, row.last_seq) as MessageRow | undefined;
-      if (last) conversation.lastMessage = toMessage(last);
-    }
-    return conversation;
+    const participants = this.statements.participantsOf.all(row.id) as ParticipantRow[];
+    const last =
+      row.last_seq > 0 ? (this.statements.messageBySeq.get(row.id, row.last_seq) as MessageRow | undefined) : undefined;
+    return toConversation(row, participants, last, viewerId);
   }
 }

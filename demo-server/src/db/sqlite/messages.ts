@@ -1,12 +1,11 @@
-import { randomFillSync } from 'node:crypto';
 import type { HistoryResult, Message } from '@palaver/protocol';
-import { v7 as uuidv7 } from 'uuid';
+import { newMessageId } from '../ids.js';
+import { type MessageRow, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteReads } from './reads.js';
-import { type MessageRow, now, toMessage } from './rows.js';
 
 /** Messages: group-committed sends, edits, deletes and history pages. */
 export class SqliteMessages {
@@ -93,8 +92,7 @@ export class SqliteMessages {
     const joined = input.joinAsAgent && this.conversations.join(conversationId, senderId, 'agent', at, change);
     const before = this.conversations.participant(conversationId, senderId);
     const message: Message = {
-      // Time-ordered: each id lands at the end of the id index instead of on a random page.
-      id: uuidv7({ random: randomBytes16() }),
+      id: newMessageId(),
       clientId: input.clientId,
       conversationId,
       seq,
@@ -181,22 +179,6 @@ export class SqliteMessages {
     const hasMore = rows.length > limit;
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
   }
-}
-
-/**
- * 16 random bytes for a message id, cut from a pool refilled 256 ids at a time:
- * one call into the system's random source per id cost more than the rest of
- * the id's making.
- */
-const randomPool = new Uint8Array(16 * 256);
-let randomOffset = randomPool.length;
-function randomBytes16(): Uint8Array {
-  if (randomOffset === randomPool.length) {
-    randomFillSync(randomPool);
-    randomOffset = 0;
-  }
-  randomOffset += 16;
-  return randomPool.subarray(randomOffset - 16, randomOffset);
 }
 
 function isClientIdConflict(error: unknown): boolean {

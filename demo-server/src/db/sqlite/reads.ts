@@ -1,9 +1,9 @@
 import type { UnreadCounts } from '@palaver/protocol';
+import { now, type ParticipantRow, toReceipt } from '../rows.js';
 import type { ReadUpdate, StoredMessage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
 import type { SqliteDatabase } from './database.js';
-import { now, type ParticipantRow, toReceipt } from './rows.js';
 
 /** How many users' unread totals are kept in memory. */
 const UNREAD_TOTALS_SIZE = 50_000;

@@ -72,10 +72,11 @@ export class SqliteStore implements ChatStore {
     return this.pingStatement.get() === 1;
   }
 
+  /** Closes the database (a second call changes nothing). */
   async close(): Promise<void> {
     // The checkpoint thread's connection closes first, so the main one cleans up the log.
     await this.checkpointer?.stop();
-    this.database.close();
+    if (this.database.open) this.database.close();
   }
 
   async rememberUser(user: ChatUser): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ChatUser } from '@palaver/protocol';
+import { now } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
-import { now } from './rows.js';
 
 /** Users as their tokens describe them, and when they were last seen. */
 export class SqliteUsers {

@@ -1,6 +1,10 @@
-import type { Message, Participant, ReadReceipt, Role } from '@palaver/protocol';
+import type { Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
 
-/** The SQLite rows of Palaver's tables, and their protocol shapes. Nothing here leaves `db/`. */
+/**
+ * The rows of Palaver's tables — the same shapes in SQLite and PostgreSQL
+ * (flags are integers 0/1 in both) — and their protocol shapes. Nothing here
+ * leaves `db/`.
+ */
 
 export interface ConversationRow {
   id: string;
@@ -42,11 +46,6 @@ export interface ParticipantRow {
 
 export const now = () => new Date().toISOString();
 
-/** The conversations a user may see: theirs, and for admins every support conversation. */
-export const VISIBLE_IDS = `
-  SELECT conversation_id FROM participants WHERE user_id = @user
-  UNION SELECT id FROM conversations WHERE @admin = 1 AND kind = 'support'`;
-
 export function toMessage(row: MessageRow): Message {
   const message: Message = {
     id: row.id,
@@ -85,4 +84,26 @@ export function toReceipt(
     seq: row.last_read_seq,
     readAt: row.last_read_at ?? '',
   };
+}
+
+/** A stored conversation as `viewerId` sees it: its participants, their unread count, its last message. */
+export function toConversation(
+  row: ConversationRow,
+  participants: ParticipantRow[],
+  last: MessageRow | undefined,
+  viewerId: string,
+): Conversation {
+  const conversation: Conversation = {
+    id: row.id,
+    kind: row.kind,
+    participants: participants.map(toParticipant),
+    lastSeq: row.last_seq,
+    unreadCount: participants.find((p) => p.user_id === viewerId)?.unread_count ?? 0,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.product_json) conversation.product = JSON.parse(row.product_json) as ProductRef;
+  if (row.subject) conversation.subject = row.subject;
+  if (last) conversation.lastMessage = toMessage(last);
+  return conversation;
 }

@@ -1,0 +1,140 @@
+import type pg from 'pg';
+
+/**
+ * Versioned schema migrations of the PostgreSQL store, applied at start under
+ * an advisory lock, so that nodes starting together apply each exactly once.
+ * Never edit a released migration: add the next one.
+ *
+ * The schema is the SQLite store's as of its migration 6, in PostgreSQL's
+ * words: the same tables and columns, flags as integers 0/1, times as ISO
+ * strings (so clients see exactly the same values), and ids and times compared
+ * byte-wise (COLLATE "C"), as SQLite does.
+ */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Any fixed number: the key of the advisory lock that serializes migrations across nodes. */
+const MIGRATION_LOCK = 7_436_501;
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- Named in sync cursors, so a cursor from another database is recognised instead of trusted.
+      INSERT INTO meta (key, value) VALUES ('instance_id', substr(md5(random()::text || clock_timestamp()::text), 1, 16));
+
+      -- The head of the change feed. Every write transaction moves it first and
+      -- holds its row lock until it commits: change numbers are issued in commit
+      -- order on every node, and a reader that sees head N sees every change up to N.
+      CREATE TABLE change_feed (id INTEGER PRIMARY KEY CHECK (id = 1), head BIGINT NOT NULL);
+      INSERT INTO change_feed (id, head) VALUES (1, 0);
+
+      CREATE TABLE users (
+        id            TEXT COLLATE "C" PRIMARY KEY,
+        name          TEXT NOT NULL,
+        avatar_url    TEXT,
+        is_admin      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        last_seen_at  TEXT
+      );
+
+      CREATE TABLE conversations (
+        id            TEXT COLLATE "C" PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('product', 'support')),
+        product_id    TEXT,
+        product_json  TEXT,
+        buyer_id      TEXT COLLATE "C" REFERENCES users(id),
+        supplier_id   TEXT COLLATE "C" REFERENCES users(id),
+        subject       TEXT,
+        subject_key   TEXT,
+        client_id     TEXT COLLATE "C" REFERENCES users(id),
+        last_seq      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT COLLATE "C" NOT NULL,
+        updated_at    TEXT COLLATE "C" NOT NULL,
+        change_seq    BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX conversations_product_key
+        ON conversations (product_id, buyer_id, supplier_id) WHERE kind = 'product';
+      CREATE UNIQUE INDEX conversations_support_key
+        ON conversations (client_id, subject_key) WHERE kind = 'support';
+      CREATE INDEX conversations_support ON conversations (id) WHERE kind = 'support';
+
+      CREATE TABLE participants (
+        conversation_id TEXT COLLATE "C" NOT NULL REFERENCES conversations(id),
+        user_id         TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+        role            TEXT NOT NULL CHECK (role IN ('buyer', 'supplier', 'client', 'agent')),
+        last_read_seq   INTEGER NOT NULL DEFAULT 0,
+        last_read_at    TEXT,
+        joined_at       TEXT COLLATE "C" NOT NULL,
+        change_seq      BIGINT NOT NULL,
+        unread_count    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+      CREATE INDEX participants_user ON participants (user_id, conversation_id);
+
+      CREATE TABLE messages (
+        id              TEXT COLLATE "C" PRIMARY KEY,
+        conversation_id TEXT COLLATE "C" NOT NULL REFERENCES conversations(id),
+        seq             INTEGER NOT NULL,
+        client_id       TEXT NOT NULL,
+        sender_id       TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+        from_admin      INTEGER NOT NULL DEFAULT 0,
+        body            TEXT NOT NULL,
+        reply_to_id     TEXT,
+        created_at      TEXT NOT NULL,
+        edited_at       TEXT,
+        deleted_at      TEXT,
+        change_seq      BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_id, seq);
+      CREATE UNIQUE INDEX messages_sender_client ON messages (sender_id, client_id);
+      -- sync: the changes of one conversation after a cursor
+      CREATE INDEX messages_conversation_change ON messages (conversation_id, change_seq);
+    `,
+  },
+];
+
+/** Applies the migrations not applied yet, each in its own transaction, one node at a time. */
+export async function applyPostgresMigrations(
+  pool: pg.Pool,
+  migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      const done: number[] = [];
+      for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            migration.version,
+            migration.name,
+            new Date().toISOString(),
+          ]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+        done.push(migration.version);
+      }
+      return done;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}

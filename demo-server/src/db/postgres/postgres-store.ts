@@ -1,0 +1,165 @@
+import type { ChatUser, Conversation, HistoryResult, Message, UnreadCounts } from '@palaver/protocol';
+import type pg from 'pg';
+import type {
+  ChangesPage,
+  ChatStore,
+  ConversationAccess,
+  DeleteOutcome,
+  InsertMessageInput,
+  ListPosition,
+  OpenProductInput,
+  OpenSupportInput,
+  ReadUpdate,
+  StoredMessage,
+} from '../store.js';
+import { feedHead } from './change-feed.js';
+import { PostgresChanges } from './changes.js';
+import { PostgresConversations } from './conversations.js';
+import { PostgresMessages } from './messages.js';
+import { applyPostgresMigrations } from './migrations.js';
+import { createPool } from './pool.js';
+import { PostgresReads } from './reads.js';
+import { PostgresUsers } from './users.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Connections in this node's pool. */
+  poolSize: number;
+}
+
+/**
+ * The store on PostgreSQL, shared by every node of a cluster. It keeps no
+ * state of its own that another node could change (no membership or unread
+ * caches); the change feed's numbering is safe under concurrent writers on
+ * several nodes (see `takeChange`).
+ */
+export class PostgresStore implements ChatStore {
+  private readonly users: PostgresUsers;
+  private readonly conversations: PostgresConversations;
+  private readonly reads: PostgresReads;
+  private readonly messages: PostgresMessages;
+  private readonly changes: PostgresChanges;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly instanceId: string,
+  ) {
+    this.users = new PostgresUsers(pool);
+    this.conversations = new PostgresConversations(pool, this.users);
+    this.reads = new PostgresReads(pool, this.conversations);
+    this.messages = new PostgresMessages(pool, this.conversations, this.reads);
+    this.changes = new PostgresChanges(pool, this.conversations);
+  }
+
+  /** Connects, applies the migrations this database lacks (one node at a time), and reads its instance id. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = createPool(options.url, options.poolSize);
+    // An idle connection that dies (a database restart) must not crash the process: the pool replaces it.
+    pool.on('error', () => {});
+    try {
+      await applyPostgresMigrations(pool);
+      const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
+      return new PostgresStore(pool, (rows[0] as { value: string }).value);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ one: number }>('SELECT 1 AS one');
+    return rows[0]?.one === 1;
+  }
+
+  private closed: Promise<void> | undefined;
+
+  /** Ends the pool (once: a second call waits for the first). */
+  close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    return this.closed;
+  }
+
+  rememberUser(user: ChatUser): Promise<void> {
+    return this.users.remember(user);
+  }
+
+  userExists(id: string): Promise<boolean> {
+    return this.users.exists(id);
+  }
+
+  lastSeenAt(id: string): Promise<string | undefined> {
+    return this.users.lastSeenAt(id);
+  }
+
+  setLastSeen(id: string, at: string): Promise<void> {
+    return this.users.setLastSeen(id, at);
+  }
+
+  contactsOf(userId: string): Promise<string[]> {
+    return this.users.contactsOf(userId);
+  }
+
+  access(conversationId: string): Promise<ConversationAccess | undefined> {
+    return this.conversations.access(conversationId);
+  }
+
+  openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {
+    return this.conversations.openProduct(input);
+  }
+
+  openSupportConversation(input: OpenSupportInput): Promise<{ id: string; created: boolean; joined: boolean }> {
+    return this.conversations.openSupport(input);
+  }
+
+  conversation(id: string, viewerId: string): Promise<Conversation | undefined> {
+    return this.conversations.get(id, viewerId);
+  }
+
+  listConversations(viewer: ChatUser, limit: number, before?: ListPosition): Promise<Conversation[]> {
+    return this.conversations.list(viewer, limit, before);
+  }
+
+  messageById(id: string): Promise<Message | undefined> {
+    return this.messages.byId(id);
+  }
+
+  messageByClientId(senderId: string, clientId: string): Promise<Message | undefined> {
+    return this.messages.byClientId(senderId, clientId);
+  }
+
+  insertMessages(inputs: InsertMessageInput[]): Promise<Array<StoredMessage | Error>> {
+    return this.messages.insert(inputs);
+  }
+
+  editMessage(id: string, body: string): Promise<Message> {
+    return this.messages.edit(id, body);
+  }
+
+  deleteMessage(id: string): Promise<DeleteOutcome> {
+    return this.messages.delete(id);
+  }
+
+  history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult> {
+    return this.messages.history(conversationId, beforeSeq, limit);
+  }
+
+  markRead(conversationId: string, userId: string, seq: number): Promise<ReadUpdate> {
+    return this.reads.markRead(conversationId, userId, seq);
+  }
+
+  unreadOf(userId: string): Promise<UnreadCounts> {
+    return this.reads.unreadOf(userId);
+  }
+
+  async unreadTotal(userId: string): Promise<number> {
+    return (await this.reads.totals(this.pool, [userId])).get(userId) ?? 0;
+  }
+
+  head(): Promise<number> {
+    return feedHead(this.pool);
+  }
+
+  changesSince(viewer: ChatUser, after: number, limit: number): Promise<ChangesPage> {
+    return this.changes.since(viewer, after, limit);
+  }
+}
