@@ -14,6 +14,9 @@ export const onPostgres = process.env.PALAVER_TEST_STORE === 'postgres';
 /** Why a test runs on SQLite only (node:test's `skip` option), or false. */
 export const sqliteOnly = (why: string): string | false => (onPostgres ? `SQLite only: ${why}` : false);
 
+/** Why a test runs on PostgreSQL only (node:test's `skip` option), or false. */
+export const postgresOnly = (why: string): string | false => (onPostgres ? false : `PostgreSQL only: ${why}`);
+
 const adminUrl = (): string => {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('PALAVER_TEST_STORE=postgres needs DATABASE_URL (a server where databases may be created)');
