@@ -82,8 +82,10 @@ async function writeThroughStore(store: SqliteStore, steps: Step[], run: number)
   }
 }
 
-describe('sync without an index on (conversation, change)', { skip: sqliteOnly('the SQLite sync queries') }, () => {
-  it('pages exactly the lowest changes after any cursor, before and after the upgrade', async () => {
+describe('sync without an index on (conversation, change)', () => {
+  it('pages exactly the lowest changes after any cursor, before and after the upgrade', {
+    skip: sqliteOnly('the SQLite sync queries'),
+  }, async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.array(step, { maxLength: 40 }), async (before, later) => {
