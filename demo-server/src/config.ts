@@ -15,6 +15,10 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** Connections of this node's PostgreSQL pool. */
   databasePoolSize: number;
+  /** `redis://…`: what the nodes of a cluster share (fan-out, presence, rate limits). */
+  redisUrl: string | undefined;
+  /** Starts every Redis key and channel of this cluster, so several clusters can share one Redis. */
+  redisPrefix: string;
   /** `NORMAL` or `FULL`: how hard SQLite syncs each commit before the ack goes out. */
   databaseSynchronous: 'NORMAL' | 'FULL';
   corsOrigins: string[];
@@ -63,6 +67,14 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
     .optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(20),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL: redis://host:6379 (rediss:// for TLS)')
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (at most 64)')
+    .default('palaver'),
   DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
   CORS_ORIGIN: z
     .string()
@@ -105,6 +117,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   if (!values.JWT_SECRET && !demo) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required (at least 32 characters) unless DEMO=1');
   }
+  if (values.REDIS_URL && !values.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: a cluster needs DATABASE_URL too (several nodes cannot share a SQLite file)',
+    );
+  }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const messageMaxLength = values.MESSAGE_MAX_LENGTH;
   return {
@@ -115,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     databasePath: values.DATABASE_PATH,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
     databaseSynchronous: values.DB_SYNCHRONOUS,
     corsOrigins: values.CORS_ORIGIN,
     demo,

@@ -1,7 +1,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PresenceEvent } from '@palaver/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { Server } from 'socket.io';
+import { RedisPresence } from './cluster/presence.js';
+import { RedisSlidingWindowLimiter } from './cluster/rate-limit.js';
+import { type ClusterLink, connectCluster } from './cluster/redis.js';
 import type { ServerConfig } from './config.js';
 import { PostgresStore } from './db/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStore } from './db/sqlite/sqlite-store.js';
@@ -9,6 +14,7 @@ import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, seedDemo } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
 import { createTokenVerifier } from './transport/auth.js';
@@ -22,6 +28,8 @@ export interface PalaverServer {
   readonly metrics: Metrics;
   readonly store: ChatStore;
   readonly service: ChatService;
+  /** The link to the other nodes (Redis), when `REDIS_URL` is set. */
+  readonly cluster: ClusterLink | undefined;
   /** The SQLite handle (for online backups with `database.backup(path)`); undefined on PostgreSQL. */
   readonly database: SqliteStore['database'] | undefined;
   readonly io: PalaverIo;
@@ -64,15 +72,23 @@ export async function createPalaverServer(
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
   });
+  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, config.redisPrefix) : undefined;
+  if (cluster) io.adapter(createAdapter(cluster.redis, cluster.subscriber, { key: `${config.redisPrefix}#socket.io` }));
+  const logFailure = (what: string) => (error: unknown) => {
+    if (!inFlight.closing) logger.error({ err: error }, what);
+  };
+  // A user came online or went offline: the service decides who is told.
+  const announce = (_userId: string, event: PresenceEvent) => {
+    service.presence.changed(event).then(realtime.deliver, logFailure('presence change failed'));
+  };
+  const presence: Presence = cluster
+    ? new RedisPresence(cluster, config.presenceGraceMs, announce, logFailure('presence in Redis failed'))
+    : new LocalPresence(config.presenceGraceMs, announce);
   const realtime = createRealtime({
     io,
-    presenceGraceMs: config.presenceGraceMs,
+    presence,
     typingTimeoutMs: config.typingTimeoutMs,
-    onPresenceChange: (event) => {
-      service.presence.changed(event).then(realtime.deliver, (error: unknown) => {
-        if (!inFlight.closing) logger.error({ err: error }, 'presence change failed');
-      });
-    },
+    clustered: cluster !== undefined,
   });
   const service = createChatService({
     store,
@@ -82,6 +98,16 @@ export async function createPalaverServer(
     rateLimitMessages: config.rateLimitMessages,
     rateLimitWindowMs: config.rateLimitWindowMs,
     groupCommitWindowMs: config.groupCommitWindowMs,
+    ...(cluster
+      ? {
+          sendLimiter: new RedisSlidingWindowLimiter(
+            cluster,
+            'messages',
+            config.rateLimitMessages,
+            config.rateLimitWindowMs,
+          ),
+        }
+      : {}),
   });
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
@@ -92,6 +118,7 @@ export async function createPalaverServer(
     store,
     service,
     realtime,
+    cluster,
     metrics,
     logger,
     version: VERSION,
@@ -112,6 +139,7 @@ export async function createPalaverServer(
     metrics,
     store,
     service,
+    cluster,
     database: store.database,
     io,
     httpServer,
@@ -148,12 +176,13 @@ export async function createPalaverServer(
         // Answers already being computed still go out before sockets are dropped.
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        realtime.dispose();
+        await realtime.dispose();
         // Sockets dropped from here on announce nothing and touch no database.
         await io.close();
         httpServer.closeAllConnections();
         await stopped;
         await store.close();
+        await cluster?.close();
         logger.info('stopped');
       })();
       return closing;

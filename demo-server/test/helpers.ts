@@ -267,3 +267,33 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
 /** A socket of this user on the server at `url`. */
 export const connectAs = async (url: string, user: TestUser): Promise<ClientSocket> =>
   connectSocket(url, await signToken(TEST_SECRET, user));
+
+/**
+ * Two nodes of one cluster, in this process: one PostgreSQL database (the
+ * test database of one folder) and one Redis, under a key prefix of their own
+ * so that clusters of tests running at once never hear each other.
+ */
+export async function startCluster(env: Record<string, string> = {}): Promise<{
+  a: TestServer;
+  b: TestServer;
+  close(): Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'palaver-cluster-'));
+  const shared = {
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    REDIS_PREFIX: `palaver-test-${process.pid}-${++counter}`,
+    ...env,
+  };
+  const a = await startTestServer(shared, dir);
+  const b = await startTestServer(shared, dir);
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await dropDatabase(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

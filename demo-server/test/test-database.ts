@@ -14,6 +14,10 @@ export const onPostgres = process.env.PALAVER_TEST_STORE === 'postgres';
 /** Why a test runs on SQLite only (node:test's `skip` option), or false. */
 export const sqliteOnly = (why: string): string | false => (onPostgres ? `SQLite only: ${why}` : false);
 
+/** Why a test needs a cluster (PostgreSQL and Redis) and is skipped without one, or false. */
+export const clusterOnly = (): string | false =>
+  onPostgres && process.env.REDIS_URL ? false : 'cluster only: needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)';
+
 /** Why a test runs on PostgreSQL only (node:test's `skip` option), or false. */
 export const postgresOnly = (why: string): string | false => (onPostgres ? false : `PostgreSQL only: ${why}`);
 

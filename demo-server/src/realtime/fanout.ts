@@ -38,11 +38,16 @@ export interface Fanout {
   ): void;
 }
 
-/** Fan-out through Socket.IO rooms (one per user, one for admins). */
-export function socketFanout(io: Server): Fanout {
+/**
+ * Fan-out through Socket.IO rooms (one per user, one for admins). On a cluster
+ * the Redis adapter carries each emit to the other nodes' sockets too.
+ */
+export function socketFanout(io: Server, clustered: boolean): Fanout {
   const socketsByRoom = io.of('/').adapter.rooms;
-  // Socket.IO encodes a packet before it looks for sockets: skip rooms with no one to reach.
+  // Socket.IO encodes a packet before it looks for sockets: skip rooms with no one to reach
+  // (on one node only: on a cluster, the room's sockets may be on another node).
   const reaches = (room: string, exceptSocketId?: string) => {
+    if (clustered) return true;
     const sockets = socketsByRoom.get(room);
     return (
       sockets !== undefined && !(sockets.size === 1 && exceptSocketId !== undefined && sockets.has(exceptSocketId))

@@ -1,11 +1,26 @@
 import type { PresenceEvent } from '@palaver/protocol';
 
 /**
+ * Who is online. A node tells it when a socket of a user connects or closes;
+ * it announces (through its callback) when a user comes online or goes
+ * offline — in memory for one node, in Redis for a cluster
+ * (cluster/presence.ts).
+ */
+export interface Presence {
+  connected(userId: string): void;
+  /** Returns true when this was the user's last socket on this node. */
+  disconnected(userId: string): boolean;
+  isOnline(userId: string): Promise<boolean>;
+  /** Stops its timers; a node shutting down announces nothing itself. */
+  dispose(): Promise<void>;
+}
+
+/**
  * Counts each user's open sockets. A user goes online with their first socket
  * and offline `graceMs` after their last one closed, so a page reload or a
  * brief network drop does not flash "offline" to everyone they talk to.
  */
-export class PresenceTracker {
+export class LocalPresence implements Presence {
   private readonly sockets = new Map<string, number>();
   private readonly leaving = new Map<string, NodeJS.Timeout>();
   private disposed = false;
@@ -45,11 +60,11 @@ export class PresenceTracker {
     return true;
   }
 
-  isOnline(userId: string): boolean {
+  async isOnline(userId: string): Promise<boolean> {
     return this.sockets.has(userId) || this.leaving.has(userId);
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.disposed = true;
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();

@@ -1,19 +1,18 @@
-import type { PresenceEvent } from '@palaver/protocol';
 import type { Server } from 'socket.io';
 import type { Notice } from '../service/notices.js';
 import type { PresenceReader } from '../service/presence.js';
 import { type Fanout, socketFanout } from './fanout.js';
-import { PresenceTracker } from './presence.js';
+import type { Presence } from './presence.js';
 import { TypingTracker } from './typing.js';
 
 export interface RealtimeOptions {
   io: Server;
-  /** How long a user stays "online" after their last socket left. */
-  presenceGraceMs: number;
+  /** Who is online: in memory on one node, in Redis on a cluster. */
+  presence: Presence;
   /** How long a "typing" state lasts without being renewed. */
   typingTimeoutMs: number;
-  /** A user came online or went offline (the service decides who is told). */
-  onPresenceChange(event: PresenceEvent): void;
+  /** True when other nodes share the sockets (Socket.IO's Redis adapter): rooms here are not all there is. */
+  clustered: boolean;
 }
 
 /** The live side of the server: who is connected, who is typing, and delivering notices to sockets. */
@@ -24,13 +23,13 @@ export interface Realtime extends PresenceReader {
   /** A socket of this user closed. */
   disconnected(userId: string): void;
   /** Stops every timer; nothing is announced afterwards. */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 export function createRealtime(options: RealtimeOptions): Realtime {
-  const fanout: Fanout = socketFanout(options.io);
+  const fanout: Fanout = socketFanout(options.io, options.clustered);
   const typing = new TypingTracker(fanout, options.typingTimeoutMs);
-  const presence = new PresenceTracker(options.presenceGraceMs, (_userId, event) => options.onPresenceChange(event));
+  const { presence } = options;
   return {
     deliver(notices) {
       for (const notice of notices) {
@@ -67,12 +66,12 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     disconnected(userId) {
       if (presence.disconnected(userId)) typing.clearUser(userId);
     },
-    async isOnline(userId) {
+    isOnline(userId) {
       return presence.isOnline(userId);
     },
-    dispose() {
+    async dispose() {
       typing.dispose();
-      presence.dispose();
+      await presence.dispose();
     },
   };
 }

@@ -5,7 +5,7 @@ import { ConversationService } from './conversations.js';
 import { GroupCommit } from './group-commit.js';
 import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { type RateLimiter, SlidingWindowLimiter } from './rate-limit.js';
 import { ReadService } from './reads.js';
 import { SyncService } from './sync.js';
 
@@ -19,6 +19,8 @@ export interface ChatServiceOptions {
   rateLimitMessages: number;
   rateLimitWindowMs: number;
   groupCommitWindowMs: number;
+  /** The message limit shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
+  sendLimiter?: RateLimiter;
 }
 
 /**
@@ -41,7 +43,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, metrics } = options;
   const rules = new AccessRules(store, options.messageMaxLength);
   const conversations = new ConversationService(store, rules);
-  const sendLimiter = new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
+  const sendLimiter =
+    options.sendLimiter ?? new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
   return {
     conversations,

@@ -7,7 +7,7 @@ import type { Actor } from './actor.js';
 import { type ConversationService, unreadNotices } from './conversations.js';
 import type { GroupCommit, Turn } from './group-commit.js';
 import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
-import type { SlidingWindowLimiter } from './rate-limit.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Sending, editing, deleting and paging through messages. */
 export class MessageService {
@@ -16,7 +16,7 @@ export class MessageService {
     private readonly rules: AccessRules,
     private readonly conversations: ConversationService,
     private readonly commits: GroupCommit,
-    private readonly sendLimiter: SlidingWindowLimiter,
+    private readonly sendLimiter: RateLimiter,
     private readonly onStored: () => void,
   ) {}
 
@@ -52,7 +52,7 @@ export class MessageService {
         throw new ChatError('invalid_payload', 'replyToId must name a message of the same conversation.');
       }
     }
-    const slot = this.sendLimiter.take(user.id);
+    const slot = await this.sendLimiter.take(user.id);
     if (!slot.allowed) {
       // A resend is answered even when the sender is throttled: it adds nothing.
       const known = await this.store.messageByClientId(user.id, input.clientId);

@@ -1,10 +1,23 @@
+/** How many slots are left for a key: a slot taken, or how long to wait for one. */
+export type Slot = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/**
+ * A limit of so many events per key in any window, counted where the nodes
+ * share it: in memory on one node, in Redis on a cluster (cluster/rate-limit.ts).
+ */
+export interface RateLimiter {
+  take(key: string): Promise<Slot>;
+  /** Drops what idle keys cost (called periodically). */
+  sweep(): void;
+}
+
 /**
  * Sliding-window limit: at most `limit` events per user in any `windowMs`
  * interval (not per calendar minute, so no burst of 2× at a window edge).
  * Synchronous on purpose: the check and the write that follows it happen in the
  * same tick, so two concurrent sends can never both take the last slot.
  */
-export class SlidingWindowLimiter {
+export class SlidingWindowLimiter implements RateLimiter {
   private readonly events = new Map<string, number[]>();
 
   constructor(
@@ -13,8 +26,12 @@ export class SlidingWindowLimiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  async take(key: string): Promise<Slot> {
+    return this.takeNow(key);
+  }
+
   /** Takes one slot for `key`, or returns how long to wait (ms) until one frees up. */
-  take(key: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
+  takeNow(key: string): Slot {
     const now = this.clock();
     const since = now - this.windowMs;
     let times = this.events.get(key);

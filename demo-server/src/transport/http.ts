@@ -12,6 +12,7 @@ import {
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { ClusterLink } from '../cluster/redis.js';
 import type { ServerConfig } from '../config.js';
 import type { ChatStore } from '../db/store.js';
 import { ChatError, errorStatus, toErrorBody } from '../errors.js';
@@ -29,6 +30,8 @@ export interface HttpAppOptions {
   store: ChatStore;
   service: ChatService;
   realtime: Realtime;
+  /** The link to the other nodes, when there are any: /ready checks it. */
+  cluster: ClusterLink | undefined;
   metrics: Metrics;
   logger: Logger;
   version: string;
@@ -42,7 +45,7 @@ type AuthedRequest = Request & { actor?: Actor };
 
 /** The Express application: health, metrics and the REST API of `PROTOCOL.md`. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { config, verifier, store, service, realtime, metrics, logger, inFlight } = options;
+  const { config, verifier, store, service, realtime, cluster, metrics, logger, inFlight } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -67,6 +70,28 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       db,
       version: options.version,
       uptimeS: Math.round((Date.now() - options.startedAt) / 1000),
+    });
+  });
+
+  // Readiness, for load balancers: send traffic here only while the database
+  // (and Redis, on a cluster) answers and the node is not shutting down.
+  app.get('/ready', async (_req, res) => {
+    const check = async (probe: () => Promise<boolean>) => {
+      try {
+        return (await probe()) ? 'ok' : 'error';
+      } catch {
+        return 'error';
+      }
+    };
+    const [db, redis] = await Promise.all([
+      check(() => store.ping()),
+      cluster ? check(() => cluster.ping()) : Promise.resolve(undefined),
+    ]);
+    const ready = db === 'ok' && redis !== 'error' && !inFlight.closing;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : inFlight.closing ? 'shutting-down' : 'error',
+      db,
+      ...(redis ? { redis } : {}),
     });
   });
 
