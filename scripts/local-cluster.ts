@@ -8,7 +8,7 @@
  *   npx tsx scripts/local-cluster.ts           # nginx + 2 nodes; Ctrl-C stops them
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const serverEntry = fileURLToPath(new URL('../demo-server/src/bin/palaver-server.ts', import.meta.url));
+
+/** Debian's nginx lives in /usr/sbin, which is not on every user's PATH. */
+export const nginxBinary = (): string | undefined =>
+  process.env.NGINX_PATH ?? ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -140,9 +144,11 @@ export async function startLocalCluster(options: {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, nginxConfig({ dir, port, nodePorts, balance: options.balance ?? '' }));
-  const test = spawnSync('nginx', ['-t', '-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+  const nginxPath = nginxBinary();
+  if (!nginxPath) throw new Error('nginx is not installed (Debian: apt-get install nginx)');
+  const test = spawnSync(nginxPath, ['-t', '-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { encoding: 'utf8' });
   if (test.status !== 0) throw new Error(`nginx refused its configuration:\n${test.stderr}`);
-  const nginx = spawn('nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { stdio: 'inherit' });
+  const nginx = spawn(nginxPath, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { stdio: 'inherit' });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
     try {

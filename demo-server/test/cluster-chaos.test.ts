@@ -8,7 +8,7 @@ import { io } from 'socket.io-client';
 import { type LocalCluster, startLocalCluster } from '../../scripts/local-cluster.js';
 import { signToken } from '../src/transport/auth.js';
 import { bob, type ClientSocket, TEST_SECRET, type TestUser } from './helpers.js';
-import { clusterOnly, databaseEnv, dropDatabase } from './test-database.js';
+import { clusterBehindNginxOnly, databaseEnv, dropDatabase } from './test-database.js';
 
 /**
  * The cluster as deployed: nginx in front of two `palaver-server` processes on
@@ -111,7 +111,7 @@ async function history(url: string, token: string, conversationId: string): Prom
 
 describe('chaos on a cluster behind nginx', () => {
   it('nodes killed and restarted, then a rolling restart: 0 lost, 0 duplicated, order kept, clients equal the database', {
-    skip: clusterOnly(),
+    skip: clusterBehindNginxOnly(),
     timeout: 120_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'palaver-chaos-'));

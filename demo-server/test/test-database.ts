@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { nginxBinary } from '../../scripts/local-cluster.js';
 import { PG_TYPES } from '../src/db/postgres/pool.js';
 
 export const onPostgres = process.env.PALAVER_TEST_STORE === 'postgres';
@@ -17,6 +18,10 @@ export const sqliteOnly = (why: string): string | false => (onPostgres ? `SQLite
 /** Why a test needs a cluster (PostgreSQL and Redis) and is skipped without one, or false. */
 export const clusterOnly = (): string | false =>
   onPostgres && process.env.REDIS_URL ? false : 'cluster only: needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)';
+
+/** Why a test needs a cluster behind nginx and is skipped without one, or false. */
+export const clusterBehindNginxOnly = (): string | false =>
+  clusterOnly() || (nginxBinary() ? false : 'cluster behind nginx only: needs nginx (Debian: apt-get install nginx)');
 
 /** Why a test runs on PostgreSQL only (node:test's `skip` option), or false. */
 export const postgresOnly = (why: string): string | false => (onPostgres ? false : `PostgreSQL only: ${why}`);
