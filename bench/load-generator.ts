@@ -8,7 +8,9 @@
  * and `measured` around the measured window (the runner reads the servers'
  * CPU time there), then one JSON line with the results.
  *
- * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup? }
+ * argv: JSON { url, target: 'palaver' | 'bare', pairs, rate (msg/s in total), seconds, warmup?, supplierUrl? }
+ * With `supplierUrl` (another node of a cluster) every supplier connects there:
+ * each message crosses from one node to the other.
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
@@ -21,11 +23,12 @@ interface Options {
   rate: number;
   seconds: number;
   warmup?: number;
+  supplierUrl?: string;
 }
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
 
-function connect(user: string, auth: Record<string, string | boolean>): Promise<Socket> {
-  const socket = io(options.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+function connect(user: string, auth: Record<string, string | boolean>, url = options.url): Promise<Socket> {
+  const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => reject(new Error(`${user}: ${error.message}`)));
@@ -57,7 +60,7 @@ async function setUp(): Promise<Pair[]> {
       options.target === 'palaver' ? { token: await benchToken(id), unreadWithMessages: true } : { user: id };
     const [buyer, supplier] = await Promise.all([
       connect(buyerId, await auth(buyerId)),
-      connect(supplierId, await auth(supplierId)),
+      connect(supplierId, await auth(supplierId), options.supplierUrl),
     ]);
     const pair: Pair = { buyer, supplier, buyerId, supplierId };
     if (options.target === 'palaver') {

@@ -1,6 +1,6 @@
 /** Starting the servers under test and reading their CPU time and memory from /proc. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -58,8 +58,40 @@ async function stopChild(child: ChildProcess): Promise<void> {
 // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers (Palaver and the relay) under load.
 const serverNodeArgs = () => process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
-export function startPalaver(env: Record<string, string> = {}, dbPath?: string): Promise<Running> {
-  return startServerProcess([...serverNodeArgs(), join(root, 'demo-server/bin/palaver-server.js')], env, dbPath);
+/** A Palaver node; pinned to core 1 unless `core` says otherwise (`'any'`: not pinned). */
+export function startPalaver(env: Record<string, string> = {}, dbPath?: string, core: 1 | 'any' = 1): Promise<Running> {
+  return startServerProcess(
+    [...serverNodeArgs(), join(root, 'demo-server/bin/palaver-server.js')],
+    env,
+    dbPath,
+    'ignore',
+    core,
+  );
+}
+
+/**
+ * A fresh database on the PostgreSQL server of DATABASE_URL (the bench's
+ * shell: `eval "$(bash scripts/services.sh start)"`), for one measured server;
+ * undefined without one. Dropped by the returned function.
+ */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin || !/^postgres(ql)?:\/\//.test(admin)) return undefined;
+  const { default: pg } = await import('pg');
+  const name = `palaver_bench_${process.pid}_${Date.now()}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export interface MemoryProbe extends Running {
@@ -96,9 +128,10 @@ async function startServerProcess(
   env: Record<string, string>,
   dbPath: string | undefined,
   stdin: 'ignore' | 'pipe' = 'ignore',
+  core: 1 | 'any' = 1,
 ): Promise<Running> {
   const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'palaver-bench-'));
-  const child = spawn(...onCore(1, args), {
+  const child = spawn(...(core === 'any' ? ([process.execPath, args] as [string, string[]]) : onCore(core, args)), {
     env: {
       ...process.env,
       JWT_SECRET: BENCH_SECRET,
@@ -150,6 +183,21 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
+/** CPU seconds used so far by every process of this name (e.g. all of PostgreSQL's backends). */
+export function cpuSecondsOf(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 export interface LoadResult {
   target: string;
   sockets: number;
@@ -170,6 +218,8 @@ export interface LoadResult {
   generatorCpu: number;
   /** The server's resident memory at the end of the measured window, in bytes. */
   serverRss: number;
+  /** CPU time per delivered message of each other process counted (`others`), in microseconds. */
+  othersCpuPerMessageUs: Record<string, number>;
 }
 
 /**
@@ -185,20 +235,32 @@ export function runLoad(options: {
   seconds: number;
   warmup?: number;
   serverPid: number;
+  /** Other processes whose CPU time is counted too: name → CPU seconds used so far. */
+  others?: Record<string, () => number>;
+  /** Suppliers connect here (another node): every message crosses nodes. */
+  supplierUrl?: string;
   /** Called when the measured window opens: every socket connected, every conversation open. */
   onReady?: () => void;
 }): Promise<LoadResult> {
-  const { serverPid, onReady, ...load } = options;
+  const { serverPid, onReady, others = {}, ...load } = options;
+  const readOthers = () => Object.fromEntries(Object.entries(others).map(([name, read]) => [name, read()]));
   const child = spawn(...onCore(0, ['--import', 'tsx', join(root, 'bench/load-generator.ts'), JSON.stringify(load)]), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
   const generatorPid = child.pid as number;
-  let window: { cpu: number; generator: number; at: number } | undefined;
-  let used: { cpu: number; generator: number; seconds: number; rss: number } | undefined;
+  let window: { cpu: number; generator: number; at: number; others: Record<string, number> } | undefined;
+  let used:
+    | { cpu: number; generator: number; seconds: number; rss: number; others: Record<string, number> }
+    | undefined;
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     if (line === 'ready') {
-      window = { cpu: cpuSeconds(serverPid), generator: cpuSeconds(generatorPid), at: performance.now() };
+      window = {
+        cpu: cpuSeconds(serverPid),
+        generator: cpuSeconds(generatorPid),
+        at: performance.now(),
+        others: readOthers(),
+      };
       onReady?.();
     } else if (line === 'measured' && window) {
       used = {
@@ -206,6 +268,9 @@ export function runLoad(options: {
         generator: cpuSeconds(generatorPid) - window.generator,
         seconds: (performance.now() - window.at) / 1000,
         rss: rssBytes(serverPid),
+        others: Object.fromEntries(
+          Object.entries(readOthers()).map(([name, value]) => [name, value - (window?.others[name] ?? 0)]),
+        ),
       };
     } else output += `${line}\n`;
   });
@@ -215,7 +280,7 @@ export function runLoad(options: {
       try {
         const result = JSON.parse(line) as Omit<
           LoadResult,
-          'serverCpu' | 'serverCpuPerMessageUs' | 'generatorCpu' | 'serverRss'
+          'serverCpu' | 'serverCpuPerMessageUs' | 'generatorCpu' | 'serverRss' | 'othersCpuPerMessageUs'
         >;
         if (!used) throw new Error('no measurement window');
         resolve({
@@ -224,6 +289,9 @@ export function runLoad(options: {
           serverCpuPerMessageUs: (1e6 * used.cpu) / Math.max(result.received, 1),
           generatorCpu: used.generator / used.seconds,
           serverRss: used.rss,
+          othersCpuPerMessageUs: Object.fromEntries(
+            Object.entries(used.others).map(([name, cpu]) => [name, (1e6 * cpu) / Math.max(result.received, 1)]),
+          ),
         });
       } catch {
         reject(new Error(`load generator failed (${code}): ${output.slice(-500)}`));

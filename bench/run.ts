@@ -10,7 +10,17 @@ import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { clientBench } from './client-rendering.js';
 import { catchUp, historyLatency } from './history-and-catch-up.js';
-import { type LoadResult, runLoad, startBareRelay, startMemoryProbe, startPalaver } from './processes.js';
+import {
+  cpuSeconds,
+  cpuSecondsOf,
+  freshPostgresDatabase,
+  type LoadResult,
+  type Running,
+  runLoad,
+  startBareRelay,
+  startMemoryProbe,
+  startPalaver,
+} from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
@@ -43,22 +53,62 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const percent = (value: number) => `${(100 * value).toFixed(0)} %`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-type Target = 'palaver' | 'bare';
+/** What is measured: the bare relay, Palaver on SQLite, on PostgreSQL, or two nodes on PostgreSQL and Redis. */
+type Target = 'bare' | 'palaver' | 'postgres' | 'cluster';
 
 async function measured(target: Target, rate: number, env: Record<string, string> = {}, pairs = plan.pairs) {
-  const server = target === 'palaver' ? await startPalaver(env) : await startBareRelay();
+  const load = {
+    target: target === 'bare' ? 'bare' : 'palaver',
+    pairs,
+    rate,
+    seconds: plan.seconds,
+    warmup: plan.warmup,
+  } as const;
+  if (target === 'bare' || target === 'palaver') {
+    const server = target === 'palaver' ? await startPalaver(env) : await startBareRelay();
+    try {
+      return await runLoad({ ...load, url: server.url, serverPid: server.child.pid as number });
+    } finally {
+      await server.stop();
+    }
+  }
+  // PostgreSQL (one node, pinned like the others), or a cluster: buyers on the
+  // pinned node, suppliers on a second one, every message crossing through Redis.
+  const database = await freshPostgresDatabase();
+  if (!database) throw new Error('DATABASE_URL is not set');
+  const shared = { ...env, DATABASE_URL: database.url };
+  const nodes: Running[] = [];
   try {
+    if (target === 'postgres') {
+      nodes.push(await startPalaver(shared));
+      return await runLoad({
+        ...load,
+        url: (nodes[0] as Running).url,
+        serverPid: (nodes[0] as Running).child.pid as number,
+        others: { postgres: () => cpuSecondsOf('postgres') },
+      });
+    }
+    const clustered = {
+      ...shared,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_PREFIX: `palaver-bench-${Date.now()}`,
+    };
+    nodes.push(await startPalaver(clustered), await startPalaver(clustered, undefined, 'any'));
+    const [first, second] = nodes as [Running, Running];
     return await runLoad({
-      url: server.url,
-      target,
-      pairs,
-      rate,
-      seconds: plan.seconds,
-      warmup: plan.warmup,
-      serverPid: server.child.pid as number,
+      ...load,
+      url: first.url,
+      supplierUrl: second.url,
+      serverPid: first.child.pid as number,
+      others: {
+        node2: () => cpuSeconds(second.child.pid as number),
+        postgres: () => cpuSecondsOf('postgres'),
+        redis: () => cpuSecondsOf('redis-server'),
+      },
     });
   } finally {
-    await server.stop();
+    for (const node of nodes) await node.stop();
+    await database.drop();
   }
 }
 
@@ -152,6 +202,53 @@ rows.push([
   `relay ${bare.serverCpuPerMessageUs.toFixed(0)} µs → ${perSecond(perCore(bare))}; Palaver NORMAL ${normal.serverCpuPerMessageUs.toFixed(0)} µs → ${perSecond(perCore(normal))} (${percent(perCore(normal) / perCore(bare))}); FULL ${full.serverCpuPerMessageUs.toFixed(0)} µs → ${perSecond(perCore(full))} (${percent(perCore(full) / perCore(bare))})`,
   '—',
 ]);
+
+// The latency at half the relay's ceiling in this run: a fixed rate is half the
+// ceiling on a fast machine of this class and all of it on a slow one.
+const half = Math.round(bare.offeredPerSecond / 2 / 500) * 500;
+log(`server: ${plan.pairs * 2} sockets at ${half}/s (half the relay's ceiling) …`);
+const atHalf = await measured('palaver', half);
+const latencyRow = (result: LoadResult) =>
+  `${ms(result.p50)} / ${ms(result.p99)} / ${ms(result.p999)}; ${perSecond(result.deliveredPerSecond)} delivered, node CPU ${percent(result.serverCpu)}`;
+rows.push([
+  `send → receive at half the relay's ceiling (${half.toLocaleString('en')}/s), ${atHalf.sockets.toLocaleString('en')} sockets, SQLite FULL (p50 / p99 / p99.9)`,
+  latencyRow(atHalf),
+  'p99 ≤ 50 ms',
+]);
+
+// PostgreSQL on one node (synchronous_commit=on, PostgreSQL's default: an ack
+// follows a durable commit), and two nodes on PostgreSQL and Redis.
+if (process.env.DATABASE_URL && process.env.REDIS_URL) {
+  log('PostgreSQL, one node: rising rates …');
+  const onPostgres = await ceiling('postgres', 'Palaver PostgreSQL');
+  const usPer = (result: LoadResult, name: string) => (result.othersCpuPerMessageUs[name] ?? 0).toFixed(0);
+  rows.push([
+    'Palaver on PostgreSQL (one node, synchronous_commit=on), highest rate sustained',
+    `${sustained(onPostgres)}: ${percent(onPostgres.offeredPerSecond / bare.offeredPerSecond)} of the relay; CPU per message: node ${onPostgres.serverCpuPerMessageUs.toFixed(0)} µs, PostgreSQL ${usPer(onPostgres, 'postgres')} µs`,
+    '≥ 50 % of the relay',
+  ]);
+  log(`PostgreSQL, one node: ${plan.pairs * 2} sockets at ${half}/s …`);
+  const postgresAtHalf = await measured('postgres', half);
+  rows.push([
+    `send → receive at half the relay's ceiling (${half.toLocaleString('en')}/s), ${postgresAtHalf.sockets.toLocaleString('en')} sockets, PostgreSQL (p50 / p99 / p99.9)`,
+    `${latencyRow(postgresAtHalf)}, PostgreSQL ${usPer(postgresAtHalf, 'postgres')} µs/message`,
+    'p99 ≤ 50 ms',
+  ]);
+  const clusterRate = Math.round(half / 2 / 500) * 500;
+  log(`cluster: two nodes, buyers on one and suppliers on the other, at ${clusterRate}/s …`);
+  const cluster = await measured('cluster', clusterRate);
+  rows.push([
+    `two nodes on PostgreSQL + Redis, every message crossing nodes, ${cluster.sockets.toLocaleString('en')} sockets at ${clusterRate.toLocaleString('en')}/s (p50 / p99 / p99.9; CPU per message)`,
+    `${ms(cluster.p50)} / ${ms(cluster.p99)} / ${ms(cluster.p999)}; ${perSecond(cluster.deliveredPerSecond)} delivered; sender's node ${cluster.serverCpuPerMessageUs.toFixed(0)} µs, receiver's node ${usPer(cluster, 'node2')} µs, PostgreSQL ${usPer(cluster, 'postgres')} µs, Redis ${usPer(cluster, 'redis')} µs`,
+    '—',
+  ]);
+} else {
+  rows.push([
+    'PostgreSQL and cluster rows',
+    'skipped: set DATABASE_URL and REDIS_URL (eval "$(bash scripts/services.sh start)")',
+    '—',
+  ]);
+}
 
 // 3. Memory per idle socket: what each further socket adds, read after a full
 //    collection with one set of sockets connected and then with twice as many
