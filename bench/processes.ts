@@ -137,8 +137,9 @@ async function startServerProcess(
       JWT_SECRET: BENCH_SECRET,
       PORT: '0',
       DATABASE_PATH: dbPath ?? join(dir as string, 'bench.db'),
-      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      // The SQLite file above and no cluster, even where the shell names a PostgreSQL server and a Redis (CI does).
       DATABASE_URL: '',
+      REDIS_URL: '',
       LOG_LEVEL: 'info',
       RATE_LIMIT_MESSAGES: '1000000',
       ...env,

@@ -51,8 +51,9 @@ export async function startDemo(): Promise<Demo> {
       DEMO: '1',
       PORT: String(port),
       DATABASE_PATH: join(dir, 'demo.db'),
-      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      // The SQLite file above and no cluster, even where the shell names a PostgreSQL server and a Redis (CI does).
       DATABASE_URL: '',
+      REDIS_URL: '',
       LOG_LEVEL: 'warn',
       PRESENCE_GRACE_MS: '200',
     },

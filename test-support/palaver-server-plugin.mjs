@@ -36,8 +36,9 @@ function launch(server) {
       HOST: '127.0.0.1',
       PORT: String(server.port),
       DATABASE_PATH: server.dbPath,
-      // The SQLite file above, even where the shell names a PostgreSQL server (CI does).
+      // The SQLite file above and no cluster, even where the shell names a PostgreSQL server and a Redis (CI does).
       DATABASE_URL: '',
+      REDIS_URL: '',
       LOG_LEVEL: 'info',
       PRESENCE_GRACE_MS: '100',
       ...server.env,

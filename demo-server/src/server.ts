@@ -4,6 +4,7 @@ import type { PresenceEvent } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { Server } from 'socket.io';
+import { membershipChannel } from './cluster/membership.js';
 import { RedisPresence } from './cluster/presence.js';
 import { RedisSlidingWindowLimiter } from './cluster/rate-limit.js';
 import { type ClusterLink, connectCluster } from './cluster/redis.js';
@@ -54,8 +55,14 @@ export async function createPalaverServer(
 ): Promise<PalaverServer> {
   const startedAt = Date.now();
   const metrics = createMetrics();
+  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, config.redisPrefix) : undefined;
+  const membership = cluster ? membershipChannel(cluster) : undefined;
   const store: ChatStore & { database?: SqliteStore['database'] } = config.databaseUrl
-    ? await PostgresStore.open({ url: config.databaseUrl, poolSize: config.databasePoolSize })
+    ? await PostgresStore.open({
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        ...(membership ? { onJoin: membership.announce } : {}),
+      })
     : openSqliteStore({
         path: config.databasePath,
         synchronous: config.databaseSynchronous,
@@ -72,7 +79,7 @@ export async function createPalaverServer(
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
   });
-  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, config.redisPrefix) : undefined;
+  await membership?.listen((conversationId) => store.forgetAccess(conversationId));
   if (cluster) io.adapter(createAdapter(cluster.redis, cluster.subscriber, { key: `${config.redisPrefix}#socket.io` }));
   const logFailure = (what: string) => (error: unknown) => {
     if (!inFlight.closing) logger.error({ err: error }, what);

@@ -158,10 +158,17 @@ describe('a cluster of two nodes', () => {
   it('an agent who joins a support thread on node A gets its events on node B at once', { skip }, async () => {
     const gina: TestUser = { id: 'client-gina-cluster', name: 'Gina' };
     const ginaOnA = await a.connect(gina);
+    const ginaOnB = await b.connect(gina);
     const { conversation } = await ok(ginaOnA, 'conversation:open', { kind: 'support', subject: 'Order 77' });
+    // Node B learns who is in the conversation before the agent joins.
+    await send(ginaOnB, conversation.id, 'my order has not arrived');
     const samOnA = await a.connect(sam);
     const samOnB = await b.connect(sam);
     await send(samOnA, conversation.id, 'Sam here, I take this one');
+    // Node B counts the agent in at once: their unread count rides on Gina's next message from B.
+    const counted = nextEvent(samOnB, 'unread', (u) => u.conversations[conversation.id] === 1);
+    await send(ginaOnB, conversation.id, 'thank you');
+    await counted;
     // Membership is read from the database on every node: node B lets the agent type at once…
     const typing = nextEvent(ginaOnA, 'typing', (t) => t.userId === sam.id && t.typing);
     assert.deepEqual(await request(samOnB, 'typing', { conversationId: conversation.id, typing: true }), { ok: true });
@@ -171,6 +178,6 @@ describe('a cluster of two nodes', () => {
     const reply = await send(ginaOnA, conversation.id, 'thanks');
     assert.equal((await heard).id, reply.id);
     const unread = await ok(samOnB, 'unread:get', {});
-    assert.equal(unread.conversations[conversation.id], 1);
+    assert.equal(unread.conversations[conversation.id], 2);
   });
 });

@@ -53,16 +53,17 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 /**
  * The environment that points a server at the test database of `folder`:
  * a SQLite file in it, or (on PostgreSQL) a database created for it once.
- * DATABASE_URL is always set, so a server never picks up the one of the shell.
+ * DATABASE_URL and REDIS_URL are always set, so a server never picks up those of the shell.
  */
 export async function databaseEnv(folder: string, file = 'palaver.db'): Promise<Record<string, string>> {
-  if (!onPostgres) return { DATABASE_PATH: `${folder}/${file}`, DATABASE_URL: '' };
+  // Never the cluster of the shell (CI exports REDIS_URL): cluster tests ask for it themselves.
+  if (!onPostgres) return { DATABASE_PATH: `${folder}/${file}`, DATABASE_URL: '', REDIS_URL: '' };
   const name = databaseName(`${folder}/${file}`);
   await admin(async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
   });
-  return { DATABASE_URL: urlOf(name), DATABASE_POOL_SIZE: '8' };
+  return { DATABASE_URL: urlOf(name), DATABASE_POOL_SIZE: '8', REDIS_URL: '' };
 }
 
 /** Drops the test database of `folder` (PostgreSQL; the SQLite file goes with the folder). */

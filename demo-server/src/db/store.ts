@@ -38,8 +38,15 @@ export interface ChatStore {
   contactsOf(userId: string): Promise<string[]>;
 
   // --- conversations
-  /** Who is in a conversation and what kind it is; undefined when there is no such conversation. */
-  access(conversationId: string): Promise<ConversationAccess | undefined>;
+  /**
+   * Who is in a conversation and what kind it is; undefined when there is no
+   * such conversation. May come from a cache that a join made a moment ago on
+   * another node has not reached yet (participants only ever join); `fresh`
+   * reads the database.
+   */
+  access(conversationId: string, fresh?: boolean): Promise<ConversationAccess | undefined>;
+  /** Drops cached membership of a conversation that someone joined on another node. */
+  forgetAccess(conversationId: string): void;
   /** Get-or-create of the one conversation about `product` between this buyer and supplier. */
   openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }>;
   /** Get-or-create of the support conversation of `clientId` about `subject` (case and spacing ignored). */

@@ -10,15 +10,27 @@ export class AccessRules {
     private readonly maxLength: number,
   ) {}
 
-  async find(conversationId: string): Promise<ConversationAccess> {
-    const access = await this.store.access(conversationId);
+  /** The conversation's membership (`fresh`: read from the database, not from a cache). */
+  async find(conversationId: string, fresh = false): Promise<ConversationAccess> {
+    const access = await this.store.access(conversationId, fresh);
     if (!access) throw new ChatError('not_found', 'No such conversation.');
     return access;
   }
 
+  /**
+   * The membership, made sure to include `user` if they are a participant: a
+   * store may serve membership from a cache that misses a join made a moment
+   * ago on another node. Participants only ever join, so a cached "is a
+   * participant" is always true, and only a "not one" needs a second look.
+   */
+  private async including(user: ChatUser, conversationId: string): Promise<ConversationAccess> {
+    const access = await this.find(conversationId);
+    return access.participants.has(user.id) ? access : this.find(conversationId, true);
+  }
+
   /** Participants see their conversations; admins may look at any. */
   async readable(user: ChatUser, conversationId: string): Promise<ConversationAccess> {
-    const access = await this.find(conversationId);
+    const access = user.isAdmin ? await this.find(conversationId) : await this.including(user, conversationId);
     if (!access.participants.has(user.id) && !user.isAdmin) {
       throw new ChatError('forbidden', 'You are not a participant of this conversation.');
     }
@@ -26,9 +38,13 @@ export class AccessRules {
   }
 
   /** Participants write; admins write in support conversations (joining them as agents). */
-  writable(user: ChatUser, access: ConversationAccess): { joinAsAgent: boolean } {
-    if (access.participants.has(user.id)) return { joinAsAgent: false };
-    if (user.isAdmin && access.kind === 'support') return { joinAsAgent: true };
+  async writable(
+    user: ChatUser,
+    conversationId: string,
+  ): Promise<{ access: ConversationAccess; joinAsAgent: boolean }> {
+    const access = await this.including(user, conversationId);
+    if (access.participants.has(user.id)) return { access, joinAsAgent: false };
+    if (user.isAdmin && access.kind === 'support') return { access, joinAsAgent: true };
     throw new ChatError('forbidden', 'You are not a participant of this conversation.');
   }
 

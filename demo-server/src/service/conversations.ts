@@ -51,7 +51,7 @@ export class ConversationService {
 
   /** `conversation:updated` to each participant (with their own unread count) and to admins. */
   async announce(conversationId: string): Promise<Notice[]> {
-    const { participantIds, kind } = await this.rules.find(conversationId);
+    const { participantIds, kind } = await this.rules.find(conversationId, true);
     const notices: Notice[] = [];
     for (const userId of participantIds) {
       const conversation = (await this.store.conversation(conversationId, userId)) as Conversation;

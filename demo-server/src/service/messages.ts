@@ -40,8 +40,7 @@ export class MessageService {
 
   private async checkAndStore(actor: Actor, input: SendMessageInput, turn: Turn): Promise<Outcome<Message>> {
     const { user } = actor;
-    const access = await this.rules.find(input.conversationId);
-    const { joinAsAgent } = this.rules.writable(user, access);
+    const { access, joinAsAgent } = await this.rules.writable(user, input.conversationId);
     if (input.attachmentIds && input.attachmentIds.length > 0) {
       throw new ChatError('invalid_payload', 'Attachments are not supported by this server yet.');
     }
@@ -80,7 +79,7 @@ export class MessageService {
     const { user } = actor;
     const { message } = stored;
     // An agent who joined by writing is in the audience from this message on.
-    const access = stored.joined ? await this.rules.find(checkedAccess.id) : checkedAccess;
+    const access = stored.joined ? await this.rules.find(checkedAccess.id, true) : checkedAccess;
     // Everything below is synchronous, so the notices of one batch keep the order of their messages.
     const notices: Notice[] = [{ to: 'typing-ended', userId: user.id, conversationId: access.id }];
     // Everyone else has one more unread message here: their counts ride on the message.

@@ -18,8 +18,7 @@ export class PresenceService {
   ) {}
 
   async typing({ user }: Actor, input: TypingInput): Promise<Notice[]> {
-    const access = await this.rules.find(input.conversationId);
-    this.rules.writable(user, access);
+    const { access } = await this.rules.writable(user, input.conversationId);
     return [{ to: 'typing', user, conversationId: access.id, audience: audienceOf(access), typing: input.typing }];
   }
 

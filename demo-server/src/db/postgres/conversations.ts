@@ -7,18 +7,55 @@ import { takeChange, visibleIds } from './change-feed.js';
 import { NothingWritten, type Queryable, type Tx, transaction } from './pool.js';
 import type { PostgresUsers } from './users.js';
 
+/** How many conversations' membership is kept in memory. */
+const ACCESS_CACHE_SIZE = 20_000;
+
 /**
  * Conversations: get-or-create, membership, and how a viewer sees them. No
  * membership is cached: on a cluster another node may add a participant at
  * any moment, and the query is one index lookup.
  */
 export class PostgresConversations {
+  /** Membership by conversation id (see `access`). */
+  private readonly accessCache = new Map<string, ConversationAccess>();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly users: PostgresUsers,
+    /** Told after a commit that added someone to a conversation (other nodes drop their cached membership). */
+    private readonly onJoin: (conversationId: string) => Promise<void>,
   ) {}
 
-  async access(conversationId: string): Promise<ConversationAccess | undefined> {
+  /**
+   * Who is in a conversation, asked on every request: served from memory.
+   * Participants only ever join; a join committed here drops the entry at
+   * once and tells the other nodes (`onJoin`), and a caller that finds someone
+   * missing asks again with `fresh` before refusing them.
+   */
+  async access(conversationId: string, fresh = false): Promise<ConversationAccess | undefined> {
+    const cached = fresh ? undefined : this.accessCache.get(conversationId);
+    if (cached) return cached;
+    const access = await this.readAccess(conversationId);
+    if (access) {
+      if (this.accessCache.size >= ACCESS_CACHE_SIZE) {
+        this.accessCache.delete(this.accessCache.keys().next().value as string);
+      }
+      this.accessCache.set(conversationId, access);
+    }
+    return access;
+  }
+
+  forget(conversationId: string): void {
+    this.accessCache.delete(conversationId);
+  }
+
+  /** After a commit that added participants: this node's cache and, before the write is answered, the others'. */
+  async joined(conversationId: string): Promise<void> {
+    this.accessCache.delete(conversationId);
+    await this.onJoin(conversationId);
+  }
+
+  private async readAccess(conversationId: string): Promise<ConversationAccess | undefined> {
     const { rows } = await this.pool.query<{ kind: ConversationAccess['kind']; user_id: string | null; role: Role }>(
       `SELECT c.kind, p.user_id, p.role FROM conversations c
        LEFT JOIN participants p ON p.conversation_id = c.id WHERE c.id = $1`,
@@ -42,7 +79,7 @@ export class PostgresConversations {
   async openProduct(input: OpenProductInput): Promise<{ id: string; created: boolean }> {
     const existing = await this.productKey(this.pool, input);
     if (existing) return { id: existing, created: false };
-    return transaction(this.pool, async (tx) => {
+    const opened = await transaction(this.pool, async (tx) => {
       const change = await takeChange(tx);
       // Another node may have created it while this one waited for the change lock.
       const created = await this.productKey(tx, input);
@@ -64,6 +101,8 @@ export class PostgresConversations {
       await this.join(tx, id, input.supplierId, 'supplier', at, change);
       return { id, created: true };
     });
+    if (opened.created) await this.joined(opened.id);
+    return opened;
   }
 
   async openSupport(input: OpenSupportInput): Promise<{ id: string; created: boolean; joined: boolean }> {
@@ -82,7 +121,7 @@ export class PostgresConversations {
     };
     const before = await find(this.pool);
     if (before.settled) return { id: before.id as string, created: false, joined: false };
-    return transaction(this.pool, async (tx) => {
+    const opened = await transaction(this.pool, async (tx) => {
       const change = await takeChange(tx);
       const found = await find(tx);
       if (found.settled) throw new NothingWritten({ id: found.id as string, created: false, joined: false });
@@ -97,6 +136,8 @@ export class PostgresConversations {
       if (joined && found.id !== undefined) await this.touch(tx, id, change);
       return { id, created: found.id === undefined, joined };
     });
+    if (opened.created || opened.joined) await this.joined(opened.id);
+    return opened;
   }
 
   private async insert(

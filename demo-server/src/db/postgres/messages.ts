@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { newMessageId } from '../ids.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
+import { insertBatch } from './batch-insert.js';
 import { takeChange } from './change-feed.js';
 import type { PostgresConversations } from './conversations.js';
 import { NothingWritten, type Tx, transaction, uniqueViolation } from './pool.js';
@@ -30,24 +31,26 @@ export class PostgresMessages {
   }
 
   /**
-   * The batch runs in one transaction (one commit, one disk sync for all); if
-   * anything fails it runs again with a savepoint per message, so that one
-   * failure (a resent clientId, typically) does not undo the others.
+   * The batch runs in one transaction (one commit, one disk sync for all, a
+   * fixed number of statements: `insertBatch`); if anything fails it runs
+   * again with a savepoint per message, so that one failure (a resent clientId,
+   * typically) does not undo the others.
    */
   async insert(inputs: InsertMessageInput[]): Promise<Array<StoredMessage | Error>> {
-    let outcomes: Array<StoredMessage | Error>;
-    try {
-      outcomes = await transaction(this.pool, async (tx) => {
-        const stored: StoredMessage[] = [];
-        for (const input of inputs) stored.push(await this.insertOne(tx, input));
-        return stored;
-      });
-    } catch {
-      outcomes = await transaction(this.pool, async (tx) => {
+    // An admin joining by writing changes who is in the conversation: such batches go one message at a time.
+    const batched = inputs.some((input) => input.joinAsAgent)
+      ? undefined
+      : await transaction(this.pool, (tx) => insertBatch(tx, inputs, now())).catch(() => undefined);
+    const outcomes =
+      batched ??
+      (await transaction(this.pool, async (tx) => {
         const each: Array<StoredMessage | Error> = [];
         for (const input of inputs) each.push(await this.insertAlone(tx, input));
         return each;
-      });
+      }));
+    for (const outcome of outcomes) {
+      if (!(outcome instanceof Error) && outcome.joined)
+        await this.conversations.joined(outcome.message.conversationId);
     }
     return this.withTotals(outcomes);
   }

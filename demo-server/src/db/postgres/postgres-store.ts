@@ -25,13 +25,16 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in this node's pool. */
   poolSize: number;
+  /** Told after a commit that added someone to a conversation, so other nodes drop their cached membership. */
+  onJoin?: (conversationId: string) => Promise<void>;
 }
 
 /**
- * The store on PostgreSQL, shared by every node of a cluster. It keeps no
- * state of its own that another node could change (no membership or unread
- * caches); the change feed's numbering is safe under concurrent writers on
- * several nodes (see `takeChange`).
+ * The store on PostgreSQL, shared by every node of a cluster. The only state
+ * it keeps in memory is membership (which only grows; joins are announced to
+ * the other nodes, see `PostgresConversations.access`); unread totals are
+ * summed when asked. The change feed's numbering is safe under concurrent
+ * writers on several nodes (see `takeChange`).
  */
 export class PostgresStore implements ChatStore {
   private readonly users: PostgresUsers;
@@ -43,9 +46,10 @@ export class PostgresStore implements ChatStore {
   private constructor(
     readonly pool: pg.Pool,
     readonly instanceId: string,
+    onJoin: (conversationId: string) => Promise<void>,
   ) {
     this.users = new PostgresUsers(pool);
-    this.conversations = new PostgresConversations(pool, this.users);
+    this.conversations = new PostgresConversations(pool, this.users, onJoin);
     this.reads = new PostgresReads(pool, this.conversations);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads);
     this.changes = new PostgresChanges(pool, this.conversations);
@@ -59,7 +63,7 @@ export class PostgresStore implements ChatStore {
     try {
       await applyPostgresMigrations(pool);
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
-      return new PostgresStore(pool, (rows[0] as { value: string }).value);
+      return new PostgresStore(pool, (rows[0] as { value: string }).value, options.onJoin ?? (async () => {}));
     } catch (error) {
       await pool.end();
       throw error;
@@ -99,8 +103,12 @@ export class PostgresStore implements ChatStore {
     return this.users.contactsOf(userId);
   }
 
-  access(conversationId: string): Promise<ConversationAccess | undefined> {
-    return this.conversations.access(conversationId);
+  access(conversationId: string, fresh?: boolean): Promise<ConversationAccess | undefined> {
+    return this.conversations.access(conversationId, fresh);
+  }
+
+  forgetAccess(conversationId: string): void {
+    this.conversations.forget(conversationId);
   }
 
   openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {

@@ -99,9 +99,12 @@ export class SqliteStore implements ChatStore {
     return this.users.contactsOf(userId);
   }
 
+  /** Always exact: one process writes this file, and its cache drops an entry on every join. */
   async access(conversationId: string): Promise<ConversationAccess | undefined> {
     return this.conversations.access(conversationId);
   }
+
+  forgetAccess(): void {}
 
   async openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {
     return this.conversations.openProduct(input);
