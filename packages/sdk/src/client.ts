@@ -291,7 +291,11 @@ class PalaverClient implements ChatClient {
     if (current && current.id !== user.id) await this.closeStorage(false);
     this.state.setUser(user);
     if (this.store) return;
-    const store = await openUserStore(this.namespace, user.id, this.options.storage ?? 'auto');
+    const store = await openUserStore(this.namespace, user.id, this.options.storage ?? 'auto', () => {
+      if (this.store !== store) return;
+      this.$storageKind.set(store.kind);
+      this.joinTabs(store);
+    });
     this.store = store;
     this.$storageKind.set(store.kind);
     this.cache = new Cache(store, this.state);
@@ -311,8 +315,20 @@ class PalaverClient implements ChatClient {
     });
     this.outbox = outbox;
     await outbox.reload();
+    this.joinTabs(store);
+  }
+
+  /**
+   * Joins the clients that share this store (the tabs, for IndexedDB; the
+   * page, for memory): one of them sends the outbox, the others show its
+   * progress. Where tabs do not share the store, each sends its own.
+   */
+  private joinTabs(store: KeyValueStore): void {
+    const outbox = this.outbox;
+    if (!outbox) return;
+    this.tabs?.close();
     this.tabs = coordinateTabs(
-      `palaver:${this.namespace}:${user.id}`,
+      `palaver:${store.scope}`,
       (message) => {
         if (message.type !== 'outbox') return;
         if (message.status === 'sending') outbox.showStatus(message.clientId, 'sending');
