@@ -56,3 +56,33 @@ export const PERMANENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+/**
+ * The base of every error class that carries a protocol error body: the SDK's
+ * `ChatError` extends it (adding its client-side codes), and a server may too.
+ * Subclasses give `name` a literal, which is what callers check (`err.name`,
+ * not `instanceof`: a page may bundle two copies).
+ */
+export class PalaverError<Code extends string = ErrorCode> extends Error {
+  override name = 'PalaverError';
+  readonly code: Code;
+  readonly retryAfterMs: number | undefined;
+  readonly issues: unknown[] | undefined;
+
+  constructor(code: Code, message: string, extra: { retryAfterMs?: number; issues?: unknown[] } = {}) {
+    super(message);
+    this.code = code;
+    this.retryAfterMs = extra.retryAfterMs;
+    this.issues = extra.issues;
+  }
+
+  /** The wire form (`{ code, message, retryAfterMs?, issues? }`), as acks and REST answers carry it. */
+  toBody(): { code: Code; message: string; retryAfterMs?: number; issues?: unknown[] } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+      ...(this.issues !== undefined ? { issues: this.issues } : {}),
+    };
+  }
+}

@@ -12,6 +12,7 @@ import type {
   TypingEvent,
   UnreadCounts,
 } from '@palaver/protocol';
+import { isNotBlank, LIMITS } from '@palaver/protocol';
 import { atom, type ReadableAtom } from 'nanostores';
 import { Cache } from './cache.js';
 import { ChatError } from './errors.js';
@@ -123,11 +124,11 @@ export interface ChatClient {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
-const HISTORY_PAGE = 50;
-const HISTORY_PAGE_MAX = 100;
+const HISTORY_PAGE = LIMITS.pageSizeDefault;
+const HISTORY_PAGE_MAX = LIMITS.pageSizeMax;
 /** Holes up to this many messages are fetched; larger ones are dropped and load on demand. */
 const MAX_HOLE_FILL = 300;
-const SYNC_PAGE = 500;
+const SYNC_PAGE = LIMITS.syncPageDefault;
 const TYPING_RENEW_MS = 3000;
 const TYPING_IDLE_MS = 5000;
 /** Consecutive refusals with freshly fetched tokens before giving up (no refresh loop). */
@@ -604,7 +605,7 @@ class PalaverClient implements ChatClient {
     await this.connect();
     const user = this.state.$user.get();
     if (!user || !this.outbox) throw new ChatError('offline', 'The client could not identify the user yet.');
-    if (body.trim().length === 0) throw new ChatError('invalid_payload', 'The message is empty.');
+    if (!isNotBlank(body)) throw new ChatError('invalid_payload', 'The message is empty.');
     const entry = await this.outbox.add({
       clientId: newClientId(),
       conversationId,

@@ -1,4 +1,4 @@
-import type { ChatErrorBody, ErrorCode } from '@palaver/protocol';
+import { type ChatErrorBody, type ErrorCode, PalaverError } from '@palaver/protocol';
 
 /**
  * Codes the client adds to the protocol's: `offline` (no connection to send a
@@ -10,18 +10,8 @@ export type ClientErrorCode = ErrorCode | 'offline' | 'timeout';
  * Every failure the SDK reports. Check `err.name === 'ChatError'` rather than
  * `instanceof`: a page may bundle two copies of the SDK.
  */
-export class ChatError extends Error {
+export class ChatError extends PalaverError<ClientErrorCode> {
   override readonly name = 'ChatError' as const;
-  readonly code: ClientErrorCode;
-  readonly retryAfterMs: number | undefined;
-  readonly issues: unknown[] | undefined;
-
-  constructor(code: ClientErrorCode, message: string, extra: { retryAfterMs?: number; issues?: unknown[] } = {}) {
-    super(message);
-    this.code = code;
-    this.retryAfterMs = extra.retryAfterMs;
-    this.issues = extra.issues;
-  }
 
   static from(body: ChatErrorBody): ChatError {
     return new ChatError(body.code, body.message, {

@@ -3,7 +3,6 @@ import type {
   ChatErrorBody,
   ChatUser,
   Conversation,
-  ErrorCode,
   Message,
   Participant,
   ProductRef,
@@ -11,7 +10,21 @@ import type {
   Role,
   ServerToClientEvents,
 } from '@palaver/protocol';
-import { characterCount, LIMITS } from '@palaver/protocol';
+import {
+  canChangeMessage,
+  canOpenProductWith,
+  canOpenSupportFor,
+  canRead,
+  checkMessageBody,
+  JOINING_ROLE,
+  LIMITS,
+  PalaverError,
+  productConversationKey,
+  readTarget,
+  supportConversationKey,
+  unreadCount,
+  writeAccess,
+} from '@palaver/protocol';
 import { ChatError } from '../errors.js';
 import { userFromToken } from '../token.js';
 import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport, TransportHandlers } from '../transport.js';
@@ -19,7 +32,10 @@ import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport, Transpor
 /**
  * An in-memory Palaver backend: the rules of the reference server (get-or-create
  * conversations, idempotent sends, seq, read pointers, unread counts, edits,
- * tombstones, typing, presence, cursor sync) without a network. For Storybook,
+ * tombstones, typing, presence, cursor sync) without a network. The rules
+ * themselves come from `@palaver/protocol` (`rules.ts`), and the contract suite
+ * (`test-support/contract-suite.ts`) runs the same checks against this backend
+ * and the real server. For Storybook,
  * demos and your own unit tests — Palaver's own tests use the real server.
  *
  * ```ts
@@ -51,14 +67,8 @@ interface Connection {
   handlers: TransportHandlers;
 }
 
-class FakeError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal, answered as the real server would (`{ ok: false, error: { code, message } }`). */
+const refuse = (code: ChatErrorBody['code'], message: string) => new PalaverError(code, message);
 
 /** An unsigned token the fake backend (and the SDK, which only reads it) accepts. */
 export function fakeToken(user: { id: string; name: string; admin?: boolean }): string {
@@ -109,6 +119,12 @@ export class FakeChatBackend {
       supplierId: supplier.id,
       supplierName: supplier.name,
     });
+  }
+
+  /** Creates (or returns) the support conversation of `client` about `subject`. */
+  seedSupportConversation(client: ChatUser, subject: string): Conversation {
+    this.addUser(client);
+    return this.openConversation(client, { kind: 'support', subject });
   }
 
   /** Stores a message as if `sender` had sent it (live to everyone connected). */
@@ -165,9 +181,7 @@ export class FakeChatBackend {
       return { ok: true, ...this.dispatch(user, event, payload as never) };
     } catch (error) {
       const body: ChatErrorBody =
-        error instanceof FakeError
-          ? { code: error.code, message: error.message }
-          : { code: 'internal', message: String(error) };
+        error instanceof PalaverError ? error.toBody() : { code: 'internal', message: String(error) };
       return { ok: false, error: body };
     }
   }
@@ -194,10 +208,15 @@ export class FakeChatBackend {
       case 'conversation:read':
         return this.read(user, input.conversationId as string, input.seq as number);
       case 'typing':
+        this.writable(user, this.find(input.conversationId as string));
         this.seedTyping(user, input.conversationId as string, input.typing as boolean);
         return {};
       case 'sync':
-        return this.sync(user, input.cursor as string | null, (input.limit as number | undefined) ?? 500);
+        return this.sync(
+          user,
+          input.cursor as string | null,
+          (input.limit as number | undefined) ?? LIMITS.syncPageDefault,
+        );
       case 'presence:query':
         return {
           presence: (input.userIds as string[]).map((userId) => ({
@@ -208,7 +227,7 @@ export class FakeChatBackend {
       case 'unread:get':
         return this.unread(user.id);
       default:
-        throw new FakeError('invalid_payload', `Unknown event "${event}".`);
+        throw refuse('invalid_payload', `Unknown event "${event}".`);
     }
   }
 
@@ -220,16 +239,28 @@ export class FakeChatBackend {
 
   private find(id: string): StoredConversation {
     const conversation = this.conversations.get(id);
-    if (!conversation) throw new FakeError('not_found', 'No such conversation.');
+    if (!conversation) throw refuse('not_found', 'No such conversation.');
     return conversation;
   }
 
-  private member(user: ChatUser, id: string): StoredConversation {
+  private access(user: ChatUser, conversation: StoredConversation) {
+    return { kind: conversation.kind, isParticipant: conversation.participants.has(user.id) };
+  }
+
+  /** Participants see their conversations; admins may look at any. */
+  private readable(user: ChatUser, id: string): StoredConversation {
     const conversation = this.find(id);
-    if (!conversation.participants.has(user.id) && !user.isAdmin) {
-      throw new FakeError('forbidden', 'You are not a participant of this conversation.');
+    if (!canRead(user, this.access(user, conversation))) {
+      throw refuse('forbidden', 'You are not a participant of this conversation.');
     }
     return conversation;
+  }
+
+  /** Participants write; admins write in support conversations, joining them as agents. */
+  private writable(user: ChatUser, conversation: StoredConversation): 'participant' | 'join' {
+    const access = writeAccess(user, this.access(user, conversation));
+    if (access === 'forbidden') throw refuse('forbidden', 'You are not a participant of this conversation.');
+    return access;
   }
 
   private view(conversation: StoredConversation, viewerId: string): Conversation {
@@ -257,8 +288,7 @@ export class FakeChatBackend {
 
   private unreadIn(conversation: StoredConversation, userId: string): number {
     const me = conversation.participants.get(userId);
-    if (!me) return 0;
-    return conversation.messages.filter((m) => m.seq > me.lastReadSeq && m.senderId !== userId && !m.deletedAt).length;
+    return me ? unreadCount(conversation.messages, userId, me.lastReadSeq) : 0;
   }
 
   private unread(userId: string) {
@@ -275,12 +305,25 @@ export class FakeChatBackend {
   }
 
   private openConversation(user: ChatUser, input: PayloadOf<'conversation:open'>): Conversation {
+    if (input.kind === 'product' && !canOpenProductWith(user, input.supplierId)) {
+      throw refuse('invalid_payload', 'You cannot open a conversation with yourself.');
+    }
+    if (input.kind === 'support' && !canOpenSupportFor(user, input.clientUserId)) {
+      throw refuse('forbidden', 'Only admins can open a support conversation for someone else.');
+    }
+    const clientId = input.kind === 'support' ? (input.clientUserId ?? user.id) : undefined;
     const key =
       input.kind === 'product'
-        ? `p\u0000${input.product.id}\u0000${user.id}\u0000${input.supplierId}`
-        : `s\u0000${input.clientUserId ?? user.id}\u0000${input.subject.trim().toLowerCase()}`;
+        ? `p\u0000${productConversationKey(input.product.id, user.id, input.supplierId)}`
+        : `s\u0000${supportConversationKey(clientId ?? user.id, input.subject)}`;
     const existing = [...this.conversations.values()].find((c) => c.key === key);
-    if (existing) return this.view(existing, user.id);
+    if (existing) {
+      // An admin opening a client's thread takes it as an agent (once).
+      if (input.kind === 'support' && clientId !== user.id && !existing.participants.has(user.id)) {
+        this.join(existing, user);
+      }
+      return this.view(existing, user.id);
+    }
     const now = new Date().toISOString();
     const id = `conversation-${++this.counter}`;
     const participants = new Map<string, { role: Role; lastReadSeq: number }>();
@@ -291,8 +334,11 @@ export class FakeChatBackend {
       participants.set(user.id, { role: 'buyer', lastReadSeq: 0 });
       participants.set(input.supplierId, { role: 'supplier', lastReadSeq: 0 });
     } else {
-      participants.set(input.clientUserId ?? user.id, { role: 'client', lastReadSeq: 0 });
-      if (input.clientUserId && user.isAdmin) participants.set(user.id, { role: 'agent', lastReadSeq: 0 });
+      if (input.clientName && input.clientUserId && !this.users.has(input.clientUserId)) {
+        this.addUser({ id: input.clientUserId, name: input.clientName.trim(), isAdmin: false });
+      }
+      participants.set(clientId ?? user.id, { role: 'client', lastReadSeq: 0 });
+      if (clientId !== user.id) participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
     }
     const conversation: StoredConversation = {
       id,
@@ -312,17 +358,32 @@ export class FakeChatBackend {
     return this.view(conversation, user.id);
   }
 
+  /** An admin becomes the agent of a support conversation; its whole history starts unread for them. */
+  private join(conversation: StoredConversation, user: ChatUser): void {
+    conversation.participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
+    conversation.change = this.nextChange('conversation', conversation.id);
+    for (const userId of conversation.participants.keys())
+      this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
+  }
+
   private send(user: ChatUser, input: PayloadOf<'message:send'>, createdAt?: string): Message {
     const known = this.messageKeys.get(`${user.id}\u0000${input.clientId}`);
-    if (known) return known;
-    const conversation = this.member(user, input.conversationId);
-    const body = input.body.trim();
-    if (characterCount(body) > this.maxLength) {
-      throw new FakeError('too_long', `The message has ${characterCount(body)} characters; at most ${this.maxLength}.`);
+    if (known) {
+      if (known.conversationId !== input.conversationId) {
+        throw refuse('invalid_payload', 'This clientId was already used in another conversation.');
+      }
+      return known;
     }
-    if (body.length === 0) throw new FakeError('invalid_payload', 'The message is empty.');
-    if (!conversation.participants.has(user.id))
-      conversation.participants.set(user.id, { role: 'agent', lastReadSeq: 0 });
+    const conversation = this.find(input.conversationId);
+    const access = this.writable(user, conversation);
+    const checked = checkMessageBody(input.body, this.maxLength);
+    if (!checked.ok) throw refuse(checked.code, checked.message);
+    const { body } = checked;
+    if (input.replyToId !== undefined && !conversation.messages.some((m) => m.id === input.replyToId)) {
+      throw refuse('invalid_payload', 'replyToId must name a message of the same conversation.');
+    }
+    if (access === 'join') this.join(conversation, user);
+    const unreadBefore = this.unreadIn(conversation, user.id);
     const message: Message = {
       id: `message-${++this.counter}`,
       clientId: input.clientId,
@@ -337,62 +398,97 @@ export class FakeChatBackend {
     };
     conversation.messages.push(message);
     conversation.updatedAt = message.createdAt;
-    (conversation.participants.get(user.id) as { lastReadSeq: number }).lastReadSeq = message.seq;
+    // Writing implies having read: the sender's pointer moves onto their message.
+    const sender = conversation.participants.get(user.id) as { lastReadSeq: number; readAt?: string };
+    sender.lastReadSeq = message.seq;
+    sender.readAt = message.createdAt;
     this.messageKeys.set(`${user.id}\u0000${input.clientId}`, message);
     this.nextChange('message', message.id);
+    this.nextChange('read', `${conversation.id}\u0000${user.id}`);
     conversation.change = this.nextChange('conversation', conversation.id);
     this.emitTo(conversation, 'message:new', message);
     for (const userId of conversation.participants.keys()) {
-      if (userId !== user.id) {
-        const counts = this.unread(userId);
-        this.emitToUser(userId, 'unread', {
-          total: counts.total,
-          conversations: { [conversation.id]: counts.conversations[conversation.id] ?? 0 },
-        });
-      }
+      if (userId !== user.id) this.pushUnread(userId, conversation.id);
+    }
+    // The pointer passed messages of others: they may show ✓✓, and the sender's count went to 0.
+    if (unreadBefore > 0) {
+      this.emitTo(conversation, 'read', {
+        conversationId: conversation.id,
+        userId: user.id,
+        seq: message.seq,
+        readAt: message.createdAt,
+      });
+      this.pushUnread(user.id, conversation.id);
     }
     return message;
   }
 
+  /** Sends a user their new total and the count of one conversation. */
+  private pushUnread(userId: string, conversationId: string): void {
+    const counts = this.unread(userId);
+    this.emitToUser(userId, 'unread', {
+      total: counts.total,
+      conversations: { [conversationId]: counts.conversations[conversationId] ?? 0 },
+    });
+  }
+
   private changeMessage(user: ChatUser, messageId: string, body: string | undefined): Message {
     const conversation = [...this.conversations.values()].find((c) => c.messages.some((m) => m.id === messageId));
-    if (!conversation) throw new FakeError('not_found', 'No such message.');
+    if (!conversation) throw refuse('not_found', 'No such message.');
+    this.readable(user, conversation.id);
     const index = conversation.messages.findIndex((m) => m.id === messageId);
     const current = conversation.messages[index] as Message;
-    if (current.senderId !== user.id && !(body === undefined && user.isAdmin)) {
-      throw new FakeError('forbidden', 'You can only change your own messages.');
+    if (!canChangeMessage(user, current.senderId, body === undefined ? 'delete' : 'edit')) {
+      throw refuse('forbidden', 'You can only change your own messages.');
     }
+    if (current.deletedAt) {
+      if (body === undefined) return current;
+      throw refuse('invalid_payload', 'A deleted message cannot be edited.');
+    }
+    let next: Message;
     const now = new Date().toISOString();
-    const next: Message =
-      body === undefined ? { ...current, body: '', deletedAt: now } : { ...current, body: body.trim(), editedAt: now };
+    if (body === undefined) {
+      next = { ...current, body: '', deletedAt: now };
+    } else {
+      const checked = checkMessageBody(body, this.maxLength);
+      if (!checked.ok) throw refuse(checked.code, checked.message);
+      if (checked.body === current.body) return current;
+      next = { ...current, body: checked.body, editedAt: now };
+    }
+    // Counts before a delete: whoever had the message unread gets their new count.
+    const before = new Map(
+      body === undefined
+        ? [...conversation.participants.keys()].map((id) => [id, this.unreadIn(conversation, id)])
+        : [],
+    );
     conversation.messages[index] = next;
     this.nextChange('message', messageId);
+    conversation.change = this.nextChange('conversation', conversation.id);
     this.emitTo(conversation, 'message:updated', next);
+    for (const [userId, count] of before) {
+      if (this.unreadIn(conversation, userId) !== count) this.pushUnread(userId, conversation.id);
+    }
     return next;
   }
 
   private history(user: ChatUser, input: PayloadOf<'messages:history'>) {
-    const conversation = this.member(user, input.conversationId);
+    const conversation = this.readable(user, input.conversationId);
     const before = conversation.messages.filter((m) => m.seq < (input.beforeSeq ?? Number.MAX_SAFE_INTEGER));
     const limit = input.limit ?? LIMITS.pageSizeDefault;
     return { messages: before.slice(-limit), hasMore: before.length > limit };
   }
 
   private read(user: ChatUser, conversationId: string, seq: number) {
-    const conversation = this.member(user, conversationId);
+    const conversation = this.readable(user, conversationId);
     const me = conversation.participants.get(user.id);
-    const target = Math.min(seq, conversation.messages.at(-1)?.seq ?? 0);
+    const target = readTarget(me?.lastReadSeq ?? 0, seq, conversation.messages.at(-1)?.seq ?? 0);
     if (me && target > me.lastReadSeq) {
       me.lastReadSeq = target;
       me.readAt = new Date().toISOString();
       this.nextChange('read', `${conversationId}\u0000${user.id}`);
       conversation.change = this.nextChange('conversation', conversationId);
       this.emitTo(conversation, 'read', { conversationId, userId: user.id, seq: target, readAt: me.readAt });
-      const counts = this.unread(user.id);
-      this.emitToUser(user.id, 'unread', {
-        total: counts.total,
-        conversations: { [conversationId]: counts.conversations[conversationId] ?? 0 },
-      });
+      this.pushUnread(user.id, conversationId);
     }
     const counts = this.unread(user.id);
     return { unreadCount: counts.conversations[conversationId] ?? 0, unreadTotal: counts.total };
