@@ -63,8 +63,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
  * Subclasses give `name` a literal, which is what callers check (`err.name`,
  * not `instanceof`: a page may bundle two copies).
  */
-export class PalaverError<Code extends string = ErrorCode> extends Error {
-  override name = 'PalaverError';
+export abstract class PalaverError<Code extends string = ErrorCode> extends Error {
+  abstract override readonly name: string;
   readonly code: Code;
   readonly retryAfterMs: number | undefined;
   readonly issues: unknown[] | undefined;
@@ -75,14 +75,16 @@ export class PalaverError<Code extends string = ErrorCode> extends Error {
     this.retryAfterMs = extra.retryAfterMs;
     this.issues = extra.issues;
   }
+}
 
-  /** The wire form (`{ code, message, retryAfterMs?, issues? }`), as acks and REST answers carry it. */
-  toBody(): { code: Code; message: string; retryAfterMs?: number; issues?: unknown[] } {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
-      ...(this.issues !== undefined ? { issues: this.issues } : {}),
-    };
-  }
+/** The wire form of an error (`{ code, message, retryAfterMs?, issues? }`), as acks and REST answers carry it. */
+export function errorBody<Code extends string>(
+  error: PalaverError<Code>,
+): { code: Code; message: string; retryAfterMs?: number; issues?: unknown[] } {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.issues !== undefined ? { issues: error.issues } : {}),
+  };
 }

@@ -14,19 +14,7 @@ export class ChatError extends PalaverError<ClientErrorCode> {
   override readonly name = 'ChatError' as const;
 
   static from(body: ChatErrorBody): ChatError {
-    return new ChatError(body.code, body.message, {
-      ...(body.retryAfterMs !== undefined ? { retryAfterMs: body.retryAfterMs } : {}),
-      ...(body.issues !== undefined ? { issues: body.issues } : {}),
-    });
-  }
-
-  /** The plain-object form stored with failed messages (survives IndexedDB and BroadcastChannel). */
-  toJSON(): { code: ClientErrorCode; message: string; retryAfterMs?: number } {
-    return {
-      code: this.code,
-      message: this.message,
-      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
-    };
+    return new ChatError(body.code, body.message, body);
   }
 }
 

@@ -16,6 +16,7 @@ import {
   canOpenSupportFor,
   canRead,
   checkMessageBody,
+  errorBody,
   JOINING_ROLE,
   LIMITS,
   PalaverError,
@@ -68,7 +69,10 @@ interface Connection {
 }
 
 /** A refusal, answered as the real server would (`{ ok: false, error: { code, message } }`). */
-const refuse = (code: ChatErrorBody['code'], message: string) => new PalaverError(code, message);
+class Refusal extends PalaverError {
+  override readonly name = 'Refusal';
+}
+const refuse = (code: ChatErrorBody['code'], message: string) => new Refusal(code, message);
 
 /** An unsigned token the fake backend (and the SDK, which only reads it) accepts. */
 export function fakeToken(user: { id: string; name: string; admin?: boolean }): string {
@@ -181,7 +185,7 @@ export class FakeChatBackend {
       return { ok: true, ...this.dispatch(user, event, payload as never) };
     } catch (error) {
       const body: ChatErrorBody =
-        error instanceof PalaverError ? error.toBody() : { code: 'internal', message: String(error) };
+        error instanceof Refusal ? errorBody(error) : { code: 'internal', message: String(error) };
       return { ok: false, error: body };
     }
   }
