@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AckResponse, LIMITS, type ServerEventName } from '@palaver/protocol';
-import type { ClientEvent, PayloadOf, ResultOf, Transport } from '../packages/sdk/src/transport.js';
+import type { ClientEvent, PayloadOf, ResultOf, Transport } from '../packages/sdk/src/connection/transport.js';
 
 export interface ContractUser {
   id: string;

@@ -1,10 +1,7 @@
-import { type ChatErrorBody, type ErrorCode, PalaverError } from '@palaver/protocol';
+import { type ChatErrorBody, PalaverError } from '@palaver/protocol';
+import type { ClientErrorCode } from './state/types.js';
 
-/**
- * Codes the client adds to the protocol's: `offline` (no connection to send a
- * request that cannot wait) and `timeout` (the server did not answer in time).
- */
-export type ClientErrorCode = ErrorCode | 'offline' | 'timeout';
+export type { ClientErrorCode } from './state/types.js';
 
 /**
  * Every failure the SDK reports. Check `err.name === 'ChatError'` rather than

@@ -5,7 +5,7 @@
  */
 import { startTestServer } from '../../../demo-server/test/helpers.js';
 import { contractSuite } from '../../../test-support/contract-suite.js';
-import { socketTransport } from '../src/socket-transport.js';
+import { socketTransport } from '../src/connection/socket-transport.js';
 import { FakeChatBackend, fakeToken } from '../src/testing/index.js';
 
 contractSuite('the real server', async () => {

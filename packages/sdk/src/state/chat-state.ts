@@ -1,14 +1,6 @@
-import type {
-  ChatUser,
-  Conversation,
-  Message,
-  PresenceEvent,
-  ReadReceipt,
-  TypingEvent,
-  UnreadCounts,
-} from '@palaver/protocol';
+import type { ChatUser, Conversation, Message, ReadReceipt, UnreadCounts } from '@palaver/protocol';
 import { atom, computed, map, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
-import type { ClientErrorCode } from '../errors.js';
+import { LiveState } from './live.js';
 import {
   emptyWindow,
   holesIn,
@@ -17,76 +9,26 @@ import {
   mergeHistoryPage,
   mergeIntoWindow,
 } from './message-window.js';
-
-/** Where one of the user's messages stands. `read`: someone else in the conversation has read it. */
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'read' | 'failed';
-
-/** A message as the UI shows it: the server's message, or a pending one from the outbox. */
-export interface ChatMessage extends Message {
-  status: DeliveryStatus;
-  /** Why a `failed` message failed. */
-  error?: { code: ClientErrorCode; message: string };
-  /** True for a message still in the outbox (its `id` is local and `seq` is 0). */
-  pending?: boolean;
-}
-
-/** A message waiting in the outbox. Persisted, so it survives reloads. */
-export interface OutboxEntry {
-  clientId: string;
-  conversationId: string;
-  body: string;
-  replyToId?: string;
-  senderId: string;
-  createdAt: string;
-  /** Sending order across the whole outbox. */
-  order: number;
-  status: 'queued' | 'sending' | 'failed';
-  attempts: number;
-  /** Not before this time (ms since the epoch): backoff and rate limits. */
-  notBefore: number;
-  error?: { code: ClientErrorCode; message: string };
-}
-
-export interface ThreadStatus {
-  /** Loading the newest page or older messages. */
-  loading: boolean;
-  /** Older messages exist on the server. */
-  hasMore: boolean;
-  error?: { code: ClientErrorCode; message: string };
-}
-
-export interface TypingUser {
-  userId: string;
-  name: string;
-}
-
-export interface Presence {
-  online: boolean;
-  lastSeenAt?: string;
-}
+import { signal } from './signal.js';
+import type { ChatMessage, PendingMessage, ThreadStatus } from './types.js';
+import { mergeConversation, threadView, withLastMessage } from './view.js';
 
 interface Thread {
   $window: WritableAtom<MessageWindow>;
   $status: WritableAtom<ThreadStatus>;
   $messages?: ReadableAtom<ChatMessage[]>;
   /**
-   * Resolves once the cached copy was loaded; writes to the cache wait for it so
-   * none is overwritten. Replaced by a new read each time storage opens.
+   * Resolves once the cached copy was merged in; the sync waits for it before
+   * paging, and the cache before writing, so none is overwritten with less.
    */
   ready: Promise<void>;
 }
 
-export interface StateHooks {
-  /** A thread got its first subscriber: load it from cache, then from the server. */
-  threadMounted(conversationId: string): void;
-  presenceMounted(userId: string): void;
-  /** Reads a thread's cached window (none while storage is not open). */
-  loadWindow(conversationId: string): Promise<MessageWindow | undefined>;
-  /** Something worth caching changed. */
-  changed(what: { conversations?: boolean; threads?: string[] }): void;
+/** What changed, for the cache to write. */
+export interface StateChange {
+  conversations?: boolean;
+  threads?: string[];
 }
-
-const TYPING_EXPIRY_MS = 10_000;
 
 const activity = (c: Conversation) => c.updatedAt;
 
@@ -95,24 +37,30 @@ const activity = (c: Conversation) => c.updatedAt;
  * acks, sync pages, history) goes through the `apply*` methods, which are
  * idempotent and keep the newest version of everything, so any interleaving
  * of events and sync results converges to the same state.
+ *
+ * It imports nothing else of the SDK: the other modules write to it and listen
+ * to its signals (`threadCreated`, `threadMounted`, `changed`); it never calls them.
  */
-export class ChatState {
+export class ChatState extends LiveState {
   readonly $user = atom<ChatUser | null>(null);
   readonly $conversationMap = map<Record<string, Conversation>>({});
   readonly $conversations: ReadableAtom<Conversation[]> = computed(this.$conversationMap, (all) =>
     Object.values(all).sort((a, b) => activity(b).localeCompare(activity(a)) || b.id.localeCompare(a.id)),
   );
   readonly $unreadTotal = atom(0);
-  readonly $outbox = atom<OutboxEntry[]>([]);
+  /** The outbox as shown: pending messages in sending order. */
+  readonly $outbox = atom<PendingMessage[]>([]);
+
+  /** A thread now exists in memory (the cache may have a copy of it). */
+  readonly threadCreated = signal<string>();
+  /** A thread got its first subscriber: its newest page should be loaded. */
+  readonly threadMounted = signal<string>();
+  /** Something worth caching changed. */
+  readonly changed = signal<StateChange>();
 
   private readonly threads = new Map<string, Thread>();
   private readonly conversationAtoms = new Map<string, ReadableAtom<Conversation | undefined>>();
   private readonly unreadAtoms = new Map<string, ReadableAtom<number>>();
-  private readonly typingAtoms = new Map<string, WritableAtom<TypingUser[]>>();
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly presenceAtoms = new Map<string, WritableAtom<Presence | undefined>>();
-
-  constructor(private readonly hooks: StateHooks) {}
 
   // --- reading --------------------------------------------------------------
 
@@ -140,10 +88,10 @@ export class ChatState {
     if (!thread.$messages) {
       const $messages = computed(
         [thread.$window, this.$outbox, this.conversationOf(id), this.$user],
-        (window, outbox, conversation, user) => combine(window.messages, outbox, id, conversation, user),
+        (window, outbox, conversation, user) => threadView(window.messages, outbox, id, conversation, user),
       );
       onMount($messages, () => {
-        this.hooks.threadMounted(id);
+        this.threadMounted.emit(id);
       });
       thread.$messages = $messages;
     }
@@ -152,28 +100,6 @@ export class ChatState {
 
   threadStatusOf(id: string): ReadableAtom<ThreadStatus> {
     return this.thread(id).$status;
-  }
-
-  typingIn(id: string): ReadableAtom<TypingUser[]> {
-    let store = this.typingAtoms.get(id);
-    if (!store) {
-      store = atom<TypingUser[]>([]);
-      this.typingAtoms.set(id, store);
-    }
-    return store;
-  }
-
-  presenceOf(userId: string): ReadableAtom<Presence | undefined> {
-    let store = this.presenceAtoms.get(userId);
-    if (!store) {
-      const created = atom<Presence | undefined>(undefined);
-      onMount(created, () => {
-        this.hooks.presenceMounted(userId);
-      });
-      store = created;
-      this.presenceAtoms.set(userId, store);
-    }
-    return store;
   }
 
   /** Conversations whose threads are in memory (cached or being watched). */
@@ -193,6 +119,16 @@ export class ChatState {
     return this.thread(id).ready;
   }
 
+  /** Threads whose windows miss messages between their oldest and newest one. */
+  threadsWithHoles(): Array<{ conversationId: string; holes: Array<{ from: number; to: number }> }> {
+    const out = [];
+    for (const [conversationId, thread] of this.threads) {
+      const holes = holesIn(thread.$window.get());
+      if (holes.length > 0) out.push({ conversationId, holes });
+    }
+    return out;
+  }
+
   private thread(id: string): Thread {
     let thread = this.threads.get(id);
     if (!thread) {
@@ -202,35 +138,32 @@ export class ChatState {
         ready: Promise.resolve(),
       };
       this.threads.set(id, thread);
-      this.loadCached(id, thread);
+      this.threadCreated.emit(id);
     }
     return thread;
   }
 
-  /**
-   * Storage opened (at start, or for another user): threads created before it
-   * (an element subscribes as soon as it is on the page, before `connect()` has
-   * opened anything) read their cached copy now.
-   */
-  loadCachedThreads(): void {
-    for (const [id, thread] of this.threads) this.loadCached(id, thread);
-  }
+  // --- applying changes -------------------------------------------------------
 
-  private loadCached(id: string, thread: Thread): void {
-    const { $window } = thread;
-    const ready: Promise<void> = this.hooks.loadWindow(id).then(
+  /**
+   * A thread's cached copy, being read: merged under whatever arrived
+   * meanwhile once it is. A read superseded by a newer one (another user's
+   * store opened) is dropped.
+   */
+  fillFromCache(id: string, read: Promise<MessageWindow | undefined>): void {
+    const thread = this.thread(id);
+    const ready: Promise<void> = read.then(
       (cached) => {
-        // Whatever arrived while the cache was read is newer: merge it on top. A read
-        // superseded by a newer one (another user's store) is dropped.
-        if (cached && thread.ready === ready) $window.set(mergeHistoryPage(cached, $window.get().messages, false));
+        if (cached && thread.ready === ready) {
+          thread.$window.set(mergeHistoryPage(cached, thread.$window.get().messages, false));
+        }
         updateHasMore(thread);
       },
+      // An unreadable cached copy is no copy: the thread loads from the server.
       () => undefined,
     );
     thread.ready = ready;
   }
-
-  // --- applying changes -------------------------------------------------------
 
   setUser(user: ChatUser | null): void {
     this.$user.set(user);
@@ -249,7 +182,7 @@ export class ChatState {
       thread.$window.set(mergeIntoWindow(thread.$window.get(), list));
       this.touchSummary(conversationId, list);
     }
-    this.hooks.changed({ threads: [...byConversation.keys()] });
+    this.changed.emit({ threads: [...byConversation.keys()] });
   }
 
   /** A page of history from the server. */
@@ -258,17 +191,7 @@ export class ChatState {
     thread.$window.set(mergeHistoryPage(thread.$window.get(), messages, !hasMore));
     updateHasMore(thread);
     this.touchSummary(conversationId, messages);
-    this.hooks.changed({ threads: [conversationId] });
-  }
-
-  /** Threads whose windows miss messages between their oldest and newest one. */
-  threadsWithHoles(): Array<{ conversationId: string; holes: Array<{ from: number; to: number }> }> {
-    const out = [];
-    for (const [conversationId, thread] of this.threads) {
-      const holes = holesIn(thread.$window.get());
-      if (holes.length > 0) out.push({ conversationId, holes });
-    }
-    return out;
+    this.changed.emit({ threads: [conversationId] });
   }
 
   /** Gives up the part of a window below its newest hole (older messages load again on demand). */
@@ -276,7 +199,7 @@ export class ChatState {
     const thread = this.thread(conversationId);
     thread.$window.set(keepNewestRun(thread.$window.get()));
     updateHasMore(thread);
-    this.hooks.changed({ threads: [conversationId] });
+    this.changed.emit({ threads: [conversationId] });
   }
 
   setThreadStatus(conversationId: string, patch: Partial<ThreadStatus>): void {
@@ -286,22 +209,10 @@ export class ChatState {
     thread.$status.set(next);
   }
 
-  /** Keeps the conversation summary (last message, activity) in step with its messages. */
   private touchSummary(conversationId: string, messages: Message[]): void {
     const conversation = this.$conversationMap.get()[conversationId];
     if (!conversation) return;
-    let next = conversation;
-    for (const message of messages) {
-      if (message.seq > next.lastSeq || (message.seq === next.lastSeq && next.lastMessage?.id === message.id)) {
-        const newer = message.seq > next.lastSeq;
-        next = {
-          ...next,
-          lastSeq: message.seq,
-          lastMessage: message,
-          updatedAt: newer && message.createdAt > next.updatedAt ? message.createdAt : next.updatedAt,
-        };
-      }
-    }
+    const next = withLastMessage(conversation, messages);
     if (next !== conversation) this.$conversationMap.setKey(conversationId, next);
   }
 
@@ -311,7 +222,7 @@ export class ChatState {
     const next: Record<string, Conversation> = { ...current };
     for (const incoming of conversations) next[incoming.id] = mergeConversation(current[incoming.id], incoming);
     this.$conversationMap.set(next);
-    this.hooks.changed({ conversations: true });
+    this.changed.emit({ conversations: true });
   }
 
   applyRead(receipt: ReadReceipt): void {
@@ -321,7 +232,7 @@ export class ChatState {
       p.userId === receipt.userId && receipt.seq > p.lastReadSeq ? { ...p, lastReadSeq: receipt.seq } : p,
     );
     this.$conversationMap.setKey(receipt.conversationId, { ...conversation, participants });
-    this.hooks.changed({ conversations: true });
+    this.changed.emit({ conversations: true });
   }
 
   /** `complete`: the counts cover every conversation (from `unread:get`), so absent ones are 0. */
@@ -338,46 +249,15 @@ export class ChatState {
       }
     }
     if (changed) this.$conversationMap.set(next);
-    this.hooks.changed({ conversations: true });
+    this.changed.emit({ conversations: true });
   }
 
-  applyTyping(event: TypingEvent): void {
-    const store = this.typingIn(event.conversationId) as WritableAtom<TypingUser[]>;
-    const key = `${event.conversationId}\u0000${event.userId}`;
-    clearTimeout(this.typingTimers.get(key));
-    const others = store.get().filter((u) => u.userId !== event.userId);
-    if (event.typing) {
-      store.set([...others, { userId: event.userId, name: event.name }]);
-      // A missed "stopped typing" (dropped connection) must not leave the indicator on.
-      this.typingTimers.set(
-        key,
-        setTimeout(() => this.applyTyping({ ...event, typing: false }), TYPING_EXPIRY_MS),
-      );
-    } else {
-      this.typingTimers.delete(key);
-      if (others.length !== store.get().length) store.set(others);
-    }
-  }
-
-  /** Someone's message arrived: they are no longer typing. */
-  clearTypingOf(conversationId: string, userId: string): void {
-    const store = this.typingAtoms.get(conversationId);
-    if (store?.get().some((u) => u.userId === userId)) {
-      this.applyTyping({ conversationId, userId, name: '', typing: false });
-    }
-  }
-
-  applyPresence(event: PresenceEvent): void {
-    const store = this.presenceOf(event.userId) as WritableAtom<Presence | undefined>;
-    store.set(event.lastSeenAt ? { online: event.online, lastSeenAt: event.lastSeenAt } : { online: event.online });
-  }
-
-  setOutbox(entries: OutboxEntry[]): void {
+  setOutbox(entries: PendingMessage[]): void {
     this.$outbox.set([...entries].sort((a, b) => a.order - b.order));
   }
 
   /** Forgets everything (logout). */
-  reset(): void {
+  override reset(): void {
     this.$user.set(null);
     this.$conversationMap.set({});
     this.$unreadTotal.set(0);
@@ -388,78 +268,11 @@ export class ChatState {
       thread.$window.set(emptyWindow());
       thread.$status.set({ loading: false, hasMore: true });
     }
-    for (const store of this.typingAtoms.values()) store.set([]);
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
-    this.typingTimers.clear();
-    for (const store of this.presenceAtoms.values()) store.set(undefined);
-  }
-
-  dispose(): void {
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
-    this.typingTimers.clear();
+    super.reset();
   }
 }
 
 /** Older messages exist unless the window starts at the conversation's first message. */
 function updateHasMore(thread: Thread): void {
   thread.$status.set({ ...thread.$status.get(), hasMore: (thread.$window.get().fromSeq ?? 2) > 1 });
-}
-
-/** The server's summary, with pointers and the last message never moving backwards. */
-export function mergeConversation(current: Conversation | undefined, incoming: Conversation): Conversation {
-  if (!current) return incoming;
-  const lastReadOf = new Map(current.participants.map((p) => [p.userId, p.lastReadSeq]));
-  const merged: Conversation = {
-    ...incoming,
-    participants: incoming.participants.map((p) => ({
-      ...p,
-      lastReadSeq: Math.max(p.lastReadSeq, lastReadOf.get(p.userId) ?? 0),
-    })),
-  };
-  if (current.lastSeq > incoming.lastSeq) {
-    merged.lastSeq = current.lastSeq;
-    if (current.lastMessage) merged.lastMessage = current.lastMessage;
-    merged.updatedAt = current.updatedAt > incoming.updatedAt ? current.updatedAt : incoming.updatedAt;
-  }
-  return merged;
-}
-
-function combine(
-  confirmed: Message[],
-  outbox: OutboxEntry[],
-  conversationId: string,
-  conversation: Conversation | undefined,
-  user: ChatUser | null,
-): ChatMessage[] {
-  const readByOthers = Math.max(
-    0,
-    ...(conversation?.participants ?? []).filter((p) => p.userId !== user?.id).map((p) => p.lastReadSeq),
-  );
-  const sentClientIds = new Set<string>();
-  const out: ChatMessage[] = confirmed.map((message) => {
-    const own = message.senderId === user?.id;
-    if (own) sentClientIds.add(message.clientId);
-    return { ...message, status: own && message.seq <= readByOthers ? 'read' : 'sent' };
-  });
-  for (const entry of outbox) {
-    // The server's copy replaces the pending one the moment it exists: never both.
-    if (entry.conversationId !== conversationId || sentClientIds.has(entry.clientId)) continue;
-    const pending: ChatMessage = {
-      id: `pending:${entry.clientId}`,
-      clientId: entry.clientId,
-      conversationId,
-      seq: 0,
-      senderId: entry.senderId,
-      fromAdmin: user?.isAdmin ?? false,
-      body: entry.body,
-      attachments: [],
-      createdAt: entry.createdAt,
-      status: entry.status,
-      pending: true,
-    };
-    if (entry.replyToId) pending.replyToId = entry.replyToId;
-    if (entry.error) pending.error = entry.error;
-    out.push(pending);
-  }
-  return out;
 }

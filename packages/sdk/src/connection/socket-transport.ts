@@ -7,7 +7,7 @@ import {
   type UnreadCounts,
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { ChatError } from './errors.js';
+import { ChatError } from '../errors.js';
 import type { ClientEvent, PayloadOf, ResultOf, Transport, TransportHandlers } from './transport.js';
 
 export interface SocketTransportOptions {

@@ -1,23 +1,20 @@
-import { type Message, PERMANENT_ERROR_CODES } from '@palaver/protocol';
-import { ChatError, type ClientErrorCode } from './errors.js';
-import type { ChatState, OutboxEntry } from './state/chat-state.js';
+import { PERMANENT_ERROR_CODES } from '@palaver/protocol';
+import { retryDelay } from '../connection/backoff.js';
+import type { Transport } from '../connection/transport.js';
+import { ChatError } from '../errors.js';
+import type { ChatState } from '../state/chat-state.js';
+import type { ClientErrorCode, PendingMessage } from '../state/types.js';
 import type { KeyValueStore } from './storage/key-value-store.js';
-import type { Transport } from './transport.js';
+
+/** A message waiting in the outbox: what is shown, plus the delivery bookkeeping. Persisted. */
+export interface OutboxEntry extends PendingMessage {
+  attempts: number;
+  /** Not before this time (ms since the epoch): backoff and rate limits. */
+  notBefore: number;
+}
 
 const PREFIX = 'o:';
 const SEND_TIMEOUT_MS = 15_000;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-
-/**
- * Delay before retry number `attempt` (1, 2, …) of a transient failure:
- * exponential with "equal jitter" — at least half the step, so retries spread
- * out without ever hammering a server that just came back.
- */
-export function retryDelay(attempt: number, random: () => number = Math.random): number {
-  const step = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
 
 /** What to do with an entry after a failed send. */
 export function classifyFailure(code: ClientErrorCode): 'fail' | 'wait' | 'retry' {
@@ -34,8 +31,6 @@ export interface OutboxOptions {
   isSender: () => boolean;
   /** Tells the other tabs that the outbox changed on disk or in flight. */
   announce: (change: { clientId: string; status?: OutboxEntry['status'] }) => void;
-  /** A message was stored by the server. */
-  delivered: (message: Message) => void;
   now?: () => number;
 }
 
@@ -244,7 +239,7 @@ export class Outbox {
       );
       if (answer.ok) {
         // Show the server's copy first: the pending one disappears in the same render.
-        this.options.delivered(answer.message);
+        this.options.state.applyMessages([answer.message]);
         await this.remove(entry.clientId);
         return;
       }
