@@ -6,7 +6,7 @@ import {
   openProductConversation,
   openSupportConversation,
 } from './commands/conversations.js';
-import { changeMessage, sendMessage } from './commands/messages.js';
+import { changeMessage, retryNotice, sendMessage } from './commands/messages.js';
 import { createTyping, queryPresence } from './commands/presence-typing.js';
 import { createReads } from './commands/reads.js';
 import { type ConnectionStatus, createConnection } from './connection/connection.js';
@@ -17,7 +17,7 @@ import { ChatError } from './errors.js';
 import { createLocalData } from './persistence/local-data.js';
 import type { StorageOption } from './persistence/storage/key-value-store.js';
 import { ChatState } from './state/chat-state.js';
-import type { ChatMessage, Presence, ThreadStatus, TypingUser } from './state/types.js';
+import type { ChatMessage, Notice, Presence, ThreadStatus, TypingUser } from './state/types.js';
 import { createSyncEngine } from './sync/sync-engine.js';
 import { pageThreads } from './sync/threads.js';
 
@@ -58,6 +58,8 @@ export interface ChatClient {
   readonly $syncing: ReadableAtom<boolean>;
   /** Where local data lives: `indexeddb`, or `memory` when IndexedDB is unavailable. */
   readonly $storage: ReadableAtom<'indexeddb' | 'memory' | null>;
+  /** Failed edits and deletes, oldest first, until dismissed or retried (see {@link Notice}). */
+  readonly $notices: ReadableAtom<Notice[]>;
 
   /** Messages of a conversation (sent and pending), oldest first. Subscribing loads them. */
   messagesOf(conversationId: string): ReadableAtom<ChatMessage[]>;
@@ -97,6 +99,10 @@ export interface ChatClient {
   retry(clientId: string): Promise<void>;
   /** Drops a failed (or still pending) message from the outbox. */
   discard(clientId: string): Promise<void>;
+  /** Removes a notice. */
+  dismissNotice(id: number): void;
+  /** Tries a retryable notice's edit or delete again; rejects (with a new notice) if it fails again. */
+  retryNotice(id: number): Promise<void>;
 }
 
 /**
@@ -170,6 +176,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $unreadTotal: state.$unreadTotal,
     $syncing: sync.$syncing,
     $storage: local.$kind,
+    $notices: state.$notices,
     messagesOf: (id) => state.messagesOf(id),
     threadStatusOf: (id) => state.threadStatusOf(id),
     conversationOf: (id) => state.conversationOf(id),
@@ -212,5 +219,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     async discard(clientId) {
       await local.outbox?.discard(clientId);
     },
+    dismissNotice: (id) => void state.dismissNotice(id),
+    retryNotice: (id) => retryNotice(state, connection, id),
   };
 }

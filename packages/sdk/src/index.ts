@@ -37,6 +37,7 @@ export type {
   ChatMessage,
   DeliveryStatus,
   Failure,
+  Notice,
   PendingMessage,
   Presence,
   ThreadStatus,

@@ -1,5 +1,13 @@
 import { characterCount, LIMITS, type ProductRef } from '@palaver/protocol';
-import type { ChatMessage, ConnectionStatus, Conversation, ThreadStatus, TypingUser } from '@palaver/sdk';
+import type {
+  ChatMessage,
+  ChatUser,
+  ConnectionStatus,
+  Conversation,
+  Notice,
+  ThreadStatus,
+  TypingUser,
+} from '@palaver/sdk';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -44,6 +52,7 @@ export interface ChatMessageSendDetail {
  * @csspart base - The whole thread.
  * @csspart product - The product card on top.
  * @csspart banner - Offline and error notices.
+ * @csspart notice - A failed edit or delete: what happened, with Retry (when it may help) and Dismiss.
  * @csspart log - The scrolling list of messages.
  * @csspart separator - A day separator.
  * @csspart message - One message (also `message own` or `message other`).
@@ -70,6 +79,8 @@ export class ChatThread extends PalaverElement {
   private readonly statusStore = new StoreController<ThreadStatus>(this, { loading: false, hasMore: false });
   private readonly typingStore = new StoreController<TypingUser[]>(this, []);
   private readonly connectionStore = new StoreController<ConnectionStatus>(this, 'idle');
+  private readonly userStore = new StoreController<ChatUser | null>(this, null);
+  private readonly noticesStore = new StoreController<Notice[]>(this, []);
 
   @query('[part="log"]') private log!: HTMLElement;
   @query('textarea') private composer!: HTMLTextAreaElement;
@@ -137,6 +148,8 @@ export class ChatThread extends PalaverElement {
     super.willUpdate(changed);
     const client = this.activeClient;
     this.connectionStore.bind(client?.$connection);
+    this.userStore.bind(client?.$user);
+    this.noticesStore.bind(client?.$notices);
     if (client && !this.conversationId && this.productId && this.supplierId) void this.openByProduct();
     const id = this.conversationId;
     this.messagesStore.bind(client && id ? client.messagesOf(id) : undefined);
@@ -358,7 +371,18 @@ export class ChatThread extends PalaverElement {
     const body = editing.body.trim();
     if (body.length === 0 || characterCount(body) > this.maxLength) return;
     this.editing = undefined;
+    // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
     await this.activeClient.edit(editing.id, body).catch(() => undefined);
+  }
+
+  private deleteMessage(id: string): void {
+    // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
+    this.activeClient?.delete(id).catch(() => undefined);
+  }
+
+  private retryNotice(id: number): void {
+    // Safe to drop: failing again brings a new notice.
+    this.activeClient?.retryNotice(id).catch(() => undefined);
   }
 
   private onEditKeydown(event: KeyboardEvent): void {
@@ -471,7 +495,7 @@ export class ChatThread extends PalaverElement {
           own && !deleted && !message.pending && !editing
             ? html`<span class="actions" role="group" aria-label=${t.messageActions}>
               <button type="button" @click=${() => (this.editing = { id: message.id, body: message.body })}>${t.edit}</button>
-              <button type="button" @click=${() => this.activeClient?.delete(message.id).catch(() => undefined)}>
+              <button type="button" @click=${() => this.deleteMessage(message.id)}>
                 ${t.delete}
               </button>
             </span>`
@@ -486,7 +510,7 @@ export class ChatThread extends PalaverElement {
     const all = this.messagesStore.value;
     const conversation = this.conversationStore.value;
     const status = this.statusStore.value;
-    const ownId = this.activeClient?.$user.get()?.id;
+    const ownId = this.userStore.value?.id;
     if (all.length === 0) {
       const waiting = status.loading || (!conversation && !this.openError);
       return html`<p class="placeholder">${waiting ? t.loading : t.empty}</p>`;
@@ -524,6 +548,22 @@ export class ChatThread extends PalaverElement {
     )}`;
   }
 
+  private renderNotices(t: PalaverStrings): TemplateResult[] {
+    return this.noticesStore.value
+      .filter((notice) => notice.conversationId === this.conversationId)
+      .map(
+        (notice) => html`<div part="notice" role="alert">
+          <span>${notice.action === 'edit' ? t.editFailed : t.deleteFailed} <small>${notice.error.message}</small></span>
+          ${
+            notice.retryable
+              ? html`<button type="button" @click=${() => this.retryNotice(notice.id)}>${t.retry}</button>`
+              : nothing
+          }
+          <button type="button" @click=${() => this.activeClient?.dismissNotice(notice.id)}>${t.dismiss}</button>
+        </div>`,
+      );
+  }
+
   override render(): TemplateResult {
     const t = this.t;
     const conversation = this.conversationStore.value;
@@ -544,6 +584,7 @@ export class ChatThread extends PalaverElement {
             ? html`<div part="banner" class="error" role="alert">${t.error}</div>`
             : nothing
       }
+      ${this.renderNotices(t)}
       <div part="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
         ${this.renderMessages()}
       </div>

@@ -1,7 +1,7 @@
 import { isNotBlank, type Message } from '@palaver/protocol';
 import type { Connection } from '../connection/connection.js';
-import { ChatError } from '../errors.js';
-import type { Outbox } from '../persistence/outbox.js';
+import { ChatError, isChatError } from '../errors.js';
+import { classifyFailure, type Outbox } from '../persistence/outbox.js';
 import type { ChatState } from '../state/chat-state.js';
 import type { ChatMessage } from '../state/types.js';
 import { pendingMessage } from '../state/view.js';
@@ -36,17 +36,40 @@ export async function sendMessage(
   return pendingMessage({ ...entry, status: 'queued' }, user.isAdmin);
 }
 
-/** Edits (a body) or deletes (no body) one of the user's messages. */
+/**
+ * Edits (a body) or deletes (no body) one of the user's messages. A failure
+ * rejects, and also becomes a notice (`$notices`), so the UI says what happened
+ * and, where trying again may help, offers to.
+ */
 export async function changeMessage(
   state: ChatState,
   connection: Connection,
   messageId: string,
   body?: string,
 ): Promise<Message> {
-  const { message } =
-    body === undefined
-      ? await connection.request('message:delete', { messageId })
-      : await connection.request('message:edit', { messageId, body });
-  state.applyMessages([message]);
-  return message;
+  try {
+    const { message } =
+      body === undefined
+        ? await connection.request('message:delete', { messageId })
+        : await connection.request('message:edit', { messageId, body });
+    state.applyMessages([message]);
+    return message;
+  } catch (error) {
+    const { code, message } = isChatError(error) ? error : new ChatError('internal', String(error));
+    state.addNotice({
+      action: body === undefined ? 'delete' : 'edit',
+      messageId,
+      conversationId: state.conversationOfMessage(messageId),
+      ...(body === undefined ? {} : { body }),
+      error: { code, message },
+      retryable: classifyFailure(code) !== 'fail',
+    });
+    throw error;
+  }
+}
+
+/** Tries a notice's edit or delete again (the notice goes; a new failure brings a new one). */
+export async function retryNotice(state: ChatState, connection: Connection, id: number): Promise<void> {
+  const notice = state.dismissNotice(id);
+  if (notice?.retryable) await changeMessage(state, connection, notice.messageId, notice.body);
 }

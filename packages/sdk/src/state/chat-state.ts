@@ -111,6 +111,13 @@ export class ChatState extends LiveState {
     return this.thread(id).$window.get();
   }
 
+  /** The conversation a loaded message belongs to. */
+  conversationOfMessage(messageId: string): string | undefined {
+    for (const [id, thread] of this.threads)
+      if (thread.$window.get().messages.some((m) => m.id === messageId)) return id;
+    return undefined;
+  }
+
   isWatched(id: string): boolean {
     return (this.threads.get(id)?.$messages?.lc ?? 0) > 0;
   }

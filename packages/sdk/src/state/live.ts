@@ -1,12 +1,15 @@
 import type { PresenceEvent, TypingEvent } from '@palaver/protocol';
 import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { signal } from './signal.js';
-import type { Presence, TypingUser } from './types.js';
+import type { Notice, Presence, TypingUser } from './types.js';
 
 const TYPING_EXPIRY_MS = 10_000;
 
-/** Who is typing where, and who is online: what the server pushes and nothing persists. */
+/** What nothing persists: who is typing where, who is online, and the failures to tell the user about. */
 export class LiveState {
+  /** Failures to tell the user about, oldest first. */
+  readonly $notices = atom<Notice[]>([]);
+  private lastNotice = 0;
   private readonly typingAtoms = new Map<string, WritableAtom<TypingUser[]>>();
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly presenceAtoms = new Map<string, WritableAtom<Presence | undefined>>();
@@ -66,7 +69,20 @@ export class LiveState {
     store.set(event.lastSeenAt ? { online: event.online, lastSeenAt: event.lastSeenAt } : { online: event.online });
   }
 
+  addNotice(notice: Omit<Notice, 'id'>): Notice {
+    const added = { ...notice, id: ++this.lastNotice };
+    this.$notices.set([...this.$notices.get(), added]);
+    return added;
+  }
+
+  dismissNotice(id: number): Notice | undefined {
+    const notice = this.$notices.get().find((n) => n.id === id);
+    if (notice) this.$notices.set(this.$notices.get().filter((n) => n !== notice));
+    return notice;
+  }
+
   reset(): void {
+    this.$notices.set([]);
     for (const store of this.typingAtoms.values()) store.set([]);
     this.dispose();
     for (const store of this.presenceAtoms.values()) store.set(undefined);

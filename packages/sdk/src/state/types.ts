@@ -55,3 +55,22 @@ export interface Presence {
   online: boolean;
   lastSeenAt?: string;
 }
+
+/**
+ * Something that failed and that the user should hear about: an edit or a
+ * delete the server refused or never answered. (A failed send shows on its
+ * message; a thread that would not load, in its status.)
+ */
+export interface Notice {
+  /** Unique for the life of the client (for `dismissNotice` and `retryNotice`). */
+  id: number;
+  action: 'edit' | 'delete';
+  messageId: string;
+  /** The conversation of the message, when the client holds it. */
+  conversationId: string | undefined;
+  /** For `edit`: the text that could not be saved. */
+  body?: string;
+  error: Failure;
+  /** Trying again may work (network, timeout, a busy server); false when the server refused for good. */
+  retryable: boolean;
+}
