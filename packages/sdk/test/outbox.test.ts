@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type { AckResponse, Message } from '@palaver/protocol';
 import { retryDelay } from '../src/connection/backoff.js';
 import type { Transport } from '../src/connection/transport.js';
-import { classifyFailure, Outbox } from '../src/persistence/outbox.js';
+import { classifyFailure, createOutbox } from '../src/persistence/outbox.js';
 import { memoryStore } from '../src/persistence/storage/memory-store.js';
 import { ChatState } from '../src/state/chat-state.js';
 
@@ -57,7 +57,7 @@ function makeOutbox(transport: Transport) {
     delivered.push(...messages);
     apply(messages);
   };
-  const outbox = new Outbox({
+  const outbox = createOutbox({
     store: memoryStore(`outbox-test-${Math.random()}`),
     state,
     transport,

@@ -3,7 +3,7 @@ import { atom, type ReadableAtom } from 'nanostores';
 import type { Transport } from '../connection/transport.js';
 import type { ChatState } from '../state/chat-state.js';
 import { type Cache, createCache } from './cache.js';
-import { Outbox } from './outbox.js';
+import { createOutbox, type Outbox } from './outbox.js';
 import type { KeyValueStore, StorageOption } from './storage/key-value-store.js';
 import { openUserStore } from './storage/open-store.js';
 import { coordinateTabs, type TabCoordinator } from './tabs.js';
@@ -85,7 +85,7 @@ export function createLocalData(options: LocalDataOptions): LocalData {
       const cached = await cache.load();
       if (cached.conversations.length > 0) state.applyConversations(cached.conversations);
       state.$unreadTotal.set(cached.unreadTotal);
-      outbox = new Outbox({
+      outbox = createOutbox({
         store: opened,
         state,
         transport: options.transport,

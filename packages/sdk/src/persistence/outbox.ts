@@ -43,135 +43,101 @@ export interface OutboxOptions {
  * discards it. The server deduplicates by `clientId`, so a retry after a lost
  * ack never creates a second message.
  */
-export class Outbox {
-  private entries = new Map<string, OutboxEntry>();
-  private readonly unsaved = new Map<string, OutboxEntry | null>();
-  private diskQueue: Promise<void> = Promise.resolve();
-  private flushing = false;
-  private again = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastOrder = 0;
-  private disposed = false;
-  private readonly now: () => number;
-
-  constructor(private readonly options: OutboxOptions) {
-    this.now = options.now ?? Date.now;
-  }
-
+export interface Outbox {
   /** Reads the entries from storage (at start, and when another tab changed them). */
-  reload(): Promise<void> {
-    return this.exclusive(() => this.readFromDisk());
-  }
+  reload(): Promise<void>;
+  /** Adds a message; resolves once it is safely stored (it then survives a reload). */
+  add(entry: Omit<OutboxEntry, 'order' | 'status' | 'attempts' | 'notBefore'>): Promise<OutboxEntry>;
+  retry(clientId: string): Promise<void>;
+  discard(clientId: string): Promise<void>;
+  /**
+   * A fresh connection: entries that were backing off from network errors go
+   * now (the network is back); rate-limited ones keep waiting.
+   */
+  connected(): void;
+  /** Shows another tab's in-flight state. */
+  showStatus(clientId: string, status: OutboxEntry['status']): void;
+  /** Sends what is due. Safe to call any time: it does nothing unless this tab sends and is connected. */
+  flush(): Promise<void>;
+  dispose(): void;
+}
+
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { store, state, transport } = options;
+  const now = options.now ?? Date.now;
+  let entries = new Map<string, OutboxEntry>();
+  const unsaved = new Map<string, OutboxEntry | null>();
+  let diskQueue: Promise<void> = Promise.resolve();
+  let flushing = false;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastOrder = 0;
+  let disposed = false;
 
   /**
    * Disk reads and writes of this tab run one at a time, so a reload never
    * reads the disk before a write of ours and applies the result after it.
    */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.diskQueue.then(work, work);
-    this.diskQueue = run.then(
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = diskQueue.then(work, work);
+    diskQueue = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
-  }
+  };
 
-  private async readFromDisk(): Promise<void> {
-    const stored = await this.options.store.entries<OutboxEntry>(PREFIX);
+  const publish = (): void => state.setOutbox([...entries.values()]);
+
+  const readFromDisk = async (): Promise<void> => {
+    const stored = await store.entries<OutboxEntry>(PREFIX);
     const next = new Map<string, OutboxEntry>();
     for (const [, entry] of stored) {
-      this.lastOrder = Math.max(this.lastOrder, entry.order);
+      lastOrder = Math.max(lastOrder, entry.order);
       // Our in-flight state is fresher than the disk's.
-      const local = this.entries.get(entry.clientId);
+      const local = entries.get(entry.clientId);
       next.set(entry.clientId, local?.status === 'sending' && entry.status === 'queued' ? local : entry);
     }
     // Writes of ours still on their way to disk win over what the disk said a moment ago:
     // a delivered entry must not come back (and be sent again), a new one must not vanish.
-    for (const [clientId, local] of this.unsaved) {
+    for (const [clientId, local] of unsaved) {
       if (local) next.set(clientId, local);
       else next.delete(clientId);
     }
-    this.entries = next;
-    this.publish();
-  }
+    entries = next;
+    publish();
+  };
 
   /** Writes one entry (or its removal) and tells the other tabs. */
-  private async persist(clientId: string, entry: OutboxEntry | null): Promise<void> {
-    this.unsaved.set(clientId, entry);
-    await this.exclusive(async () => {
+  const persist = async (clientId: string, entry: OutboxEntry | null): Promise<void> => {
+    unsaved.set(clientId, entry);
+    await exclusive(async () => {
       try {
-        if (entry) await this.options.store.setMany([[PREFIX + clientId, entry]]);
-        else await this.options.store.delMany([PREFIX + clientId]);
+        if (entry) await store.setMany([[PREFIX + clientId, entry]]);
+        else await store.delMany([PREFIX + clientId]);
       } finally {
-        if (this.unsaved.get(clientId) === entry) this.unsaved.delete(clientId);
+        if (unsaved.get(clientId) === entry) unsaved.delete(clientId);
       }
     });
-    this.options.announce({ clientId });
-  }
+    options.announce({ clientId });
+  };
 
-  private publish(): void {
-    this.options.state.setOutbox([...this.entries.values()]);
-  }
+  const save = async (entry: OutboxEntry): Promise<void> => {
+    entries.set(entry.clientId, entry);
+    publish();
+    await persist(entry.clientId, entry);
+  };
 
-  /** Adds a message; resolves once it is safely stored (it then survives a reload). */
-  async add(entry: Omit<OutboxEntry, 'order' | 'status' | 'attempts' | 'notBefore'>): Promise<OutboxEntry> {
-    // Strictly increasing, even for many sends within one millisecond.
-    const order = Math.max(this.now() * 1000, this.lastOrder + 1);
-    this.lastOrder = order;
-    const full: OutboxEntry = { ...entry, order, status: 'queued', attempts: 0, notBefore: 0 };
-    await this.save(full);
-    void this.flush();
-    return full;
-  }
-
-  async retry(clientId: string): Promise<void> {
-    const entry = this.entries.get(clientId);
-    if (entry?.status !== 'failed') return;
-    const { error: _error, ...rest } = entry;
-    await this.save({ ...rest, status: 'queued', attempts: 0, notBefore: 0 });
-    void this.flush();
-  }
-
-  async discard(clientId: string): Promise<void> {
-    if (this.entries.has(clientId)) await this.remove(clientId);
-  }
-
-  private async save(entry: OutboxEntry): Promise<void> {
-    this.entries.set(entry.clientId, entry);
-    this.publish();
-    await this.persist(entry.clientId, entry);
-  }
-
-  private async remove(clientId: string): Promise<void> {
-    this.entries.delete(clientId);
-    this.publish();
-    await this.persist(clientId, null);
-  }
-
-  /**
-   * A fresh connection: entries that were backing off from network errors go
-   * now (the network is back); rate-limited ones keep waiting.
-   */
-  connected(): void {
-    for (const [clientId, entry] of this.entries) {
-      if (entry.status === 'queued' && entry.attempts > 0) this.entries.set(clientId, { ...entry, notBefore: 0 });
-    }
-    void this.flush();
-  }
-
-  /** Shows another tab's in-flight state. */
-  showStatus(clientId: string, status: OutboxEntry['status']): void {
-    const entry = this.entries.get(clientId);
-    if (entry && entry.status !== status) {
-      this.entries.set(clientId, { ...entry, status });
-      this.publish();
-    }
-  }
+  const remove = async (clientId: string): Promise<void> => {
+    entries.delete(clientId);
+    publish();
+    await persist(clientId, null);
+  };
 
   /** The next entry that may go now: the oldest unsent one of each conversation, soonest first. */
-  private next(): { entry: OutboxEntry; waitMs: number } | undefined {
+  const next = (): { entry: OutboxEntry; waitMs: number } | undefined => {
     const heads = new Map<string, OutboxEntry>();
-    for (const entry of [...this.entries.values()].sort((a, b) => a.order - b.order)) {
+    for (const entry of [...entries.values()].sort((a, b) => a.order - b.order)) {
       if (entry.status === 'failed' || heads.has(entry.conversationId)) continue;
       heads.set(entry.conversationId, entry);
     }
@@ -185,49 +151,43 @@ export class Outbox {
         best = entry;
       }
     }
-    return best ? { entry: best, waitMs: Math.max(0, best.notBefore - this.now()) } : undefined;
-  }
+    return best ? { entry: best, waitMs: Math.max(0, best.notBefore - now()) } : undefined;
+  };
 
-  /** Sends what is due. Safe to call any time: it does nothing unless this tab sends and is connected. */
-  async flush(): Promise<void> {
-    if (this.flushing) {
-      this.again = true;
+  const flush = async (): Promise<void> => {
+    if (flushing) {
+      again = true;
       return;
     }
-    this.flushing = true;
+    flushing = true;
     try {
       do {
-        this.again = false;
-        while (!this.disposed && this.options.isSender() && this.options.transport.connected) {
-          const next = this.next();
-          if (!next) break;
-          if (next.waitMs > 0) {
-            this.wakeIn(next.waitMs);
+        again = false;
+        while (!disposed && options.isSender() && transport.connected) {
+          const due = next();
+          if (!due) break;
+          if (due.waitMs > 0) {
+            clearTimeout(timer);
+            timer = setTimeout(() => void flush(), due.waitMs);
             break;
           }
-          await this.sendOne(next.entry);
+          await sendOne(due.entry);
         }
-      } while (this.again && !this.disposed);
+      } while (again && !disposed);
     } finally {
-      this.flushing = false;
+      flushing = false;
     }
-  }
+  };
 
-  private wakeIn(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), ms);
-  }
-
-  private async sendOne(entry: OutboxEntry): Promise<void> {
-    const sending: OutboxEntry = { ...entry, status: 'sending' };
-    this.entries.set(entry.clientId, sending);
-    this.publish();
-    this.options.announce({ clientId: entry.clientId, status: 'sending' });
+  const sendOne = async (entry: OutboxEntry): Promise<void> => {
+    entries.set(entry.clientId, { ...entry, status: 'sending' });
+    publish();
+    options.announce({ clientId: entry.clientId, status: 'sending' });
     let code: ClientErrorCode;
     let message: string;
     let retryAfterMs: number | undefined;
     try {
-      const answer = await this.options.transport.request(
+      const answer = await transport.request(
         'message:send',
         {
           clientId: entry.clientId,
@@ -239,8 +199,8 @@ export class Outbox {
       );
       if (answer.ok) {
         // Show the server's copy first: the pending one disappears in the same render.
-        this.options.state.applyMessages([answer.message]);
-        await this.remove(entry.clientId);
+        state.applyMessages([answer.message]);
+        await remove(entry.clientId);
         return;
       }
       ({ code, message, retryAfterMs } = answer.error);
@@ -248,20 +208,56 @@ export class Outbox {
       const chatError = error instanceof ChatError ? error : new ChatError('timeout', String(error));
       ({ code, message } = chatError);
     }
-    if (!this.entries.has(entry.clientId)) return; // discarded meanwhile
+    if (!entries.has(entry.clientId)) return; // discarded meanwhile
     const action = classifyFailure(code);
     if (action === 'fail') {
-      await this.save({ ...entry, status: 'failed', error: { code, message } });
+      await save({ ...entry, status: 'failed', error: { code, message } });
     } else if (action === 'wait') {
-      await this.save({ ...entry, status: 'queued', notBefore: this.now() + (retryAfterMs ?? 1000) });
+      await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000) });
     } else {
       const attempts = entry.attempts + 1;
-      await this.save({ ...entry, status: 'queued', attempts, notBefore: this.now() + retryDelay(attempts) });
+      await save({ ...entry, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
     }
-  }
+  };
 
-  dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.timer);
-  }
+  return {
+    reload: () => exclusive(readFromDisk),
+    async add(entry) {
+      // Strictly increasing, even for many sends within one millisecond.
+      const order = Math.max(now() * 1000, lastOrder + 1);
+      lastOrder = order;
+      const full: OutboxEntry = { ...entry, order, status: 'queued', attempts: 0, notBefore: 0 };
+      await save(full);
+      void flush();
+      return full;
+    },
+    async retry(clientId) {
+      const entry = entries.get(clientId);
+      if (entry?.status !== 'failed') return;
+      const { error: _error, ...rest } = entry;
+      await save({ ...rest, status: 'queued', attempts: 0, notBefore: 0 });
+      void flush();
+    },
+    async discard(clientId) {
+      if (entries.has(clientId)) await remove(clientId);
+    },
+    connected() {
+      for (const [clientId, entry] of entries) {
+        if (entry.status === 'queued' && entry.attempts > 0) entries.set(clientId, { ...entry, notBefore: 0 });
+      }
+      void flush();
+    },
+    showStatus(clientId, status) {
+      const entry = entries.get(clientId);
+      if (entry && entry.status !== status) {
+        entries.set(clientId, { ...entry, status });
+        publish();
+      }
+    },
+    flush,
+    dispose() {
+      disposed = true;
+      clearTimeout(timer);
+    },
+  };
 }
