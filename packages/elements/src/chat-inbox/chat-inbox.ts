@@ -59,9 +59,7 @@ export class ChatInbox extends PalaverElement {
     this.selectedId = conversationId;
     this.activeId = conversationId;
     this.showingDetail = true;
-    this.dispatchEvent(
-      new CustomEvent('chat-conversation-selected', { detail: { conversationId }, bubbles: true, composed: true }),
-    );
+    this.emit('chat-conversation-selected', { conversationId });
   }
 
   private onKeydown(event: KeyboardEvent): void {
