@@ -1,5 +1,4 @@
 import { expect } from '@open-wc/testing';
-import type { ChatClient } from '../../src/index.js';
 import {
   destroyClients,
   product,
@@ -9,7 +8,8 @@ import {
   tokenFor,
   uniqueUser,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
+import type { ChatClient } from '../../src/index.js';
 
 type Sdk = typeof import('../../src/index.js');
 
