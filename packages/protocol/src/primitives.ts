@@ -31,6 +31,7 @@ export function isSafeUrl(value: string): boolean {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
+    // Unparseable: not a URL any client should render as a link.
     return false;
   }
 }

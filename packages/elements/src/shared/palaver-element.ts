@@ -64,6 +64,7 @@ export class PalaverElement extends LitElement {
     if (changed.has('client')) this.activeClient = this.client ?? configuredClient();
     if ((changed as Map<PropertyKey, unknown>).has('activeClient') && this.activeClient?.$connection.get() === 'idle') {
       // A client nobody started yet: the element needs it running (connect() is idempotent).
+      // Safe to drop: connect() fails only for a destroyed client; $connection tells the rest.
       void this.activeClient.connect().catch(() => undefined);
     }
     super.willUpdate(changed);
