@@ -16,7 +16,7 @@ import type { Transport } from './connection/transport.js';
 import { ChatError } from './errors.js';
 import { createLocalData } from './persistence/local-data.js';
 import type { StorageOption } from './persistence/storage/key-value-store.js';
-import { ChatState } from './state/chat-state.js';
+import { createChatState } from './state/chat-state.js';
 import type { ChatMessage, Notice, Presence, ThreadStatus, TypingUser } from './state/types.js';
 import { createSyncEngine } from './sync/sync-engine.js';
 import { pageThreads } from './sync/threads.js';
@@ -114,7 +114,7 @@ export interface ChatClient {
  */
 export function createChatClient(options: ChatClientOptions): ChatClient {
   if (!options.url && !options.transport) throw new ChatError('invalid_payload', 'createChatClient needs a url.');
-  const state = new ChatState();
+  const state = createChatState();
   const transport =
     options.transport ??
     socketTransport(options.url as string, {

@@ -5,7 +5,7 @@ import { retryDelay } from '../src/connection/backoff.js';
 import type { Transport } from '../src/connection/transport.js';
 import { classifyFailure, createOutbox } from '../src/persistence/outbox.js';
 import { memoryStore } from '../src/persistence/storage/memory-store.js';
-import { ChatState } from '../src/state/chat-state.js';
+import { createChatState } from '../src/state/chat-state.js';
 
 /** A transport whose answers to `message:send` the test scripts, one per call. */
 function scriptedTransport(answers: Array<(body: string) => AckResponse<{ message: Message }> | Error>) {
@@ -50,7 +50,7 @@ const refuse = (code: string, retryAfterMs?: number) => (): AckResponse<{ messag
 
 function makeOutbox(transport: Transport) {
   const delivered: Message[] = [];
-  const state = new ChatState();
+  const state = createChatState();
   // What the server stored, in the order the outbox put it into the state.
   const apply = state.applyMessages.bind(state);
   state.applyMessages = (messages) => {
