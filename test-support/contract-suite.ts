@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type AckResponse, LIMITS, type ServerEventName } from '@palaver/protocol';
+import { type AckResponse, type Conversation, LIMITS, type Message, type ServerEventName } from '@palaver/protocol';
 import type { ClientEvent, PayloadOf, ResultOf, Transport } from '../packages/sdk/src/connection/transport.js';
 
 export interface ContractUser {
@@ -205,6 +205,41 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
           [client.user.id, 'client'],
         ].sort(),
       );
+    });
+
+    it('admins see support conversations live, and not product ones', async () => {
+      const admin = await connect(fresh('Admin', true));
+      const client = await connect(fresh('Client'));
+      const { conversation } = await client.ok('conversation:open', { kind: 'support', subject: 'Anyone there?' });
+      await admin.waitFor<Conversation>('conversation:updated', (c) => c.id === conversation.id);
+      const { message } = await send(client, conversation.id, 'Hello?');
+      await admin.waitFor<Message>('message:new', (m) => m.id === message.id);
+
+      const { buyer, conversation: private_ } = await buyerAndSupplier('p-admin-live');
+      const { message: hidden } = await send(buyer, private_.id, 'between us');
+      // A round trip later, still nothing of it.
+      await admin.ok('unread:get', {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(!admin.events.some((e) => (e.payload as { id?: string }).id === hidden.id));
+      assert.ok(!admin.events.some((e) => (e.payload as { id?: string }).id === private_.id));
+    });
+
+    it('an admin opens a thread with a client the server has never seen only by naming them', async () => {
+      const admin = await connect(fresh('Admin', true));
+      const newcomer = fresh('Newcomer');
+      const unnamed = await admin.request('conversation:open', {
+        kind: 'support',
+        subject: 'Welcome',
+        clientUserId: newcomer.id,
+      });
+      assert.equal(refusal(unnamed), 'not_found');
+      const { conversation } = await admin.ok('conversation:open', {
+        kind: 'support',
+        subject: 'Welcome',
+        clientUserId: newcomer.id,
+        clientName: 'Newcomer',
+      });
+      assert.equal(conversation.participants.find((p) => p.userId === newcomer.id)?.name, 'Newcomer');
     });
 
     it('a send is stored once per clientId, numbered, trimmed, and checked for blank and length', async () => {

@@ -163,6 +163,31 @@ export abstract class FakeChatData {
     for (const userId of conversation.participants.keys()) {
       if (userId !== exceptUserId) this.emitToUser(userId, event, payload);
     }
+    // Admins watch every support conversation, as on the server.
+    if (conversation.kind === 'support') this.emitToAdmins(conversation, exceptUserId, () => payload, event);
+  }
+
+  /** Sends to the connected admins who are not participants (and not `exceptUserId`). */
+  protected emitToAdmins<E extends ServerEvent>(
+    conversation: StoredConversation,
+    exceptUserId: string | undefined,
+    payload: () => Parameters<ServerToClientEvents[E]>[0],
+    event: E,
+  ): void {
+    const admins = new Set<string>();
+    for (const { user } of this.connections) {
+      if (user.isAdmin && user.id !== exceptUserId && !conversation.participants.has(user.id)) admins.add(user.id);
+    }
+    for (const userId of admins) this.emitToUser(userId, event, payload());
+  }
+
+  /** A conversation created or whose participants changed: each participant sees it as theirs, admins too. */
+  protected announce(conversation: StoredConversation): void {
+    for (const userId of conversation.participants.keys())
+      this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
+    if (conversation.kind === 'support') {
+      this.emitToAdmins(conversation, undefined, () => this.view(conversation, ''), 'conversation:updated');
+    }
   }
 
   protected emitToUser<E extends ServerEvent>(

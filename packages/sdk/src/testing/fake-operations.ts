@@ -22,6 +22,9 @@ export abstract class FakeChatOperations extends FakeChatData {
     if (input.kind === 'support' && !canOpenSupportFor(user, input.clientUserId)) {
       throw refuse('forbidden', 'Only admins can open a support conversation for someone else.');
     }
+    if (input.kind === 'support' && input.clientUserId && !input.clientName && !this.users.has(input.clientUserId)) {
+      throw refuse('not_found', 'No such user; pass clientName to open a thread with a new user.');
+    }
     const clientId = input.kind === 'support' ? (input.clientUserId ?? user.id) : undefined;
     const key =
       input.kind === 'product'
@@ -64,8 +67,7 @@ export abstract class FakeChatOperations extends FakeChatData {
     };
     conversation.change = this.nextChange('conversation', id);
     this.conversations.set(id, conversation);
-    for (const userId of participants.keys())
-      this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
+    this.announce(conversation);
     return this.view(conversation, user.id);
   }
 
@@ -73,9 +75,9 @@ export abstract class FakeChatOperations extends FakeChatData {
   protected join(conversation: StoredConversation, user: ChatUser): void {
     conversation.participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
     conversation.change = this.nextChange('conversation', conversation.id);
-    for (const userId of conversation.participants.keys())
-      this.emitToUser(userId, 'conversation:updated', this.view(conversation, userId));
+    this.announce(conversation);
   }
+
   protected send(user: ChatUser, input: PayloadOf<'message:send'>, createdAt?: string): Message {
     const known = this.messageKeys.get(`${user.id}\u0000${input.clientId}`);
     if (known) {
