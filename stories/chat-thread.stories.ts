@@ -142,7 +142,8 @@ export const SupportWithAdmin: Story = {
   name: 'Support thread (staff badge)',
   render: () => {
     const w = world();
-    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
+    // Admins write in support conversations only (as on the real server).
+    const conversation = w.backend.seedSupportConversation(buyer, 'Order #1234');
     w.backend.seedMessage(admin, conversation.id, 'Hello, I am looking into your order #1234.');
     return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
   },

@@ -56,3 +56,35 @@ export const PERMANENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+/**
+ * The base of every error class that carries a protocol error body: the SDK's
+ * `ChatError` extends it (adding its client-side codes), and a server may too.
+ * Subclasses give `name` a literal, which is what callers check (`err.name`,
+ * not `instanceof`: a page may bundle two copies).
+ */
+export abstract class PalaverError<Code extends string = ErrorCode> extends Error {
+  abstract override readonly name: string;
+  readonly code: Code;
+  readonly retryAfterMs: number | undefined;
+  readonly issues: unknown[] | undefined;
+
+  constructor(code: Code, message: string, extra: { retryAfterMs?: number; issues?: unknown[] } = {}) {
+    super(message);
+    this.code = code;
+    this.retryAfterMs = extra.retryAfterMs;
+    this.issues = extra.issues;
+  }
+}
+
+/** The wire form of an error (`{ code, message, retryAfterMs?, issues? }`), as acks and REST answers carry it. */
+export function errorBody<Code extends string>(
+  error: PalaverError<Code>,
+): { code: Code; message: string; retryAfterMs?: number; issues?: unknown[] } {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.issues !== undefined ? { issues: error.issues } : {}),
+  };
+}

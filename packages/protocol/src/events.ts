@@ -4,6 +4,7 @@ import { productRefSchema } from './entities.js';
 import type { ChatErrorBody } from './errors.js';
 import { LIMITS } from './limits.js';
 import { idSchema, nameSchema, pageLimitSchema, seqSchema } from './primitives.js';
+import { isNotBlank } from './rules.js';
 
 // ---------------------------------------------------------------------------
 // Client → server payloads (each validated by the server before anything else)
@@ -18,10 +19,7 @@ export const openProductConversationSchema = z.object({
 
 export const openSupportConversationSchema = z.object({
   kind: z.literal('support'),
-  subject: z.string().check(
-    z.maxLength(LIMITS.subjectMaxLength),
-    z.refine((s) => s.trim().length > 0, 'must not be blank'),
-  ),
+  subject: z.string().check(z.maxLength(LIMITS.subjectMaxLength), z.refine(isNotBlank, 'must not be blank')),
   /** Admins only: open the thread with this client instead of themselves. */
   clientUserId: z.optional(idSchema),
   /** Admins only: the client's display name, when the server has never seen this client. */
@@ -41,7 +39,7 @@ export type OpenConversationInput = z.infer<typeof openConversationSchema>;
 export const sendMessageBodySchema = z.object({
   clientId: idSchema,
   body: z.string(),
-  attachmentIds: z.optional(z.array(idSchema).check(z.maxLength(10))),
+  attachmentIds: z.optional(z.array(idSchema).check(z.maxLength(LIMITS.attachmentsPerMessageMax))),
   replyToId: z.optional(idSchema),
 });
 export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
@@ -80,7 +78,7 @@ export type SyncInput = z.infer<typeof syncSchema>;
 
 /** Extension: ask who among the given users is online (at most 100 at a time). */
 export const presenceQuerySchema = z.object({
-  userIds: z.array(idSchema).check(z.minLength(1), z.maxLength(100)),
+  userIds: z.array(idSchema).check(z.minLength(1), z.maxLength(LIMITS.presenceQueryMax)),
 });
 export type PresenceQueryInput = z.infer<typeof presenceQuerySchema>;
 

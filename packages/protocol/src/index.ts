@@ -9,6 +9,8 @@ export * from './events.js';
 export * from './limits.js';
 export * from './primitives.js';
 export * from './rest.js';
+export * from './rules.js';
+export * from './server-events.js';
 
 /** The contract version this package describes. */
 export const PROTOCOL_VERSION = 1;

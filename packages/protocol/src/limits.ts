@@ -22,6 +22,10 @@ export const LIMITS = {
   priceMaxLength: 64,
   urlMaxLength: 2048,
   cursorMaxLength: 512,
+  /** Attachments one message may name. */
+  attachmentsPerMessageMax: 10,
+  /** Users one `presence:query` may ask about. */
+  presenceQueryMax: 100,
 } as const;
 
 /** Counts characters the way people do: by code point, so an emoji counts once. */

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.js';
+import { isNotBlank } from './rules.js';
 
 /** An opaque id: a non-empty string of bounded length. */
 export const idSchema = z.string().check(z.minLength(1), z.maxLength(LIMITS.idMaxLength));
 
 /** A display name: not blank, bounded. */
-export const nameSchema = z.string().check(
-  z.maxLength(LIMITS.nameMaxLength),
-  z.refine((s) => s.trim().length > 0, 'must not be blank'),
-);
+export const nameSchema = z
+  .string()
+  .check(z.maxLength(LIMITS.nameMaxLength), z.refine(isNotBlank, 'must not be blank'));
 
 /** ISO-8601 UTC timestamp, as every time on the wire. */
 export const timestampSchema = z.string();
@@ -31,6 +31,7 @@ export function isSafeUrl(value: string): boolean {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
+    // Unparseable: not a URL any client should render as a link.
     return false;
   }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { LIMITS } from './limits.js';
 import { pageLimitSchema } from './primitives.js';
 
 /**
@@ -13,7 +14,7 @@ const intFromQuery = z.pipe(
 export const listConversationsQuerySchema = z.object({
   limit: z.optional(z.pipe(intFromQuery, pageLimitSchema)),
   /** Opaque paging token from the previous page's `next`. */
-  before: z.optional(z.string().check(z.maxLength(512))),
+  before: z.optional(z.string().check(z.maxLength(LIMITS.cursorMaxLength))),
 });
 
 export const historyQuerySchema = z.object({
@@ -22,8 +23,8 @@ export const historyQuerySchema = z.object({
 });
 
 export const syncQuerySchema = z.object({
-  cursor: z.optional(z.string().check(z.maxLength(512))),
-  limit: z.optional(z.pipe(intFromQuery, z.int().check(z.minimum(1), z.maximum(1000)))),
+  cursor: z.optional(z.string().check(z.maxLength(LIMITS.cursorMaxLength))),
+  limit: z.optional(z.pipe(intFromQuery, z.int().check(z.minimum(1), z.maximum(LIMITS.syncPageMax)))),
 });
 
 export interface ConversationListResult {

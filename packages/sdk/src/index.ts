@@ -26,17 +26,20 @@ export {
   type OpenProductConversationInput,
   type OpenSupportConversationInput,
 } from './client.js';
+export { retryDelay } from './connection/backoff.js';
+export { socketTransport } from './connection/socket-transport.js';
+export type { TokenSource } from './connection/token.js';
+export type { RefusedReason, Transport, TransportHandlers } from './connection/transport.js';
 export { ChatError, type ClientErrorCode, isChatError } from './errors.js';
-export { classifyFailure, retryDelay } from './outbox.js';
-export { socketTransport } from './socket-transport.js';
+export { classifyFailure, type OutboxEntry } from './persistence/outbox.js';
+export type { KeyValueStore, StorageOption } from './persistence/storage/key-value-store.js';
 export type {
   ChatMessage,
   DeliveryStatus,
-  OutboxEntry,
+  Failure,
+  Notice,
+  PendingMessage,
   Presence,
   ThreadStatus,
   TypingUser,
-} from './state/chat-state.js';
-export type { KeyValueStore, StorageOption } from './storage/key-value-store.js';
-export type { TokenSource } from './token.js';
-export type { RefusedReason, Transport, TransportHandlers } from './transport.js';
+} from './state/types.js';

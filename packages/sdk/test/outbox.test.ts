@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type { AckResponse, Message } from '@palaver/protocol';
-import { classifyFailure, Outbox, retryDelay } from '../src/outbox.js';
-import { ChatState } from '../src/state/chat-state.js';
-import { memoryStore } from '../src/storage/memory-store.js';
-import type { Transport } from '../src/transport.js';
+import { retryDelay } from '../src/connection/backoff.js';
+import type { Transport } from '../src/connection/transport.js';
+import { classifyFailure, createOutbox } from '../src/persistence/outbox.js';
+import { memoryStore } from '../src/persistence/storage/memory-store.js';
+import { createChatState } from '../src/state/chat-state.js';
 
 /** A transport whose answers to `message:send` the test scripts, one per call. */
 function scriptedTransport(answers: Array<(body: string) => AckResponse<{ message: Message }> | Error>) {
@@ -49,19 +50,19 @@ const refuse = (code: string, retryAfterMs?: number) => (): AckResponse<{ messag
 
 function makeOutbox(transport: Transport) {
   const delivered: Message[] = [];
-  const state = new ChatState({
-    threadMounted() {},
-    presenceMounted() {},
-    loadWindow: async () => undefined,
-    changed() {},
-  });
-  const outbox = new Outbox({
+  const state = createChatState();
+  // What the server stored, in the order the outbox put it into the state.
+  const apply = state.applyMessages.bind(state);
+  state.applyMessages = (messages) => {
+    delivered.push(...messages);
+    apply(messages);
+  };
+  const outbox = createOutbox({
     store: memoryStore(`outbox-test-${Math.random()}`),
     state,
     transport,
     isSender: () => true,
     announce() {},
-    delivered: (message) => delivered.push(message),
   });
   const add = (body: string, conversationId = 'c1') =>
     outbox.add({ clientId: `${body}-${Math.random()}`, conversationId, body, senderId: 'me', createdAt: '' });

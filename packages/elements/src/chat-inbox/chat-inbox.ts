@@ -1,4 +1,4 @@
-import type { Conversation } from '@palaver/sdk';
+import type { ChatUser, Conversation } from '@palaver/sdk';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -30,6 +30,7 @@ export class ChatInbox extends PalaverElement {
   protected static override builtInStrings = builtInStrings;
 
   private readonly conversations = new StoreController<Conversation[]>(this, []);
+  private readonly user = new StoreController<ChatUser | null>(this, null);
 
   /** Show only conversations with unread messages. */
   @property({ type: Boolean, attribute: 'unread-only', reflect: true }) unreadOnly = false;
@@ -46,6 +47,7 @@ export class ChatInbox extends PalaverElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.conversations.bind(this.activeClient?.$conversations);
+    this.user.bind(this.activeClient?.$user);
   }
 
   /** The conversations shown (after the unread filter), in order. */
@@ -59,9 +61,7 @@ export class ChatInbox extends PalaverElement {
     this.selectedId = conversationId;
     this.activeId = conversationId;
     this.showingDetail = true;
-    this.dispatchEvent(
-      new CustomEvent('chat-conversation-selected', { detail: { conversationId }, bubbles: true, composed: true }),
-    );
+    this.emit('chat-conversation-selected', { conversationId });
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -87,7 +87,7 @@ export class ChatInbox extends PalaverElement {
   }
 
   private counterpart(conversation: Conversation): string {
-    const me = this.activeClient?.$user.get()?.id;
+    const me = this.user.value?.id;
     const others = conversation.participants.filter((p) => p.userId !== me);
     return others.map((p) => p.name).join(', ') || conversation.subject || '';
   }

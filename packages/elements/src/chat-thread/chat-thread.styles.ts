@@ -58,6 +58,18 @@ export const chatThreadStyles = [
     [part='banner'].error {
       color: var(--_danger);
     }
+    [part='notice'] {
+      display: flex;
+      align-items: center;
+      gap: calc(var(--_space) / 2);
+      padding: calc(var(--_space) / 2) calc(var(--_space) * 1.5);
+      color: var(--_danger);
+      font-size: 0.85em;
+      border-bottom: 1px solid var(--_border);
+    }
+    [part='notice'] span {
+      flex: 1;
+    }
     [part='log'] {
       flex: 1;
       overflow-y: auto;

@@ -1,31 +1,31 @@
-import { characterCount, LIMITS, type ProductRef } from '@palaver/protocol';
-import type { ChatMessage, ConnectionStatus, Conversation, ThreadStatus, TypingUser } from '@palaver/sdk';
+import { characterCount, isNotBlank, LIMITS } from '@palaver/protocol';
+import type {
+  ChatMessage,
+  ChatUser,
+  ConnectionStatus,
+  Conversation,
+  Notice,
+  ThreadStatus,
+  TypingUser,
+} from '@palaver/sdk';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PalaverStrings } from '../shared/i18n.js';
-import { linkify } from '../shared/linkify.js';
-import { PalaverElement } from '../shared/palaver-element.js';
+import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
-import { dayKey, dayLabel, fullDateTime, relativeTime } from '../shared/time.js';
+import { dayKey, dayLabel } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
+import { type MessageActions, type MessageContext, renderMessage } from './message-view.js';
+import { OpenByProductController } from './open-by-product.js';
+import { ReadTrackingController } from './read-tracking.js';
+import { RenderedWindowController } from './rendered-window.js';
 
-/** How many messages are in the DOM at most: long threads slide this window instead of growing it. */
-export const MAX_RENDERED_MESSAGES = 120;
-const RENDER_STEP = 40;
+export { MAX_RENDERED_MESSAGES } from './rendered-window.js';
+
 /** Consecutive messages of one sender closer than this share one author line. */
 const GROUP_GAP_MS = 5 * 60_000;
-const NEAR_EDGE_PX = 48;
-
-/** What every message of one render shares. */
-interface MessageView {
-  t: PalaverStrings;
-  language: string;
-  ownId: string | undefined;
-  /** Display names by user id. */
-  names: Map<string, string>;
-}
 
 export interface ChatMessageSendDetail {
   conversationId: string;
@@ -44,6 +44,7 @@ export interface ChatMessageSendDetail {
  * @csspart base - The whole thread.
  * @csspart product - The product card on top.
  * @csspart banner - Offline and error notices.
+ * @csspart notice - A failed edit or delete: what happened, with Retry (when it may help) and Dismiss.
  * @csspart log - The scrolling list of messages.
  * @csspart separator - A day separator.
  * @csspart message - One message (also `message own` or `message other`).
@@ -61,7 +62,7 @@ export interface ChatMessageSendDetail {
  * @cssproperty --chat-thread-other-bubble - Background of other people's messages.
  * @cssproperty --chat-thread-other-text - Text color of other people's messages.
  */
-export class ChatThread extends PalaverElement {
+export class ChatThread extends ProductElement {
   static override styles = chatThreadStyles;
   protected static override builtInStrings = builtInStrings;
 
@@ -70,243 +71,112 @@ export class ChatThread extends PalaverElement {
   private readonly statusStore = new StoreController<ThreadStatus>(this, { loading: false, hasMore: false });
   private readonly typingStore = new StoreController<TypingUser[]>(this, []);
   private readonly connectionStore = new StoreController<ConnectionStatus>(this, 'idle');
+  private readonly userStore = new StoreController<ChatUser | null>(this, null);
+  private readonly noticesStore = new StoreController<Notice[]>(this, []);
+  private readonly window = new RenderedWindowController(this);
+  private readonly reads = new ReadTrackingController(this);
+  private readonly opener = new OpenByProductController(this);
 
-  @query('[part="log"]') private log!: HTMLElement;
-  @query('textarea') private composer!: HTMLTextAreaElement;
+  /** @internal The scrolling list (for the controllers). */
+  @query('[part="log"]') readonly log!: HTMLElement | null;
+  @query('[part="composer"] textarea') private composer!: HTMLTextAreaElement | null;
 
-  /** The conversation to show. */
+  /** The conversation to show (or give `product-id` and `supplier-id` to open the one about a product). */
   @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
-  /** Or: open (get-or-create) the conversation about this product with this supplier. */
-  @property({ attribute: 'product-id' }) productId: string | undefined;
-  @property({ attribute: 'product-title' }) productTitle: string | undefined;
-  @property({ attribute: 'product-image' }) productImage: string | undefined;
-  @property({ attribute: 'product-url' }) productUrl: string | undefined;
-  @property({ attribute: 'product-price' }) productPrice: string | undefined;
-  @property({ attribute: 'supplier-id' }) supplierId: string | undefined;
-  @property({ attribute: 'supplier-name' }) supplierName: string | undefined;
   /** Longest message accepted (the server's `MESSAGE_MAX_LENGTH`). */
   @property({ type: Number, attribute: 'max-length' }) maxLength = LIMITS.messageMaxLength;
 
   @state() private draft = '';
   @state() private editing: { id: string; body: string } | undefined;
-  @state() private openError: string | undefined;
-  @state() private unseenBelow = 0;
-  /** Index (in the store's list) just past the last rendered message; undefined: the newest. */
-  @state() private windowEnd: number | undefined;
-  @state() private windowSize = 60;
 
-  private opening: string | undefined;
-  private stickToBottom = true;
-  private anchor: { key: string; top: number } | undefined;
-  private lastCount = 0;
-  private observer: IntersectionObserver | undefined;
-  private readonly visibleSeqs = new Set<number>();
-  /** The unread messages under observation: only those that appear or leave are (un)observed on each update. */
-  private readonly observed = new Set<Element>();
-  /**
-   * Each message's formatted date and linkified text, made once rather than on
-   * every render (a long thread re-renders up to 120 messages per scroll step).
-   */
-  private readonly formatted = new WeakMap<
-    ChatMessage,
-    { body: string; createdAt: string; language: string; when: string; text: Array<TemplateResult | string> }
-  >();
-  private readTimer: ReturnType<typeof setTimeout> | undefined;
   private clock: ReturnType<typeof setInterval> | undefined;
+
+  /** What the buttons and the editor of each message do. */
+  private readonly actions: MessageActions = {
+    edit: (message) => {
+      this.editing = { id: message.id, body: message.body };
+    },
+    editInput: (message, body) => {
+      this.editing = { id: message.id, body };
+    },
+    editKeydown: (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.editing = undefined;
+      } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void this.saveEdit();
+      }
+    },
+    saveEdit: () => void this.saveEdit(),
+    cancelEdit: () => {
+      this.editing = undefined;
+    },
+    // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
+    delete: (message) => void this.activeClient?.delete(message.id).catch(() => undefined),
+    retry: (message) => void this.activeClient?.retry(message.clientId),
+    discard: (message) => void this.activeClient?.discard(message.clientId),
+  };
 
   // --- lifecycle ------------------------------------------------------------
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('visibilitychange', this.onVisibility);
     // Relative times ("5 min ago") move on by themselves.
     this.clock = setInterval(() => this.requestUpdate(), 30_000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.onVisibility);
     clearInterval(this.clock);
-    clearTimeout(this.readTimer);
-    this.observer?.disconnect();
-    this.observer = undefined;
-    this.observed.clear();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const client = this.activeClient;
     this.connectionStore.bind(client?.$connection);
-    if (client && !this.conversationId && this.productId && this.supplierId) void this.openByProduct();
+    this.userStore.bind(client?.$user);
+    this.noticesStore.bind(client?.$notices);
+    const product = this.product;
+    if (client && !this.conversationId && product && this.supplierId) {
+      void this.opener.open(client, product, this.supplierId, this.supplierName || this.supplierId);
+    }
     const id = this.conversationId;
     this.messagesStore.bind(client && id ? client.messagesOf(id) : undefined);
     this.conversationStore.bind(client && id ? client.conversationOf(id) : undefined);
     this.statusStore.bind(client && id ? client.threadStatusOf(id) : undefined);
     this.typingStore.bind(client && id ? client.typingIn(id) : undefined);
     if (changed.has('conversationId')) {
-      this.windowEnd = undefined;
-      this.stickToBottom = true;
-      this.visibleSeqs.clear();
-    }
-    // Remember what the reader is looking at, to keep it in place after the update.
-    this.anchor = this.log && !this.stickToBottom ? this.findAnchor() : undefined;
-  }
-
-  protected override updated(): void {
-    const log = this.log;
-    if (!log) return;
-    const count = this.messagesStore.value.length;
-    if (this.stickToBottom) {
-      log.scrollTop = log.scrollHeight;
-      this.unseenBelow = 0;
-    } else if (this.anchor) {
-      const element = this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(this.anchor.key)}"]`);
-      if (element) log.scrollTop += element.offsetTop - log.scrollTop - this.anchor.top;
-      if (count > this.lastCount && this.windowEnd === undefined) this.unseenBelow += count - this.lastCount;
-    }
-    this.lastCount = count;
-    this.observeMessages();
-  }
-
-  // --- opening by product ---------------------------------------------------
-
-  private async openByProduct(): Promise<void> {
-    const client = this.activeClient;
-    const key = `${this.productId}\u0000${this.supplierId}`;
-    if (!client || this.opening === key || !this.productId || !this.supplierId) return;
-    this.opening = key;
-    const product: ProductRef = { id: this.productId, title: this.productTitle || this.productId };
-    if (this.productImage) product.imageUrl = this.productImage;
-    if (this.productUrl) product.url = this.productUrl;
-    if (this.productPrice) product.price = this.productPrice;
-    try {
-      await client.connect();
-      const conversation = await client.openProductConversation({
-        product,
-        supplierId: this.supplierId,
-        supplierName: this.supplierName || this.supplierId,
-      });
-      this.openError = undefined;
-      this.conversationId = conversation.id;
-      this.dispatchEvent(
-        new CustomEvent('chat-conversation-opened', { detail: { conversation }, bubbles: true, composed: true }),
-      );
-    } catch (error) {
-      this.opening = undefined;
-      this.openError = (error as Error).message;
-      // Offline and never opened before: try again when the connection is back.
-      const stop = client.$connection.listen((status) => {
-        if (status === 'online') {
-          stop();
-          void this.openByProduct();
-        }
-      });
+      this.window.reset();
+      this.reads.reset();
     }
   }
 
-  // --- scrolling, the rendered window, reading ---------------------------------
+  // --- for the controllers ----------------------------------------------------
 
-  private onScroll = (): void => {
-    const log = this.log;
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_EDGE_PX;
-    this.stickToBottom = atBottom && this.windowEnd === undefined;
-    if (this.stickToBottom) this.unseenBelow = 0;
-    if (log.scrollTop < NEAR_EDGE_PX) this.revealOlder();
-    else if (atBottom && this.windowEnd !== undefined) this.revealNewer();
-  };
+  /** @internal */
+  get messageCount(): number {
+    return this.messagesStore.value.length;
+  }
 
-  /** Shows older messages: from memory first, then from the server. */
-  private revealOlder(): void {
-    const total = this.messagesStore.value.length;
-    const end = this.windowEnd ?? total;
-    const start = Math.max(0, end - this.windowSize);
-    if (start > 0) {
-      const size = this.windowSize + RENDER_STEP;
-      // Past the cap, the window slides up: the newest rendered messages leave the DOM.
-      if (size > MAX_RENDERED_MESSAGES) this.windowEnd = Math.max(MAX_RENDERED_MESSAGES, end - RENDER_STEP);
-      this.windowSize = Math.min(size, MAX_RENDERED_MESSAGES);
-      return;
-    }
+  /** @internal Older messages than the thread holds are needed. */
+  loadOlder(): void {
     const status = this.statusStore.value;
-    const client = this.activeClient;
-    if (client && this.conversationId && status.hasMore && !status.loading) {
-      void client.loadOlder(this.conversationId).catch(() => undefined);
+    if (this.conversationId && status.hasMore && !status.loading) {
+      // Safe to drop: a failed page shows in the thread's status.
+      void this.activeClient?.loadOlder(this.conversationId).catch(() => undefined);
     }
   }
 
-  private revealNewer(): void {
-    const total = this.messagesStore.value.length;
-    const end = (this.windowEnd ?? total) + RENDER_STEP;
-    this.windowEnd = end >= total ? undefined : end;
+  /** @internal Messages up to `seq` were seen. */
+  markRead(seq: number): void {
+    if (this.conversationId) void this.activeClient?.markRead(this.conversationId, seq);
   }
 
-  private jumpToNewest(): void {
-    this.windowEnd = undefined;
-    this.stickToBottom = true;
-    this.unseenBelow = 0;
-    this.requestUpdate();
-  }
-
-  private findAnchor(): { key: string; top: number } | undefined {
-    const top = this.log.scrollTop;
-    for (const element of this.renderRoot.querySelectorAll<HTMLElement>('[data-key]')) {
-      if (element.offsetTop + element.offsetHeight > top)
-        return { key: element.dataset.key as string, top: element.offsetTop - top };
-    }
-    return undefined;
-  }
-
-  /** Messages from others count as read once they are on screen while the tab is visible. */
-  private observeMessages(): void {
-    if (typeof IntersectionObserver === 'undefined' || !this.log) return;
-    this.observer ??= new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const seq = Number((entry.target as HTMLElement).dataset.seq);
-          if (entry.isIntersecting) this.visibleSeqs.add(seq);
-          else this.visibleSeqs.delete(seq);
-        }
-        this.scheduleRead();
-      },
-      { root: this.log, threshold: 0.6 },
-    );
-    const current = new Set(this.renderRoot.querySelectorAll('[data-unread]'));
-    for (const element of this.observed) {
-      if (current.has(element)) continue;
-      this.observer.unobserve(element);
-      this.observed.delete(element);
-    }
-    for (const element of current) {
-      if (this.observed.has(element)) continue;
-      this.observer.observe(element);
-      this.observed.add(element);
-    }
-  }
-
-  private formattedOf(message: ChatMessage, language: string) {
-    let entry = this.formatted.get(message);
-    if (!entry || entry.body !== message.body || entry.createdAt !== message.createdAt || entry.language !== language) {
-      entry = {
-        body: message.body,
-        createdAt: message.createdAt,
-        language,
-        when: fullDateTime(message.createdAt, language),
-        text: this.renderText(message.body),
-      };
-      this.formatted.set(message, entry);
-    }
-    return entry;
-  }
-
-  private onVisibility = (): void => this.scheduleRead();
-
-  private scheduleRead(): void {
-    clearTimeout(this.readTimer);
-    this.readTimer = setTimeout(() => {
-      if (document.visibilityState !== 'visible' || this.visibleSeqs.size === 0) return;
-      const seq = Math.max(...this.visibleSeqs);
-      if (this.conversationId) void this.activeClient?.markRead(this.conversationId, seq);
-    }, 150);
+  /** @internal The conversation about the product is known. */
+  opened(conversation: Conversation): void {
+    this.conversationId = conversation.id;
+    this.emit('chat-conversation-opened', { conversation });
   }
 
   // --- composing --------------------------------------------------------------
@@ -316,7 +186,7 @@ export class ChatThread extends PalaverElement {
     this.draft = textarea.value;
     textarea.style.height = 'auto';
     textarea.style.height = `${textarea.scrollHeight}px`;
-    if (this.conversationId) this.activeClient?.setTyping(this.conversationId, this.draft.trim().length > 0);
+    if (this.conversationId) this.activeClient?.setTyping(this.conversationId, isNotBlank(this.draft));
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -330,45 +200,39 @@ export class ChatThread extends PalaverElement {
     return characterCount(this.draft.trim()) - this.maxLength;
   }
 
+  private async saveEdit(): Promise<void> {
+    const editing = this.editing;
+    if (!editing || !this.activeClient) return;
+    const body = editing.body.trim();
+    if (!isNotBlank(body) || characterCount(body) > this.maxLength) return;
+    this.editing = undefined;
+    // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
+    await this.activeClient.edit(editing.id, body).catch(() => undefined);
+  }
+
+  // --- public methods ---------------------------------------------------------
+
   /** Sends the text in the composer (what Enter and the send button do). */
   async sendDraft(): Promise<void> {
     const body = this.draft.trim();
     const client = this.activeClient;
-    if (!client || !this.conversationId || body.length === 0 || this.overLimit > 0) return;
-    const detail: ChatMessageSendDetail = { conversationId: this.conversationId, body };
-    const proceed = this.dispatchEvent(
-      new CustomEvent('chat-message-send', { detail, bubbles: true, composed: true, cancelable: true }),
-    );
-    if (!proceed) return;
+    if (!client || !this.conversationId || !isNotBlank(body) || this.overLimit > 0) return;
+    if (!this.emit('chat-message-send', { conversationId: this.conversationId, body }, true)) return;
     this.draft = '';
     if (this.composer) {
       this.composer.value = '';
       this.composer.style.height = 'auto';
     }
     client.setTyping(this.conversationId, false);
-    this.stickToBottom = true;
-    this.windowEnd = undefined;
+    this.window.toNewest();
     const message = await client.send(this.conversationId, body);
-    this.dispatchEvent(new CustomEvent('chat-message-sent', { detail: { message }, bubbles: true, composed: true }));
+    this.emit('chat-message-sent', { message });
   }
 
-  private async saveEdit(): Promise<void> {
-    const editing = this.editing;
-    if (!editing || !this.activeClient) return;
-    const body = editing.body.trim();
-    if (body.length === 0 || characterCount(body) > this.maxLength) return;
-    this.editing = undefined;
-    await this.activeClient.edit(editing.id, body).catch(() => undefined);
-  }
-
-  private onEditKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      this.editing = undefined;
-    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      void this.saveEdit();
-    }
+  /** Moves the focus to the composer (once it is rendered). */
+  async focusComposer(): Promise<void> {
+    await this.updateComplete;
+    this.composer?.focus();
   }
 
   // --- rendering --------------------------------------------------------------
@@ -385,118 +249,29 @@ export class ChatThread extends PalaverElement {
     </header>`;
   }
 
-  private renderText(text: string): Array<TemplateResult | string> {
-    return linkify(text).map((part) =>
-      part.kind === 'link'
-        ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>`
-        : part.text,
-    );
-  }
-
-  private renderStatus(message: ChatMessage, t: PalaverStrings): TemplateResult {
-    switch (message.status) {
-      case 'queued':
-        return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>`;
-      case 'sending':
-        return html`<span part="status" class="sending" title=${t.sending} aria-label=${t.sending}>🕓</span>`;
-      case 'sent':
-        return html`<span part="status" class="sent" title=${t.sent} aria-label=${t.sent}>✓</span>`;
-      case 'read':
-        return html`<span part="status" class="read" title=${t.read} aria-label=${t.read}>✓✓</span>`;
-      default:
-        return html`<span part="status" class="failed">${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span>
-          <button type="button" @click=${() => this.activeClient?.retry(message.clientId)}>${t.retry}</button>
-          <button type="button" @click=${() => this.activeClient?.discard(message.clientId)}>${t.discard}</button>`;
-    }
-  }
-
-  private renderMessage(message: ChatMessage, showAuthor: boolean, view: MessageView) {
-    const { t, language, ownId, names } = view;
-    const own = message.senderId === ownId;
-    const deleted = Boolean(message.deletedAt);
-    const editing = this.editing?.id === message.id;
-    const unreadFromOther =
-      !own &&
-      !message.pending &&
-      message.seq > (this.conversationStore.value?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0);
-    const classes = [
-      'message',
-      own ? 'own' : 'other',
-      deleted ? 'deleted' : '',
-      message.status === 'failed' ? 'failed' : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    const author = own ? t.you : (names.get(message.senderId) ?? message.senderId);
-    // It labels the message and titles its time.
-    const { when, text } = this.formattedOf(message, language);
-    return html`<article
-      part=${`message ${own ? 'own' : 'other'}`}
-      class=${classes}
-      data-key=${message.clientId}
-      data-seq=${message.seq}
-      ?data-unread=${unreadFromOther}
-      aria-label=${`${author}, ${when}`}
-    >
-      ${
-        showAuthor
-          ? html`<div part="author">${author}${message.fromAdmin ? html`<span class="staff">${t.staff}</span>` : nothing}</div>`
-          : nothing
-      }
-      ${
-        editing
-          ? html`<div class="edit">
-            <textarea
-              aria-label=${t.edit}
-              .value=${this.editing?.body ?? ''}
-              @input=${(e: Event) => {
-                this.editing = { id: message.id, body: (e.target as HTMLTextAreaElement).value };
-              }}
-              @keydown=${this.onEditKeydown}
-            ></textarea>
-            <div class="actions">
-              <button type="button" @click=${this.saveEdit}>${t.save}</button>
-              <button type="button" @click=${() => (this.editing = undefined)}>${t.cancel}</button>
-            </div>
-          </div>`
-          : html`<div part="bubble">${deleted ? t.deleted : text}</div>`
-      }
-      <div class="meta">
-        <time part="timestamp" datetime=${message.createdAt} title=${when}
-          >${relativeTime(message.createdAt, language)}</time
-        >
-        ${message.editedAt && !deleted ? html`<span>(${t.edited})</span>` : nothing}
-        ${own ? this.renderStatus(message, t) : nothing}
-        ${
-          own && !deleted && !message.pending && !editing
-            ? html`<span class="actions" role="group" aria-label=${t.messageActions}>
-              <button type="button" @click=${() => (this.editing = { id: message.id, body: message.body })}>${t.edit}</button>
-              <button type="button" @click=${() => this.activeClient?.delete(message.id).catch(() => undefined)}>
-                ${t.delete}
-              </button>
-            </span>`
-            : nothing
-        }
-      </div>
-    </article>`;
-  }
-
   private renderMessages(): TemplateResult {
     const t = this.t;
     const all = this.messagesStore.value;
     const conversation = this.conversationStore.value;
     const status = this.statusStore.value;
-    const ownId = this.activeClient?.$user.get()?.id;
+    const ownId = this.userStore.value?.id;
     if (all.length === 0) {
-      const waiting = status.loading || (!conversation && !this.openError);
+      const waiting = status.loading || (!conversation && !this.opener.error);
       return html`<p class="placeholder">${waiting ? t.loading : t.empty}</p>`;
     }
     const names = new Map((conversation?.participants ?? []).map((p) => [p.userId, p.name]));
     // Looked up once per render, not per message (the language walks up the DOM for a lang attribute).
     const language = this.language;
-    const view: MessageView = { t, language, ownId, names };
-    const end = this.windowEnd ?? all.length;
-    const start = Math.max(0, end - this.windowSize);
+    const context: MessageContext = {
+      t,
+      language,
+      ownId,
+      names,
+      lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
+      editing: this.editing,
+      actions: this.actions,
+    };
+    const [start, end] = this.window.range(all.length);
     const shown = all.slice(start, end);
     // Keyed by message, so loading older messages above reuses the DOM of those below.
     const items: Array<{ key: string; template: TemplateResult }> = [];
@@ -513,7 +288,7 @@ export class ChatThread extends PalaverElement {
         !newDay &&
         previous?.senderId === message.senderId &&
         Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
-      items.push({ key: message.clientId, template: this.renderMessage(message, !grouped, view) });
+      items.push({ key: message.clientId, template: renderMessage(message, !grouped, context) });
       previous = message;
     }
     return html`${status.loading && start === 0 ? html`<p class="placeholder">${t.loadingOlder}</p>` : nothing}
@@ -522,6 +297,27 @@ export class ChatThread extends PalaverElement {
       (item) => item.key,
       (item) => item.template,
     )}`;
+  }
+
+  private retryNotice(id: number): void {
+    // Safe to drop: failing again brings a new notice.
+    this.activeClient?.retryNotice(id).catch(() => undefined);
+  }
+
+  private renderNotices(t: PalaverStrings): TemplateResult[] {
+    return this.noticesStore.value
+      .filter((notice) => notice.conversationId === this.conversationId)
+      .map(
+        (notice) => html`<div part="notice" role="alert">
+          <span>${notice.action === 'edit' ? t.editFailed : t.deleteFailed} <small>${notice.error.message}</small></span>
+          ${
+            notice.retryable
+              ? html`<button type="button" @click=${() => this.retryNotice(notice.id)}>${t.retry}</button>`
+              : nothing
+          }
+          <button type="button" @click=${() => this.activeClient?.dismissNotice(notice.id)}>${t.dismiss}</button>
+        </div>`,
+      );
   }
 
   override render(): TemplateResult {
@@ -534,7 +330,7 @@ export class ChatThread extends PalaverElement {
     const remaining = -over;
     // The counter appears in the last tenth of the limit (at least 10, at most 200 characters before it).
     const showCounter = remaining <= Math.min(200, Math.max(10, Math.round(this.maxLength * 0.1)));
-    const error = this.openError ?? status.error?.message;
+    const error = this.opener.error ?? status.error?.message;
     return html`<section part="base">
       ${this.renderProduct(conversation)}
       ${
@@ -544,13 +340,14 @@ export class ChatThread extends PalaverElement {
             ? html`<div part="banner" class="error" role="alert">${t.error}</div>`
             : nothing
       }
-      <div part="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0" @scroll=${this.onScroll}>
+      ${this.renderNotices(t)}
+      <div part="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0" @scroll=${this.window.onScroll}>
         ${this.renderMessages()}
       </div>
       <div part="typing" aria-live="polite">${typing.length > 0 ? t.typing(typing.map((u) => u.name)) : ''}</div>
       ${
-        this.unseenBelow > 0 || this.windowEnd !== undefined
-          ? html`<button type="button" class="jump" @click=${this.jumpToNewest}>${t.newMessages} ↓</button>`
+        this.window.unseenBelow > 0 || this.window.end !== undefined
+          ? html`<button type="button" class="jump" @click=${() => this.window.toNewest()}>${t.newMessages} ↓</button>`
           : nothing
       }
       ${
@@ -576,7 +373,7 @@ export class ChatThread extends PalaverElement {
           @input=${this.onInput}
           @keydown=${this.onKeydown}
         ></textarea>
-        <button part="send-button" type="submit" ?disabled=${!this.conversationId || this.draft.trim().length === 0 || over > 0}>
+        <button part="send-button" type="submit" ?disabled=${!this.conversationId || !isNotBlank(this.draft) || over > 0}>
           ${t.send}
         </button>
       </form>

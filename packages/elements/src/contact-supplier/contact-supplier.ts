@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { PalaverElement } from '../shared/palaver-element.js';
+import { query, state } from 'lit/decorators.js';
+import { ProductElement } from '../shared/product-element.js';
 import { builtInStrings } from '../shared/strings.js';
 import { contactSupplierStyles } from './contact-supplier.styles.js';
 
@@ -18,20 +18,12 @@ import { contactSupplierStyles } from './contact-supplier.styles.js';
  * @csspart button - The button.
  * @csspart dialog - The dialog.
  */
-export class ContactSupplier extends PalaverElement {
+export class ContactSupplier extends ProductElement {
   static override styles = contactSupplierStyles;
   protected static override builtInStrings = builtInStrings;
 
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('[part="button"]') private button!: HTMLButtonElement;
-
-  @property({ attribute: 'product-id' }) productId: string | undefined;
-  @property({ attribute: 'product-title' }) productTitle: string | undefined;
-  @property({ attribute: 'product-image' }) productImage: string | undefined;
-  @property({ attribute: 'product-url' }) productUrl: string | undefined;
-  @property({ attribute: 'product-price' }) productPrice: string | undefined;
-  @property({ attribute: 'supplier-id' }) supplierId: string | undefined;
-  @property({ attribute: 'supplier-name' }) supplierName: string | undefined;
 
   /** The thread is created on first open, then kept (its draft and scroll stay). */
   @state() private opened = false;
@@ -47,8 +39,8 @@ export class ContactSupplier extends PalaverElement {
     await this.updateComplete;
     if (this.dialog.open) return;
     this.dialog.showModal();
-    this.renderRoot.querySelector('chat-thread')?.shadowRoot?.querySelector('textarea')?.focus();
-    this.dispatchEvent(new CustomEvent('chat-dialog-opened', { detail: {}, bubbles: true, composed: true }));
+    await this.renderRoot.querySelector('chat-thread')?.focusComposer();
+    this.emit('chat-dialog-opened', {});
   }
 
   /** Closes the dialog; focus returns to the button. */
@@ -58,7 +50,7 @@ export class ContactSupplier extends PalaverElement {
 
   private onClose(): void {
     this.button?.focus();
-    this.dispatchEvent(new CustomEvent('chat-dialog-closed', { detail: {}, bubbles: true, composed: true }));
+    this.emit('chat-dialog-closed', {});
   }
 
   override render(): TemplateResult {

@@ -20,6 +20,7 @@ const waiting = new Set<(client: ChatClient) => void>();
 export function configure(options: ChatClientOptions | ChatClient): ChatClient {
   const client = 'messagesOf' in options ? options : createChatClient(options);
   shared = client;
+  // Safe to drop: connect() fails only for a destroyed client; $connection tells the rest.
   void client.connect().catch(() => undefined);
   for (const notify of waiting) notify(client);
   return client;

@@ -18,6 +18,12 @@ export interface PalaverStrings {
   failed: string;
   retry: string;
   discard: string;
+  /** A notice: an edit the server did not save. */
+  editFailed: string;
+  /** A notice: a delete the server did not make. */
+  deleteFailed: string;
+  /** Closes a notice. */
+  dismiss: string;
   edit: string;
   delete: string;
   save: string;

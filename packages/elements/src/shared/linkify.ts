@@ -20,6 +20,7 @@ export function linkify(text: string): TextPart[] {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
       href = url.href;
     } catch {
+      // Not a URL after all: it stays plain text.
       continue;
     }
     if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) });

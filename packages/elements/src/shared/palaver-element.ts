@@ -4,6 +4,12 @@ import { property, state } from 'lit/decorators.js';
 import { configuredClient, whenConfigured } from './config.js';
 import { type BuiltInStrings, languageOf, type PalaverStrings, stringsFor } from './i18n.js';
 
+/** Palaver's own events, declared in `GlobalEventHandlersEventMap` by each element's `define.ts`. */
+export type PalaverEventName = Extract<keyof GlobalEventHandlersEventMap, `chat-${string}`>;
+/** The `detail` of one of Palaver's events. */
+export type PalaverEventDetail<K extends PalaverEventName> =
+  GlobalEventHandlersEventMap[K] extends CustomEvent<infer Detail> ? Detail : never;
+
 /**
  * What every Palaver element shares: the client it talks through (its `client`
  * property, or the page's from `configure()`), and its language and strings.
@@ -30,6 +36,16 @@ export class PalaverElement extends LitElement {
     return stringsFor(this.language, (this.constructor as typeof PalaverElement).builtInStrings, this.strings);
   }
 
+  /**
+   * Dispatches one of Palaver's events: bubbling and composed, with the detail
+   * its declaration says. Returns false when a listener cancelled it (only
+   * `cancelable` ones can be).
+   */
+  protected emit<K extends PalaverEventName>(type: K, detail: PalaverEventDetail<K>, cancelable = false): boolean {
+    const event = new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
+    return this.dispatchEvent(event);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.client) {
@@ -48,6 +64,7 @@ export class PalaverElement extends LitElement {
     if (changed.has('client')) this.activeClient = this.client ?? configuredClient();
     if ((changed as Map<PropertyKey, unknown>).has('activeClient') && this.activeClient?.$connection.get() === 'idle') {
       // A client nobody started yet: the element needs it running (connect() is idempotent).
+      // Safe to drop: connect() fails only for a destroyed client; $connection tells the rest.
       void this.activeClient.connect().catch(() => undefined);
     }
     super.willUpdate(changed);

@@ -10,7 +10,7 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import type { ChatInbox } from '../../src/index.js';
 import { allInside, eventually, inside } from './helpers.js';
 

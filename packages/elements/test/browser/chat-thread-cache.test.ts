@@ -9,7 +9,7 @@ import {
   startServer,
   stopServer,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import { type ChatThread, configure } from '../../src/index.js';
 import { allInside, eventually } from './helpers.js';
 

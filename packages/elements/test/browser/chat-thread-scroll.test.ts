@@ -10,7 +10,7 @@ import {
   startServer,
   stopServer,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import { type ChatThread, MAX_RENDERED_MESSAGES } from '../../src/index.js';
 import { eventually, frames, inside } from './helpers.js';
 

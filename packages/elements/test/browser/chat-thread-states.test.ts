@@ -9,7 +9,7 @@ import {
   startServer,
   stopServer,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import type { ChatThread } from '../../src/index.js';
 import { eventually, inside } from './helpers.js';
 

@@ -9,7 +9,7 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import type { ContactSupplier } from '../../src/index.js';
 import { eventually, inside } from './helpers.js';
 

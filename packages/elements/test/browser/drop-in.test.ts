@@ -9,7 +9,7 @@ import {
   tokenFor,
   uniqueUser,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import { eventually, inside } from './helpers.js';
 
 interface DropIn {

@@ -9,7 +9,7 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from '../../../sdk/test/browser/support.js';
+} from '../../../../test-support/browser-support.js';
 import type { UnreadBadge } from '../../src/index.js';
 import { eventually } from './helpers.js';
 

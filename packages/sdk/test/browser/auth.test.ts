@@ -1,6 +1,13 @@
 import { expect } from '@open-wc/testing';
+import {
+  type RunningServer,
+  startServer,
+  stopServer,
+  tokenFor,
+  uniqueUser,
+  waitForStore,
+} from '../../../../test-support/browser-support.js';
 import { createChatClient } from '../../src/index.js';
-import { type RunningServer, startServer, stopServer, tokenFor, uniqueUser, waitForStore } from './support.js';
 
 describe('tokens', () => {
   let server: RunningServer;

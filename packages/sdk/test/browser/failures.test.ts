@@ -7,7 +7,7 @@ import {
   startServer,
   stopServer,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
 
 describe('refusals', () => {
   let server: RunningServer;

@@ -1,7 +1,5 @@
 import { expect } from '@open-wc/testing';
 import { createStore, get } from 'idb-keyval';
-import { type ChatClient, createChatClient } from '../../src/index.js';
-import type { MessageWindow } from '../../src/state/message-window.js';
 import {
   buyerInConversation,
   clientFor,
@@ -15,7 +13,9 @@ import {
   tokenFor,
   uniqueUser,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
+import { type ChatClient, createChatClient } from '../../src/index.js';
+import type { MessageWindow } from '../../src/state/message-window.js';
 
 /** Reads a conversation straight from the server, as the other side would see it. */
 async function serverHistory(client: ChatClient, conversationId: string) {

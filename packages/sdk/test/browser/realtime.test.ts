@@ -1,5 +1,4 @@
 import { expect } from '@open-wc/testing';
-import type { ChatMessage } from '../../src/index.js';
 import {
   clientFor,
   destroyClients,
@@ -9,7 +8,8 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
+import type { ChatMessage } from '../../src/index.js';
 
 describe('realtime messaging', () => {
   let server: RunningServer;

@@ -10,7 +10,7 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
 
 /** How many `message:send` events the server has handled (its Prometheus counter). */
 async function sendRequestsSeenBy(server: RunningServer): Promise<number> {

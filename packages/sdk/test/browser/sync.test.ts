@@ -8,7 +8,7 @@ import {
   stopServer,
   uniqueUser,
   waitForStore,
-} from './support.js';
+} from '../../../../test-support/browser-support.js';
 
 describe('catching up', () => {
   let server: RunningServer;

@@ -5,6 +5,8 @@ import type { KeyValueStore } from './key-value-store.js';
  * clients in one page (or one Node process) behave like tabs of one browser.
  */
 const shared = new Map<string, Map<string, unknown>>();
+/** This page's id: memory is not shared with other tabs, so neither is the election of a sender. */
+const PAGE = Math.random().toString(36).slice(2);
 
 export function memoryStore(name: string): KeyValueStore {
   let data = shared.get(name);
@@ -17,6 +19,7 @@ export function memoryStore(name: string): KeyValueStore {
   const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
   return {
     kind: 'memory',
+    scope: `${name}#page-${PAGE}`,
     async get<T>(key: string) {
       return copy(map.get(key) as T | undefined);
     },

@@ -26,6 +26,7 @@ export function userFromToken(token: string): ChatUser | undefined {
     if (typeof claims.avatar === 'string') user.avatarUrl = claims.avatar;
     return user;
   } catch {
+    // Not a JWT we can read: no user from it (the server will refuse it and say why).
     return undefined;
   }
 }

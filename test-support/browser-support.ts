@@ -1,11 +1,18 @@
 /**
- * Browser-side helpers: real Palaver servers (started by the palaver-server
- * plugin in Node), tokens signed there, and waiting on store conditions.
+ * Browser-side helpers shared by the SDK's and the elements' browser tests:
+ * real Palaver servers (started by the palaver-server plugin in Node, see
+ * palaver-server-plugin.mjs), tokens signed there, clients for test users, and
+ * waiting on store conditions.
  */
 
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ReadableAtom } from 'nanostores';
-import { type ChatClient, type ChatClientOptions, type Conversation, createChatClient } from '../../src/index.js';
+import {
+  type ChatClient,
+  type ChatClientOptions,
+  type Conversation,
+  createChatClient,
+} from '../packages/sdk/src/index.js';
 
 export interface TestUser {
   id: string;

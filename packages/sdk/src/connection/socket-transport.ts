@@ -1,23 +1,14 @@
-import type {
-  AckResponse,
-  ClientToServerEvents,
-  HandshakeAuth,
-  ServerToClientEvents,
-  UnreadCounts,
+import {
+  type AckResponse,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  SERVER_EVENT_NAMES,
+  type ServerToClientEvents,
+  type UnreadCounts,
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { ChatError } from './errors.js';
-import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport, TransportHandlers } from './transport.js';
-
-const SERVER_EVENTS: readonly ServerEvent[] = [
-  'message:new',
-  'message:updated',
-  'conversation:updated',
-  'read',
-  'unread',
-  'typing',
-  'presence',
-];
+import { ChatError } from '../errors.js';
+import type { ClientEvent, PayloadOf, ResultOf, Transport, TransportHandlers } from './transport.js';
 
 export interface SocketTransportOptions {
   /** Longest wait between reconnection attempts (ms). */
@@ -60,7 +51,7 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
           handlers.disconnected(true);
         }
       });
-      for (const event of SERVER_EVENTS) {
+      for (const event of SERVER_EVENT_NAMES) {
         (current.on as (event: string, listener: (payload: unknown, unread?: UnreadCounts) => void) => void)(
           event,
           (payload, unread) => handlers.event(event, payload as never, unread),

@@ -5,6 +5,13 @@
  */
 export interface KeyValueStore {
   readonly kind: 'indexeddb' | 'memory';
+  /**
+   * Who shares this data: clients whose stores have the same scope see the
+   * same outbox and elect one sender among themselves. An IndexedDB database is
+   * shared by every tab of the origin; memory only within one page (one
+   * JavaScript realm). Changes when IndexedDB fails mid-session.
+   */
+  readonly scope: string;
   get<T>(key: string): Promise<T | undefined>;
   /** Several keys in one transaction: a reader never sees half of them. */
   setMany(entries: Array<[string, unknown]>): Promise<void>;

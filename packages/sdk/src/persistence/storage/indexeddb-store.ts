@@ -3,13 +3,13 @@ import type { KeyValueStore } from './key-value-store.js';
 import { memoryStore } from './memory-store.js';
 
 /** Opens (and checks with a real write) an IndexedDB database; rejects where IndexedDB is missing or refuses. */
-export async function openIndexedDbStore(databaseName: string): Promise<KeyValueStore> {
+export async function openIndexedDbStore(databaseName: string, onFallback?: () => void): Promise<KeyValueStore> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available');
   const idb: UseStore = createStore(databaseName, 'kv');
   // Private modes and sandboxed iframes may expose indexedDB and still fail on use.
   await setMany([['__probe', Date.now()]], idb);
   await get('__probe', idb);
-  return resilient(databaseName, idb);
+  return resilient(databaseName, idb, onFallback);
 }
 
 /**
@@ -17,7 +17,7 @@ export async function openIndexedDbStore(databaseName: string): Promise<KeyValue
  * Every write goes to a memory mirror too; after the first failure the store
  * keeps working from memory instead of breaking the chat.
  */
-function resilient(databaseName: string, idb: UseStore): KeyValueStore {
+function resilient(databaseName: string, idb: UseStore, onFallback?: () => void): KeyValueStore {
   const mirror = memoryStore(`mirror:${databaseName}:${Math.random()}`);
   let broken = false;
   const attempt = async <T>(work: () => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
@@ -27,12 +27,17 @@ function resilient(databaseName: string, idb: UseStore): KeyValueStore {
     } catch (error) {
       broken = true;
       console.warn('[palaver] IndexedDB failed; continuing in memory for this session', error);
+      // The other tabs no longer see what this one stores: it must send its own outbox.
+      onFallback?.();
       return fallback();
     }
   };
   return {
     get kind() {
       return broken ? ('memory' as const) : ('indexeddb' as const);
+    },
+    get scope() {
+      return broken ? mirror.scope : databaseName;
     },
     get: <T>(key: string) =>
       attempt(

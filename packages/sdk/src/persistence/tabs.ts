@@ -33,6 +33,8 @@ export function coordinateTabs(
         onLeadership();
         return held; // kept until this client closes
       })
+      // Safe to drop: the request fails only when the page goes away (or locks are disabled),
+      // and then this tab is simply never the sender.
       .catch(() => undefined);
   } else {
     // No Web Locks (Node, old browsers): nothing to share with, this client sends.

@@ -1,0 +1,75 @@
+import { isNotBlank, type Message } from '@palaver/protocol';
+import type { Connection } from '../connection/connection.js';
+import { ChatError, isChatError } from '../errors.js';
+import { classifyFailure, type Outbox } from '../persistence/outbox.js';
+import type { ChatState } from '../state/chat-state.js';
+import type { ChatMessage } from '../state/types.js';
+import { pendingMessage } from '../state/view.js';
+
+function newClientId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Queues a message in the outbox; resolves once it is stored, with the message as shown (`queued`). */
+export async function sendMessage(
+  state: ChatState,
+  outbox: Outbox | undefined,
+  conversationId: string,
+  body: string,
+  options: { replyToId?: string },
+): Promise<ChatMessage> {
+  const user = state.$user.get();
+  if (!user || !outbox) throw new ChatError('offline', 'The client could not identify the user yet.');
+  if (!isNotBlank(body)) throw new ChatError('invalid_payload', 'The message is empty.');
+  const entry = await outbox.add({
+    clientId: newClientId(),
+    conversationId,
+    body,
+    senderId: user.id,
+    createdAt: new Date().toISOString(),
+    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+  });
+  // As it was when stored: `queued` (the store shows its later states).
+  return pendingMessage({ ...entry, status: 'queued' }, user.isAdmin);
+}
+
+/**
+ * Edits (a body) or deletes (no body) one of the user's messages. A failure
+ * rejects, and also becomes a notice (`$notices`), so the UI says what happened
+ * and, where trying again may help, offers to.
+ */
+export async function changeMessage(
+  state: ChatState,
+  connection: Connection,
+  messageId: string,
+  body?: string,
+): Promise<Message> {
+  try {
+    const { message } =
+      body === undefined
+        ? await connection.request('message:delete', { messageId })
+        : await connection.request('message:edit', { messageId, body });
+    state.applyMessages([message]);
+    return message;
+  } catch (error) {
+    const { code, message } = isChatError(error) ? error : new ChatError('internal', String(error));
+    state.addNotice({
+      action: body === undefined ? 'delete' : 'edit',
+      messageId,
+      conversationId: state.conversationOfMessage(messageId),
+      ...(body === undefined ? {} : { body }),
+      error: { code, message },
+      retryable: classifyFailure(code) !== 'fail',
+    });
+    throw error;
+  }
+}
+
+/** Tries a notice's edit or delete again (the notice goes; a new failure brings a new one). */
+export async function retryNotice(state: ChatState, connection: Connection, id: number): Promise<void> {
+  const notice = state.dismissNotice(id);
+  if (notice?.retryable) await changeMessage(state, connection, notice.messageId, notice.body);
+}

@@ -1,0 +1,198 @@
+import type { AckResponse, ChatUser, ServerToClientEvents } from '@palaver/protocol';
+import { atom, type ReadableAtom } from 'nanostores';
+import { ChatError } from '../errors.js';
+import { type Signal, signal } from '../state/signal.js';
+import { retryDelay } from './backoff.js';
+import { type TokenSource, userFromToken } from './token.js';
+import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport } from './transport.js';
+
+/**
+ * - `idle`: not started (`connect()` not called yet)
+ * - `connecting`: first connection in progress
+ * - `online`: connected and live
+ * - `offline`: connection lost or server unreachable; retrying by itself, sends are queued
+ * - `unauthorized`: the server refused the token and no fresh one could be had
+ * - `closed`: `disconnect()`, `logout()` or `destroy()` was called
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized' | 'closed';
+
+/** A server event as the transport delivered it. */
+export type ServerMessage = {
+  [E in ServerEvent]: { event: E; payload: Parameters<ServerToClientEvents[E]>[0] };
+}[ServerEvent];
+
+export interface ConnectionOptions {
+  transport: Transport;
+  token: TokenSource;
+  /** The user's id when the token cannot be had (offline start). */
+  userId: string | undefined;
+  /** Called before connecting as `user` (the client opens that user's local data). */
+  prepare(user: ChatUser): Promise<void>;
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Consecutive refusals with freshly fetched tokens before giving up (no refresh loop). */
+const MAX_TOKEN_REFUSALS = 3;
+
+function unwrap<T extends object>(answer: AckResponse<T>): T {
+  if (!answer.ok) throw ChatError.from(answer.error);
+  const { ok: _ok, ...result } = answer as { ok: true } & T;
+  return result as T;
+}
+
+/** The connection as the rest of the client sees it. */
+export interface Connection {
+  readonly $status: ReadableAtom<ConnectionStatus>;
+  /** Each time a connection is up (after every reconnection too). */
+  readonly connected: Signal<void>;
+  /** Every server event, in order. */
+  readonly events: Signal<ServerMessage>;
+  readonly isConnected: boolean;
+  /** Fetches a token, prepares its user and connects; reconnects by itself from then on. */
+  start(): Promise<void>;
+  /** Closes the connection; `destroy` also makes it final. */
+  stop(destroy?: boolean): void;
+  /** Replaces the token (or provider) and reconnects. */
+  setToken(token: TokenSource): void;
+  /** Sends a request and resolves with the server's answer; rejects with a `ChatError`. */
+  request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs?: number): Promise<ResultOf<E>>;
+  /** Fire-and-forget; dropped when not connected. */
+  notify<E extends ClientEvent>(event: E, payload: PayloadOf<E>): void;
+}
+
+/**
+ * The connection to the server: status, tokens (and their refusals),
+ * reconnection, the browser's online/offline events, and the transport.
+ * Others listen to `connected` and `events`; it calls no one but `prepare`.
+ * (A closure rather than a class: its private names minify.)
+ */
+export function createConnection(options: ConnectionOptions): Connection {
+  const { transport } = options;
+  const $status = atom<ConnectionStatus>('idle');
+  const connected = signal<void>();
+  const events = signal<ServerMessage>();
+  let tokenSource = options.token;
+  let started = false;
+  let closed = false;
+  let refusals = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function';
+
+  // The browser knows before any socket timeout when the network goes: close at
+  // once (sends queue up), and reconnect as soon as it is back.
+  const onBrowserOffline = (): void => {
+    if (closed || !started) return;
+    transport.close();
+    $status.set('offline');
+  };
+  const onBrowserOnline = (): void => {
+    if (closed || !started || transport.connected) return;
+    void reconnect();
+  };
+
+  const fetchToken = async (): Promise<string> => (typeof tokenSource === 'string' ? tokenSource : await tokenSource());
+
+  const open = (token: string): void => {
+    transport.open(token, {
+      connected: () => {
+        refusals = 0;
+        $status.set('online');
+        connected.emit();
+      },
+      disconnected: () => {
+        if (!closed && $status.get() !== 'unauthorized') $status.set('offline');
+      },
+      refused: (reason) => {
+        refusals++;
+        if (typeof tokenSource !== 'function' || refusals > MAX_TOKEN_REFUSALS) {
+          $status.set('unauthorized');
+          transport.close();
+          return;
+        }
+        // Expired or refused: fetch a fresh token after a growing pause (never a tight refresh loop).
+        $status.set(reason.code === 'token_expired' ? 'connecting' : 'offline');
+        scheduleReconnect(retryDelay(refusals));
+      },
+      event: (event, payload, unread) => {
+        events.emit({ event, payload } as ServerMessage);
+        if (unread) events.emit({ event: 'unread', payload: unread });
+      },
+    });
+  };
+
+  const scheduleReconnect = (delayMs = retryDelay(1)): void => {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void reconnect(), delayMs);
+  };
+
+  const reconnect = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      const token = await fetchToken();
+      const user = userFromToken(token);
+      if (user) await options.prepare(user);
+      open(token);
+    } catch {
+      // No token (offline) or the local data would not open: try again later, more slowly each time.
+      $status.set('offline');
+      scheduleReconnect(retryDelay(Math.min(++refusals, 6)));
+    }
+  };
+
+  return {
+    $status,
+    connected,
+    events,
+    get isConnected() {
+      return transport.connected;
+    },
+    async start() {
+      started = true;
+      if (hasWindow) {
+        window.addEventListener('offline', onBrowserOffline);
+        window.addEventListener('online', onBrowserOnline);
+      }
+      $status.set('connecting');
+      let token: string | undefined;
+      try {
+        token = await fetchToken();
+      } catch {
+        // The marketplace's token endpoint is unreachable (offline): show the cache, retry later.
+      }
+      const { userId } = options;
+      const user =
+        (token ? userFromToken(token) : undefined) ??
+        (userId ? { id: userId, name: userId, isAdmin: false } : undefined);
+      if (user) await options.prepare(user);
+      if (user && token) open(token);
+      else {
+        $status.set('offline');
+        scheduleReconnect();
+      }
+    },
+    stop(destroy = false) {
+      clearTimeout(retryTimer);
+      if (hasWindow) {
+        window.removeEventListener('offline', onBrowserOffline);
+        window.removeEventListener('online', onBrowserOnline);
+      }
+      transport.close();
+      started = false;
+      closed ||= destroy;
+      $status.set('closed');
+    },
+    setToken(token) {
+      tokenSource = token;
+      refusals = 0;
+      if (closed) return;
+      transport.close();
+      if (started) void reconnect();
+    },
+    async request(event, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
+      return unwrap(await transport.request(event, payload, timeoutMs)) as never;
+    },
+    notify(event, payload) {
+      transport.notify(event, payload);
+    },
+  };
+}

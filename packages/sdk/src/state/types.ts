@@ -1,0 +1,76 @@
+import type { ErrorCode, Message } from '@palaver/protocol';
+
+/**
+ * Codes the client adds to the protocol's: `offline` (no connection to send a
+ * request that cannot wait) and `timeout` (the server did not answer in time).
+ */
+export type ClientErrorCode = ErrorCode | 'offline' | 'timeout';
+
+/** Why something failed, in a form that survives storage and BroadcastChannel. */
+export interface Failure {
+  code: ClientErrorCode;
+  message: string;
+}
+
+/** Where one of the user's messages stands. `read`: someone else in the conversation has read it. */
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'read' | 'failed';
+
+/** A message as the UI shows it: the server's message, or a pending one from the outbox. */
+export interface ChatMessage extends Message {
+  status: DeliveryStatus;
+  /** Why a `failed` message failed. */
+  error?: Failure;
+  /** True for a message still in the outbox (its `id` is local and `seq` is 0). */
+  pending?: boolean;
+}
+
+/** A message the user sent that the server has not stored yet, as the outbox shows it. */
+export interface PendingMessage {
+  clientId: string;
+  conversationId: string;
+  body: string;
+  replyToId?: string;
+  senderId: string;
+  createdAt: string;
+  /** Sending order across the whole outbox. */
+  order: number;
+  status: 'queued' | 'sending' | 'failed';
+  error?: Failure;
+}
+
+export interface ThreadStatus {
+  /** Loading the newest page or older messages. */
+  loading: boolean;
+  /** Older messages exist on the server. */
+  hasMore: boolean;
+  error?: Failure;
+}
+
+export interface TypingUser {
+  userId: string;
+  name: string;
+}
+
+export interface Presence {
+  online: boolean;
+  lastSeenAt?: string;
+}
+
+/**
+ * Something that failed and that the user should hear about: an edit or a
+ * delete the server refused or never answered. (A failed send shows on its
+ * message; a thread that would not load, in its status.)
+ */
+export interface Notice {
+  /** Unique for the life of the client (for `dismissNotice` and `retryNotice`). */
+  id: number;
+  action: 'edit' | 'delete';
+  messageId: string;
+  /** The conversation of the message, when the client holds it. */
+  conversationId: string | undefined;
+  /** For `edit`: the text that could not be saved. */
+  body?: string;
+  error: Failure;
+  /** Trying again may work (network, timeout, a busy server); false when the server refused for good. */
+  retryable: boolean;
+}

@@ -1,0 +1,84 @@
+import type { ChatUser, Conversation, Message } from '@palaver/protocol';
+import type { ChatMessage, PendingMessage } from './types.js';
+
+/** A pending message as the UI shows it (the one place it is built). */
+export function pendingMessage(entry: PendingMessage, fromAdmin: boolean): ChatMessage {
+  const shown: ChatMessage = {
+    id: `pending:${entry.clientId}`,
+    clientId: entry.clientId,
+    conversationId: entry.conversationId,
+    seq: 0,
+    senderId: entry.senderId,
+    fromAdmin,
+    body: entry.body,
+    attachments: [],
+    createdAt: entry.createdAt,
+    status: entry.status,
+    pending: true,
+  };
+  if (entry.replyToId) shown.replyToId = entry.replyToId;
+  if (entry.error) shown.error = entry.error;
+  return shown;
+}
+
+/** A thread as shown: the server's messages with their delivery status, then the pending ones. */
+export function threadView(
+  confirmed: Message[],
+  pending: PendingMessage[],
+  conversationId: string,
+  conversation: Conversation | undefined,
+  user: ChatUser | null,
+): ChatMessage[] {
+  const readByOthers = Math.max(
+    0,
+    ...(conversation?.participants ?? []).filter((p) => p.userId !== user?.id).map((p) => p.lastReadSeq),
+  );
+  const sentClientIds = new Set<string>();
+  const out: ChatMessage[] = confirmed.map((message) => {
+    const own = message.senderId === user?.id;
+    if (own) sentClientIds.add(message.clientId);
+    return { ...message, status: own && message.seq <= readByOthers ? 'read' : 'sent' };
+  });
+  for (const entry of pending) {
+    // The server's copy replaces the pending one the moment it exists: never both.
+    if (entry.conversationId !== conversationId || sentClientIds.has(entry.clientId)) continue;
+    out.push(pendingMessage(entry, user?.isAdmin ?? false));
+  }
+  return out;
+}
+
+/** The server's summary, with pointers and the last message never moving backwards. */
+export function mergeConversation(current: Conversation | undefined, incoming: Conversation): Conversation {
+  if (!current) return incoming;
+  const lastReadOf = new Map(current.participants.map((p) => [p.userId, p.lastReadSeq]));
+  const merged: Conversation = {
+    ...incoming,
+    participants: incoming.participants.map((p) => ({
+      ...p,
+      lastReadSeq: Math.max(p.lastReadSeq, lastReadOf.get(p.userId) ?? 0),
+    })),
+  };
+  if (current.lastSeq > incoming.lastSeq) {
+    merged.lastSeq = current.lastSeq;
+    if (current.lastMessage) merged.lastMessage = current.lastMessage;
+    merged.updatedAt = current.updatedAt > incoming.updatedAt ? current.updatedAt : incoming.updatedAt;
+  }
+  return merged;
+}
+
+/** Keeps a conversation summary (last message, activity) in step with its messages. */
+export function withLastMessage(conversation: Conversation, messages: Message[]): Conversation {
+  let next = conversation;
+  for (const message of messages) {
+    if (message.seq > next.lastSeq || (message.seq === next.lastSeq && next.lastMessage?.id === message.id)) {
+      const newer = message.seq > next.lastSeq;
+      next = {
+        ...next,
+        lastSeq: message.seq,
+        lastMessage: message,
+        updatedAt: newer && message.createdAt > next.updatedAt ? message.createdAt : next.updatedAt,
+      };
+    }
+  }
+  return next;
+}
