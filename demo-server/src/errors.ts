@@ -1,32 +1,26 @@
-import { type ChatErrorBody, type ErrorCode, HTTP_STATUS_BY_CODE, isErrorCode } from '@palaver/protocol';
+import {
+  type ChatErrorBody,
+  type ErrorCode,
+  errorBody,
+  HTTP_STATUS_BY_CODE,
+  isErrorCode,
+  PalaverError,
+} from '@palaver/protocol';
 
 /**
  * A refusal the server means to give: it carries a protocol error code and is
  * answered as `{ code, message }`. Anything else thrown is a bug, answered as
  * `internal` without details.
  */
-export class ChatError extends Error {
+export class ChatError extends PalaverError<ErrorCode> {
   override readonly name = 'ChatError';
-  readonly code: ErrorCode;
-  readonly retryAfterMs: number | undefined;
-  readonly issues: unknown[] | undefined;
-
-  constructor(code: ErrorCode, message: string, extra: { retryAfterMs?: number; issues?: unknown[] } = {}) {
-    super(message);
-    this.code = code;
-    this.retryAfterMs = extra.retryAfterMs;
-    this.issues = extra.issues;
-  }
 
   get status(): number {
     return HTTP_STATUS_BY_CODE[this.code];
   }
 
   toBody(): ChatErrorBody {
-    const body: ChatErrorBody = { code: this.code, message: this.message };
-    if (this.retryAfterMs !== undefined) body.retryAfterMs = this.retryAfterMs;
-    if (this.issues !== undefined) body.issues = this.issues;
-    return body;
+    return errorBody(this);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type ChatUser, characterCount } from '@palaver/protocol';
+import { type ChatUser, canRead, checkMessageBody, writeAccess } from '@palaver/protocol';
 import type { ChatStore, ConversationAccess } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { Audience } from './notices.js';
@@ -31,7 +31,7 @@ export class AccessRules {
   /** Participants see their conversations; admins may look at any. */
   async readable(user: ChatUser, conversationId: string): Promise<ConversationAccess> {
     const access = user.isAdmin ? await this.find(conversationId) : await this.including(user, conversationId);
-    if (!access.participants.has(user.id) && !user.isAdmin) {
+    if (!canRead(user, { kind: access.kind, isParticipant: access.participants.has(user.id) })) {
       throw new ChatError('forbidden', 'You are not a participant of this conversation.');
     }
     return access;
@@ -43,20 +43,16 @@ export class AccessRules {
     conversationId: string,
   ): Promise<{ access: ConversationAccess; joinAsAgent: boolean }> {
     const access = await this.including(user, conversationId);
-    if (access.participants.has(user.id)) return { access, joinAsAgent: false };
-    if (user.isAdmin && access.kind === 'support') return { access, joinAsAgent: true };
-    throw new ChatError('forbidden', 'You are not a participant of this conversation.');
+    const allowed = writeAccess(user, { kind: access.kind, isParticipant: access.participants.has(user.id) });
+    if (allowed === 'forbidden') throw new ChatError('forbidden', 'You are not a participant of this conversation.');
+    return { access, joinAsAgent: allowed === 'join' };
   }
 
   /** A message text as stored: trimmed, not empty, not longer than the configured maximum. */
   checkedBody(raw: string): string {
-    const body = raw.trim();
-    const length = characterCount(body);
-    if (length > this.maxLength) {
-      throw new ChatError('too_long', `The message has ${length} characters; at most ${this.maxLength} are allowed.`);
-    }
-    if (length === 0) throw new ChatError('invalid_payload', 'The message is empty.');
-    return body;
+    const checked = checkMessageBody(raw, this.maxLength);
+    if (!checked.ok) throw new ChatError(checked.code, checked.message);
+    return checked.body;
   }
 }
 

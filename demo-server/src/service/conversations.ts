@@ -1,4 +1,11 @@
-import { type Conversation, type ConversationListResult, LIMITS, type OpenConversationInput } from '@palaver/protocol';
+import {
+  type Conversation,
+  type ConversationListResult,
+  canOpenProductWith,
+  canOpenSupportFor,
+  LIMITS,
+  type OpenConversationInput,
+} from '@palaver/protocol';
 import type { ChatStore, ListPosition } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { AccessRules } from './access.js';
@@ -14,7 +21,7 @@ export class ConversationService {
 
   async open({ user }: Actor, input: OpenConversationInput): Promise<Outcome<Conversation>> {
     if (input.kind === 'product') {
-      if (input.supplierId === user.id) {
+      if (!canOpenProductWith(user, input.supplierId)) {
         throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
       }
       const { id, created } = await this.store.openProductConversation({
@@ -28,7 +35,7 @@ export class ConversationService {
     }
     let clientId = user.id;
     if (input.clientUserId !== undefined && input.clientUserId !== user.id) {
-      if (!user.isAdmin) {
+      if (!canOpenSupportFor(user, input.clientUserId)) {
         throw new ChatError('forbidden', 'Only admins can open a support conversation for someone else.');
       }
       if (!input.clientName && !(await this.store.userExists(input.clientUserId))) {

@@ -1,5 +1,5 @@
 import type { DeleteMessageInput, EditMessageInput, HistoryInput, HistoryResult, Message } from '@palaver/protocol';
-import { LIMITS, type SendMessageInput } from '@palaver/protocol';
+import { canChangeMessage, LIMITS, type SendMessageInput } from '@palaver/protocol';
 import type { ChatStore, ConversationAccess, StoredMessage } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import { type AccessRules, audienceOf } from './access.js';
@@ -116,19 +116,19 @@ export class MessageService {
     return notices;
   }
 
-  private async own(actor: Actor, messageId: string, allowAdmin: boolean) {
+  private async own(actor: Actor, messageId: string, change: 'edit' | 'delete') {
     const { user } = actor;
     const message = await this.store.messageById(messageId);
     if (!message) throw new ChatError('not_found', 'No such message.');
     const access = await this.rules.readable(user, message.conversationId);
-    if (message.senderId !== user.id && !(allowAdmin && user.isAdmin)) {
+    if (!canChangeMessage(user, message.senderId, change)) {
       throw new ChatError('forbidden', 'You can only change your own messages.');
     }
     return { message, access };
   }
 
   async edit(actor: Actor, input: EditMessageInput): Promise<Outcome<Message>> {
-    const { message, access } = await this.own(actor, input.messageId, false);
+    const { message, access } = await this.own(actor, input.messageId, 'edit');
     if (message.deletedAt) throw new ChatError('invalid_payload', 'A deleted message cannot be edited.');
     const body = this.rules.checkedBody(input.body);
     if (body === message.body) return { result: message, notices: [] };
@@ -137,7 +137,7 @@ export class MessageService {
   }
 
   async delete(actor: Actor, input: DeleteMessageInput): Promise<Outcome<Message>> {
-    const { message, access } = await this.own(actor, input.messageId, true);
+    const { message, access } = await this.own(actor, input.messageId, 'delete');
     if (message.deletedAt) return { result: message, notices: [] };
     const deleted = await this.store.deleteMessage(message.id);
     return {

@@ -1,9 +1,9 @@
 /**
  * The rules of the contract that are not a payload shape: which conversation
  * an open request names, who may write or change what, what a message body
- * must be, and what counts as unread. The reference server applies them in SQL
- * and in its chat service (`demo-server/src/chat-service.ts`,
- * `demo-server/src/db/chat-store.ts`); the in-memory backend of
+ * must be, and what counts as unread. The reference server applies them in its
+ * service (`demo-server/src/service/access.ts`, `conversations.ts`,
+ * `messages.ts`) and, for unread counts, in SQL (`demo-server/src/db/`); the in-memory backend of
  * `@palaver/sdk/testing` and the SDK call these functions, and the contract
  * suite (`test-support/contract-suite.ts`) checks both back-ends agree.
  *

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatUser, Conversation, Role } from '@palaver/protocol';
+import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import type pg from 'pg';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
 import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
@@ -107,7 +107,7 @@ export class PostgresConversations {
 
   async openSupport(input: OpenSupportInput): Promise<{ id: string; created: boolean; joined: boolean }> {
     const subject = input.subject.trim();
-    const subjectKey = subject.toLowerCase().replace(/\s+/g, ' ');
+    const subjectKey = supportSubjectKey(subject);
     const find = async (q: Queryable) => {
       const { rows } = await q.query<{ id: string; agent: string | null }>(
         `SELECT c.id, p.user_id AS agent FROM conversations c

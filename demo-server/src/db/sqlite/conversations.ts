@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatUser, Conversation, Role } from '@palaver/protocol';
+import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
 import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -123,7 +123,7 @@ export class SqliteConversations {
 
   openSupport(input: OpenSupportInput): { id: string; created: boolean; joined: boolean } {
     const subject = input.subject.trim();
-    const subjectKey = subject.toLowerCase().replace(/\s+/g, ' ');
+    const subjectKey = supportSubjectKey(subject);
     return this.db
       .transaction(() => {
         const at = now();
