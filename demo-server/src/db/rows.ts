@@ -1,4 +1,6 @@
 import type { Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
+import { newMessageId } from './ids.js';
+import type { InsertMessageInput } from './store.js';
 
 /**
  * The rows of Palaver's tables — the same shapes in SQLite and PostgreSQL
@@ -106,4 +108,21 @@ export function toConversation(
   if (row.subject) conversation.subject = row.subject;
   if (last) conversation.lastMessage = toMessage(last);
   return conversation;
+}
+
+/** A message as a send stores it: a new time-ordered id, the conversation's next `seq`, never edited. */
+export function newMessage(input: InsertMessageInput, seq: number, at: string): Message {
+  const message: Message = {
+    id: newMessageId(),
+    clientId: input.clientId,
+    conversationId: input.conversationId,
+    seq,
+    senderId: input.sender.id,
+    fromAdmin: input.sender.isAdmin,
+    body: input.body,
+    attachments: [],
+    createdAt: at,
+  };
+  if (input.replyToId !== undefined) message.replyToId = input.replyToId;
+  return message;
 }

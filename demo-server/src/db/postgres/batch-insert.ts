@@ -1,4 +1,4 @@
-import { newMessageId } from '../ids.js';
+import { newMessage } from '../rows.js';
 import type { InsertMessageInput, StoredMessage } from '../store.js';
 import type { Tx } from './pool.js';
 
@@ -95,18 +95,7 @@ export async function insertBatch(tx: Tx, inputs: readonly InsertMessageInput[],
         member.unread++;
       }
     }
-    const message = {
-      id: newMessageId(),
-      clientId: input.clientId,
-      conversationId: input.conversationId,
-      seq,
-      senderId: input.sender.id,
-      fromAdmin: input.sender.isAdmin,
-      body: input.body,
-      attachments: [],
-      createdAt: at,
-      ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
-    };
+    const message = newMessage(input, seq, at);
     // Totals are filled in once the batch is committed.
     const unreadAfter = members.map((member) => ({ userId: member.userId, unread: member.unread, total: 0 }));
     return { message, created: true, previousUnread, unreadAfter, joined: false };

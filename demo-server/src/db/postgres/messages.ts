@@ -1,7 +1,6 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
 import type pg from 'pg';
-import { newMessageId } from '../ids.js';
-import { type MessageRow, now, toMessage } from '../rows.js';
+import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
 import { insertBatch } from './batch-insert.js';
 import { takeChange } from './change-feed.js';
@@ -104,18 +103,7 @@ export class PostgresMessages {
     const joined =
       input.joinAsAgent && (await this.conversations.join(tx, conversationId, senderId, 'agent', at, change));
     const before = await this.conversations.participant(tx, conversationId, senderId);
-    const message: Message = {
-      id: newMessageId(),
-      clientId: input.clientId,
-      conversationId,
-      seq,
-      senderId,
-      fromAdmin: input.sender.isAdmin,
-      body: input.body,
-      attachments: [],
-      createdAt: at,
-    };
-    if (input.replyToId !== undefined) message.replyToId = input.replyToId;
+    const message = newMessage(input, seq, at);
     // A clientId seen before fails here (unique index); `insert` answers it with the stored message.
     await tx.query(
       `INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,

@@ -1,6 +1,5 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
-import { newMessageId } from '../ids.js';
-import { type MessageRow, now, toMessage } from '../rows.js';
+import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
@@ -91,18 +90,7 @@ export class SqliteMessages {
     const seq = this.conversations.nextSeq(conversationId, at, change);
     const joined = input.joinAsAgent && this.conversations.join(conversationId, senderId, 'agent', at, change);
     const before = this.conversations.participant(conversationId, senderId);
-    const message: Message = {
-      id: newMessageId(),
-      clientId: input.clientId,
-      conversationId,
-      seq,
-      senderId,
-      fromAdmin: input.sender.isAdmin,
-      body: input.body,
-      attachments: [],
-      createdAt: at,
-    };
-    if (input.replyToId !== undefined) message.replyToId = input.replyToId;
+    const message = newMessage(input, seq, at);
     // A clientId seen before fails here (unique index); `insert` answers it with the stored message.
     this.statements.insert.run({
       id: message.id,
