@@ -76,6 +76,13 @@ export async function createPalaverServer(
   const httpServer = createServer();
   const io: PalaverIo = new Server(httpServer, {
     cors: { origin: config.corsOrigins },
+    // CORS headers alone do not stop a WebSocket: a browser opens one from any
+    // page. With CORS_ORIGIN set, handshakes (polling and WebSocket) that carry
+    // another Origin are refused; clients that are not browsers send none.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, config.corsOrigins.length === 0 || !origin || config.corsOrigins.includes(origin));
+    },
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
   });

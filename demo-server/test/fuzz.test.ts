@@ -91,6 +91,32 @@ describe('fuzzing every input', () => {
     });
   }
 
+  it('event names that are names of every object (toString, __proto__, …) are unknown events, not crashes', async () => {
+    for (const event of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      const response = (await rawRequest(socket, event, {})) as { ok: boolean; error?: { code: string } };
+      assert.deepEqual([response.ok, response.error?.code], [false, 'invalid_payload'], event);
+    }
+  });
+
+  it('malformed escapes in paths and broken compressed bodies are invalid_payload, not internal', async () => {
+    const token = await t.token(alice);
+    const headers = { authorization: `Bearer ${token}` };
+    for (const path of ['/api/conversations/%E0%A4%A', '/api/messages/%zz', '/api/conversations/%/messages']) {
+      const response = await fetch(`${t.url}${path}`, { headers });
+      assert.equal(response.status, 400, path);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'invalid_payload', path);
+    }
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const response = await fetch(`${t.url}/api/conversations`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'content-encoding': encoding },
+        body: 'definitely not compressed',
+      });
+      assert.equal(response.status, 400, encoding);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'invalid_payload', encoding);
+    }
+  });
+
   it('REST: every body and query string gets a typed JSON answer, never a 500', async () => {
     const token = await t.token(alice);
     const routes = [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Message } from '@palaver/protocol';
 import Database from 'better-sqlite3';
+import { io } from 'socket.io-client';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { SAFETY_NET_PAGES } from '../src/db/sqlite/checkpointer.js';
 import { applyMigrations, openDatabase } from '../src/db/sqlite/database.js';
@@ -244,6 +245,45 @@ describe('operations', () => {
       const health = await t.rest<{ status: string; db: string }>(null, 'GET', '/health');
       assert.equal(health.status, 503);
       assert.deepEqual([health.body.status, health.body.db], ['error', 'error']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with CORS_ORIGIN set, Socket.IO handshakes from other origins are refused (WebSocket and polling)', async () => {
+    const t = await startTestServer({ CORS_ORIGIN: 'https://shop.example' });
+    try {
+      const token = await t.token(alice);
+      const attempt = (origin: string | undefined) =>
+        new Promise<string>((resolve) => {
+          const socket = io(t.url, {
+            auth: { token },
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+            ...(origin ? { extraHeaders: { origin } } : {}),
+          });
+          socket.once('connect', () => {
+            socket.close();
+            resolve('connected');
+          });
+          socket.once('connect_error', () => {
+            socket.close();
+            resolve('refused');
+          });
+        });
+      assert.equal(await attempt('https://evil.example'), 'refused');
+      assert.equal(await attempt('https://shop.example'), 'connected');
+      // Clients that are not browsers send no Origin: CORS is about browsers.
+      assert.equal(await attempt(undefined), 'connected');
+      const polling = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`, {
+        headers: { origin: 'https://evil.example' },
+      });
+      assert.equal(polling.status, 403);
+      const allowedPolling = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`, {
+        headers: { origin: 'https://shop.example' },
+      });
+      assert.equal(allowedPolling.status, 200);
     } finally {
       await t.close();
     }

@@ -185,13 +185,21 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   return app;
 }
 
-/** Maps body-parser's errors (too large, malformed JSON) to protocol codes. */
+/**
+ * Maps the request errors of Express and body-parser (too large, malformed
+ * JSON, a broken compressed body, a malformed percent-escape in the path) to
+ * protocol codes: they are the client's fault, never `internal`.
+ */
 function fromHttpError(error: unknown): unknown {
   const type = (error as { type?: string } | null)?.type;
+  const status = (error as { status?: unknown } | null)?.status;
   if (type === 'entity.too.large') return new ChatError('payload_too_large', 'The request body is too large.');
   if (type === 'entity.parse.failed') return new ChatError('invalid_payload', 'The request body is not valid JSON.');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return new ChatError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
   }
+  if (error instanceof URIError) return new ChatError('invalid_payload', 'The path has a malformed %-escape.');
+  // Anything else body-parser refuses with 400 (a compressed body that does not decompress, a cut-off body).
+  if (status === 400) return new ChatError('invalid_payload', 'The request body could not be read.');
   return error;
 }

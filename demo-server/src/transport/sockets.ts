@@ -109,8 +109,10 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
 
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: AckResponse) => void) : undefined;
-      const handler = (handlers as Record<string, Handlers[ClientEventName]>)[event];
-      const schema = (clientEventSchemas as Record<string, (typeof clientEventSchemas)[ClientEventName]>)[event];
+      // Own properties only: `toString`, `__proto__` and the like are names of every object, not events.
+      const known = Object.hasOwn(handlers, event) && Object.hasOwn(clientEventSchemas, event);
+      const handler = known ? handlers[event as ClientEventName] : undefined;
+      const schema = known ? clientEventSchemas[event as ClientEventName] : undefined;
       const started = performance.now();
       inFlight.count++;
       try {
