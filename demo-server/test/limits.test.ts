@@ -4,6 +4,7 @@ import type { Message } from '@palaver/protocol';
 import {
   alice,
   bob,
+  carol,
   newClientId,
   ok,
   openProduct,
@@ -160,5 +161,23 @@ describe('rate limit', () => {
     await ok(bobSocket, 'message:send', { clientId: newClientId(), conversationId: id, body: 'hello' });
     const { messages } = await ok(socket, 'messages:history', { conversationId: id, limit: 100 });
     assert.equal(messages.length, 31);
+  });
+
+  it('a resend recognised as already stored gives its rate-limit slot back', async () => {
+    const limited = await startTestServer({ RATE_LIMIT_MESSAGES: '3' });
+    try {
+      const socket = await limited.connect(carol);
+      const { id } = await openProduct(socket);
+      const first = { clientId: newClientId(), conversationId: id, body: 'first' };
+      await ok(socket, 'message:send', first);
+      // Lost acks, retried: nothing new is stored, so nothing is counted.
+      for (let i = 0; i < 3; i++) await ok(socket, 'message:send', first);
+      await ok(socket, 'message:send', { clientId: newClientId(), conversationId: id, body: 'second' });
+      await ok(socket, 'message:send', { clientId: newClientId(), conversationId: id, body: 'third' });
+      const fourth = await request(socket, 'message:send', { clientId: newClientId(), conversationId: id, body: 'x' });
+      assert.equal(!fourth.ok && fourth.error.code, 'rate_limited', 'the limit still counts new messages');
+    } finally {
+      await limited.close();
+    }
   });
 });

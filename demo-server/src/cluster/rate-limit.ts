@@ -23,9 +23,10 @@ if redis.call('ZCARD', key) >= limit then
   local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   return math.max(1, tonumber(oldest[2]) + window - now)
 end
-redis.call('ZADD', key, now, now .. '-' .. ARGV[3])
+local member = now .. '-' .. ARGV[3]
+redis.call('ZADD', key, now, member)
 redis.call('PEXPIRE', key, window)
-return 0`;
+return member`;
 
 export class RedisSlidingWindowLimiter implements RateLimiter {
   private counter = 0;
@@ -42,16 +43,22 @@ export class RedisSlidingWindowLimiter implements RateLimiter {
   }
 
   async take(key: string): Promise<Slot> {
-    const wait = (await this.redis.eval(
-      SLIDING_WINDOW,
-      1,
-      `${this.link.keyPrefix}limit:${this.name}:${key}`,
-      this.windowMs,
-      this.limit,
-      // Unique per event, so two events in the same millisecond are two members.
-      `${this.link.nodeId}-${++this.counter}`,
-    )) as number;
-    return wait === 0 ? { allowed: true } : { allowed: false, retryAfterMs: wait };
+    const redisKey = `${this.link.keyPrefix}limit:${this.name}:${key}`;
+    // Unique per event, so two events in the same millisecond are two members.
+    const event = `${this.link.nodeId}-${++this.counter}`;
+    // A number: how long to wait; a string: the slot taken.
+    const wait = (await this.redis.eval(SLIDING_WINDOW, 1, redisKey, this.windowMs, this.limit, event)) as
+      | number
+      | string;
+    if (typeof wait === 'number') return { allowed: false, retryAfterMs: wait };
+    // The script stored the event as "<time>-<event>" and returned that member.
+    const member = String(wait);
+    return {
+      allowed: true,
+      giveBack: async () => {
+        await this.redis.zrem(redisKey, member);
+      },
+    };
   }
 
   /** Nothing to do: Redis expires idle keys by itself. */

@@ -69,7 +69,11 @@ export class MessageService {
       },
       turn,
     );
-    if (!stored.created) return { result: resent(stored.message, access.id), notices: [] };
+    if (!stored.created) {
+      // A resend of a stored message adds nothing: it does not count against the limit.
+      await slot.giveBack();
+      return { result: resent(stored.message, access.id), notices: [] };
+    }
     this.onStored();
     return { result: stored.message, notices: await this.afterStored(actor, access, stored) };
   }

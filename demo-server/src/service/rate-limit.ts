@@ -1,5 +1,9 @@
-/** How many slots are left for a key: a slot taken, or how long to wait for one. */
-export type Slot = { allowed: true } | { allowed: false; retryAfterMs: number };
+/**
+ * A slot taken (which may be given back when what it was taken for turned out
+ * to add nothing, such as a resend of a stored message), or how long to wait
+ * for one.
+ */
+export type Slot = { allowed: true; giveBack(): Promise<void> } | { allowed: false; retryAfterMs: number };
 
 /**
  * A limit of so many events per key in any window, counted where the nodes
@@ -44,7 +48,13 @@ export class SlidingWindowLimiter implements RateLimiter {
       return { allowed: false, retryAfterMs: Math.max(1, (times[0] as number) + this.windowMs - now) };
     }
     times.push(now);
-    return { allowed: true };
+    return {
+      allowed: true,
+      giveBack: async () => {
+        const index = times.lastIndexOf(now);
+        if (index >= 0) times.splice(index, 1);
+      },
+    };
   }
 
   /** Drops keys with no recent events so idle users cost no memory. */
