@@ -20,6 +20,7 @@ import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
 import { createTokenVerifier } from './transport/auth.js';
 import { createHttpApp } from './transport/http.js';
+import { createSecurityLog } from './transport/security-log.js';
 import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
 import { VERSION } from './version.js';
 
@@ -71,6 +72,7 @@ export async function createPalaverServer(
           logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
       });
   const verifier = createTokenVerifier(config.jwtSecret);
+  const securityLog = createSecurityLog(logger);
   const inFlight = { count: 0, closing: false };
 
   const httpServer = createServer();
@@ -135,6 +137,7 @@ export async function createPalaverServer(
     cluster,
     metrics,
     logger,
+    securityLog,
     version: VERSION,
     startedAt,
     inFlight,
@@ -143,7 +146,7 @@ export async function createPalaverServer(
       : undefined,
   });
   httpServer.on('request', app);
-  attachSocketHandlers({ io, verifier, store, service, realtime, metrics, logger, inFlight });
+  attachSocketHandlers({ io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight });
 
   let closing: Promise<void> | undefined;
 

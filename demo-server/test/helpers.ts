@@ -18,6 +18,7 @@ import type {
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
 import { createPalaverServer, type PalaverServer } from '../src/server.js';
 import { signToken } from '../src/transport/auth.js';
 import { databaseEnv, dropDatabase } from './test-database.js';
@@ -60,7 +61,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dir?: string): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dir?: string,
+  logger?: Logger,
+): Promise<TestServer> {
   const folder = dir ?? mkdtempSync(join(tmpdir(), 'palaver-test-'));
   const dbPath = join(folder, 'palaver.db');
   const database = await databaseEnv(folder);
@@ -72,7 +77,7 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
     PRESENCE_GRACE_MS: '50',
     ...env,
   });
-  const server = await createPalaverServer(config);
+  const server = await createPalaverServer(config, logger);
   const { url } = await server.start();
   const sockets: ClientSocket[] = [];
   const token = (user: TestUser, expiresIn?: string | number) =>

@@ -23,6 +23,7 @@ import type { Actor, ChatService } from '../service/chat-service.js';
 import type { Outcome } from '../service/notices.js';
 import { parseInput } from '../validation.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
+import type { SecurityLog } from './security-log.js';
 
 export interface HttpAppOptions {
   config: ServerConfig;
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   cluster: ClusterLink | undefined;
   metrics: Metrics;
   logger: Logger;
+  /** Refused logins and forbidden attempts. */
+  securityLog: SecurityLog;
   version: string;
   startedAt: number;
   inFlight: { count: number; closing: boolean };
@@ -45,7 +48,7 @@ type AuthedRequest = Request & { actor?: Actor };
 
 /** The Express application: health, metrics and the REST API of `PROTOCOL.md`. */
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { config, verifier, store, service, realtime, cluster, metrics, logger, inFlight } = options;
+  const { config, verifier, store, service, realtime, cluster, metrics, logger, securityLog, inFlight } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -175,10 +178,16 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   app.use('/api', api);
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: AuthedRequest, res: Response, _next: NextFunction) => {
     const chatError = fromHttpError(error);
     const body = toErrorBody(chatError);
     if (body.code === 'internal') logger.error({ err: error }, 'request failed');
+    // The route, not the URL: no query string (it may hold a sync cursor) ever reaches the log.
+    securityLog.refused(body.code, {
+      what: `${req.method} ${req.route?.path ?? req.path.slice(0, 200)}`,
+      userId: req.actor?.user.id,
+      ip: req.ip,
+    });
     metrics.errors.inc({ code: body.code });
     res.status(errorStatus(chatError)).json({ error: body });
   });

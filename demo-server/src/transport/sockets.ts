@@ -18,6 +18,7 @@ import type { Actor, ChatService } from '../service/chat-service.js';
 import type { Notice, Outcome } from '../service/notices.js';
 import { parseInput } from '../validation.js';
 import type { TokenVerifier } from './auth.js';
+import type { SecurityLog } from './security-log.js';
 
 export interface SocketData {
   user: ChatUser;
@@ -66,6 +67,8 @@ export interface SocketLayerOptions {
   realtime: Realtime;
   metrics: Metrics;
   logger: Logger;
+  /** Refused logins and forbidden attempts. */
+  securityLog: SecurityLog;
   /** Counts requests being answered, so a graceful shutdown can wait for them. */
   inFlight: { count: number; closing: boolean };
 }
@@ -76,7 +79,7 @@ export interface SocketLayerOptions {
  * either `{ ok: true, ... }` or `{ ok: false, error }` — never a thrown error.
  */
 export function attachSocketHandlers(options: SocketLayerOptions): void {
-  const { io, verifier, store, service, realtime, metrics, logger, inFlight } = options;
+  const { io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight } = options;
   const handlers = handlersFor(service);
 
   io.use(async (socket, next) => {
@@ -88,6 +91,7 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
     } catch (error) {
       const body = toErrorBody(error);
       if (body.code === 'internal') logger.error({ err: error }, 'socket authentication failed');
+      securityLog.refused(body.code, { what: 'socket handshake', ip: socket.handshake.address });
       metrics.errors.inc({ code: body.code });
       next(Object.assign(new Error(body.message), { data: { code: body.code, message: body.message } }));
     }
@@ -125,6 +129,7 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
       } catch (error) {
         const body = toErrorBody(error);
         if (body.code === 'internal' && !inFlight.closing) logger.error({ err: error, event }, 'socket event failed');
+        securityLog.refused(body.code, { what: `socket event ${event.slice(0, 64)}`, userId: user.id });
         metrics.errors.inc({ code: body.code });
         ack?.({ ok: false, error: body });
       } finally {
