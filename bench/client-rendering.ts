@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChatClient, createChatClient } from '@palaver/sdk';
 import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../e2e/support.js';
 import type { CachedRender, CachedRenderOptions, ScrollResult, ThreadOptions } from './client-page.js';
 import { benchToken, startPalaver } from './processes.js';
@@ -167,19 +167,7 @@ async function measure(cleanup: Cleanup): Promise<ClientBenchResult> {
   await context.close();
 
   // --- 2. scrolling 10,000 messages ------------------------------------------------
-  log(`client: scrolling a ${LONG_THREAD.toLocaleString('en')}-message thread to its oldest message …`);
-  const scrollContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const scrollPage = await scrollContext.newPage();
-  forwardErrors(scrollPage);
-  await scrollPage.goto(pageUrl);
-  await scrollPage.evaluate((o) => window.palaverBench.mountLongThread(o), { messages: LONG_THREAD, heightPx: 600 });
-  // Traced from here only: seeding and the first render are not part of the scroll.
-  await browser.startTracing(scrollPage, { categories: ['toplevel'] });
-  const scroll = await scrollPage.evaluate((o) => window.palaverBench.scrollToOldest(o), {
-    maxFrames: MAX_SCROLL_FRAMES,
-  });
-  const longestTaskMs = longestRendererTask(await browser.stopTracing());
-  await scrollContext.close();
+  const { scroll, longestTaskMs } = await measureScroll(browser, pageUrl);
   if (!scroll.reachedOldest) {
     log(`client: the scroll stopped after ${scroll.frames} frames with ${scroll.loaded} of ${scroll.total} messages`);
   }
@@ -198,6 +186,108 @@ async function measure(cleanup: Cleanup): Promise<ClientBenchResult> {
   };
 }
 
+/**
+ * Part 2 alone: the 10,000-message thread mounted in a fresh context and
+ * scrolled to its oldest message, traced. `tracePath` keeps the trace (open
+ * it in DevTools' Performance panel) with more categories than the `toplevel`
+ * the longest task needs.
+ */
+async function measureScroll(
+  browser: Browser,
+  pageUrl: string,
+  tracePath?: string,
+  cpuProfilePath?: string,
+): Promise<{ scroll: ScrollResult; longestTaskMs: number }> {
+  log(`client: scrolling a ${LONG_THREAD.toLocaleString('en')}-message thread to its oldest message …`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    forwardErrors(page);
+    await page.goto(pageUrl);
+    await page.evaluate((o) => window.palaverBench.mountLongThread(o), { messages: LONG_THREAD, heightPx: 600 });
+    const cdp = cpuProfilePath ? await context.newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
+    // Traced from here only: seeding and the first render are not part of the scroll.
+    await browser.startTracing(page, {
+      categories: tracePath ? [...DETAILED_TRACE_CATEGORIES] : ['toplevel'],
+      ...(tracePath ? { path: tracePath } : {}),
+    });
+    const scroll = await page.evaluate((o) => window.palaverBench.scrollToOldest(o), { maxFrames: MAX_SCROLL_FRAMES });
+    const longestTaskMs = longestRendererTask(await browser.stopTracing());
+    if (cdp && cpuProfilePath) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(cpuProfilePath, JSON.stringify(profile));
+    }
+    return { scroll, longestTaskMs };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Tasks and what is in them: JavaScript, style, layout, paint and GC (no sampling: it slows the page down). */
+const DETAILED_TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8',
+  'v8.execute',
+  'blink',
+  'blink.user_timing',
+  'disabled-by-default-v8.gc',
+  'loading',
+] as const;
+
+/**
+ * Only the scroll of part 2, `runs` times (a fresh context each), for
+ * profiling: `npx tsx bench/client-scroll.ts`. No server is needed (the long
+ * thread runs on the in-memory backend).
+ */
+export async function scrollBench(options: {
+  runs: number;
+  tracePath?: string;
+  cpuProfilePath?: string;
+}): Promise<ScrollBenchRun[]> {
+  const cleanup = new Cleanup();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'palaver-client-bench-'));
+    cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
+    const pageUrl = await servePage(dir, cleanup);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    cleanup.add(() => browser.close());
+    const runs: ScrollBenchRun[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      // Only the last run is kept as a detailed trace: its categories cost time of their own.
+      const last = i === options.runs - 1;
+      const tracePath = last ? options.tracePath : undefined;
+      const { scroll, longestTaskMs } = await measureScroll(
+        browser,
+        pageUrl,
+        tracePath,
+        last ? options.cpuProfilePath : undefined,
+      );
+      runs.push({ longestTaskMs, detailedTrace: tracePath !== undefined, ...scroll });
+    }
+    return runs;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+export interface ScrollBenchRun extends ScrollResult {
+  longestTaskMs: number;
+  /** Traced with every DevTools category (slower than the `toplevel` trace of the other runs). */
+  detailedTrace: boolean;
+}
+
 /** The page and its bundle, served from their own origin (the marketplace's, not the chat server's). */
 async function servePage(dir: string, cleanup: Cleanup): Promise<string> {
   await build({
@@ -205,7 +295,8 @@ async function servePage(dir: string, cleanup: Cleanup): Promise<string> {
     outfile: join(dir, 'page.js'),
     bundle: true,
     format: 'esm',
-    minify: true,
+    // BENCH_READABLE=1 keeps the names (for a CPU profile that says which function ran).
+    ...(process.env.BENCH_READABLE === '1' ? { minifySyntax: true, minifyWhitespace: true } : { minify: true }),
     target: 'es2022',
     logLevel: 'warning',
     // As a marketplace ships it: nanostores and Lit in production mode.

@@ -155,8 +155,8 @@ export class ChatThread extends ProductElement {
   // --- for the controllers ----------------------------------------------------
 
   /** @internal */
-  get messageCount(): number {
-    return this.messagesStore.value.length;
+  get messages(): ChatMessage[] {
+    return this.messagesStore.value;
   }
 
   /** @internal Older messages than the thread holds are needed. */

@@ -36,7 +36,7 @@ export interface MessageActions {
  */
 const formatted = new WeakMap<
   ChatMessage,
-  { body: string; createdAt: string; language: string; when: string; text: Array<TemplateResult | string> }
+  { body: string; createdAt: string; language: string; when: string; text: string | Array<TemplateResult | string> }
 >();
 
 function formattedOf(message: ChatMessage, language: string) {
@@ -53,6 +53,8 @@ function formattedOf(message: ChatMessage, language: string) {
           : part.text,
       ),
     };
+    // Plain text (most messages) as one string: a list costs two more nodes and a part per message.
+    if (entry.text.length === 1 && typeof entry.text[0] === 'string') entry.text = entry.text[0];
     formatted.set(message, entry);
   }
   return entry;
