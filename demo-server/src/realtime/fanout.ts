@@ -1,6 +1,6 @@
 import type { Message, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
 import type { Server } from 'socket.io';
-import type { Audience } from '../service/notices.js';
+import type { Audience, EventPayload } from '../service/notices.js';
 
 /** Every socket of a user joins this room: their tabs and devices all get the same events. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -12,14 +12,12 @@ export const separateUnreadRoom = (userId: string) => `unread:${userId}`;
 /** Every admin socket joins this room: admins see every support conversation live. */
 export const ADMINS_ROOM = 'admins';
 
-export type EventArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
-
 export interface Fanout {
   /** To every socket of every participant, and to admins for support conversations. */
   toConversation<E extends keyof ServerToClientEvents>(
     audience: Audience,
     event: E,
-    payload: EventArgs<E>[0],
+    payload: EventPayload<E>,
     except?: { userId?: string },
   ): void;
   /**
@@ -29,11 +27,11 @@ export interface Fanout {
    */
   newMessageTo(userId: string, message: Message, unread?: UnreadCounts, exceptSocketId?: string): void;
   /** To every socket of these users. */
-  toUsers<E extends keyof ServerToClientEvents>(userIds: readonly string[], event: E, payload: EventArgs<E>[0]): void;
+  toUsers<E extends keyof ServerToClientEvents>(userIds: readonly string[], event: E, payload: EventPayload<E>): void;
   /** To every admin socket but those of `exceptUserIds`. */
   toAdmins<E extends keyof ServerToClientEvents>(
     event: E,
-    payload: EventArgs<E>[0],
+    payload: EventPayload<E>,
     exceptUserIds: readonly string[],
   ): void;
 }
