@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PresenceEvent } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Express } from 'express';
 import express from 'express';
 import { Server } from 'socket.io';
 import { membershipChannel } from './cluster/membership.js';
@@ -36,6 +37,8 @@ export interface PalaverServer {
   readonly database: SqliteStore['database'] | undefined;
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
+  /** The Express application (REST API, health, metrics). */
+  readonly app: Express;
   /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
   start(): Promise<{ port: number; url: string }>;
   /**
@@ -114,6 +117,8 @@ export async function createPalaverServer(
     rateLimitMessages: config.rateLimitMessages,
     rateLimitWindowMs: config.rateLimitWindowMs,
     groupCommitWindowMs: config.groupCommitWindowMs,
+    jwtSecret: config.jwtSecret,
+    allowClientProducts: config.allowClientProducts,
     ...(cluster
       ? {
           sendLimiter: new RedisSlidingWindowLimiter(
@@ -160,6 +165,7 @@ export async function createPalaverServer(
     database: store.database,
     io,
     httpServer,
+    app,
     async start() {
       if (config.demo) await seedDemo(store);
       return new Promise((resolve, reject) => {

@@ -22,6 +22,8 @@ export const LIMITS = {
   priceMaxLength: 64,
   urlMaxLength: 2048,
   cursorMaxLength: 512,
+  /** Longest JWT (user or product token) accepted. */
+  tokenMaxLength: 8192,
   /** Attachments one message may name. */
   attachmentsPerMessageMax: 10,
   /** Users one `presence:query` may ask about. */

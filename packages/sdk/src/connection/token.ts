@@ -9,6 +9,21 @@ export type TokenSource = string | (() => string | Promise<string>);
  * the server (offline start).
  */
 export function userFromToken(token: string): ChatUser | undefined {
+  const claims = readJwtClaims(token) as
+    | { sub?: unknown; name?: unknown; avatar?: unknown; role?: unknown }
+    | undefined;
+  if (!claims || typeof claims.sub !== 'string' || claims.sub.length === 0) return undefined;
+  const user: ChatUser = {
+    id: claims.sub,
+    name: typeof claims.name === 'string' ? claims.name : claims.sub,
+    isAdmin: claims.role === 'admin',
+  };
+  if (typeof claims.avatar === 'string') user.avatarUrl = claims.avatar;
+  return user;
+}
+
+/** The claims of a JWT, *unverified* (undefined when it is not one we can read). */
+export function readJwtClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
@@ -16,17 +31,10 @@ export function userFromToken(token: string): ChatUser | undefined {
     const json = decodeURIComponent(
       Array.from(atob(base64), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
     );
-    const claims = JSON.parse(json) as { sub?: unknown; name?: unknown; avatar?: unknown; role?: unknown };
-    if (typeof claims.sub !== 'string' || claims.sub.length === 0) return undefined;
-    const user: ChatUser = {
-      id: claims.sub,
-      name: typeof claims.name === 'string' ? claims.name : claims.sub,
-      isAdmin: claims.role === 'admin',
-    };
-    if (typeof claims.avatar === 'string') user.avatarUrl = claims.avatar;
-    return user;
+    const claims: unknown = JSON.parse(json);
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
   } catch {
-    // Not a JWT we can read: no user from it (the server will refuse it and say why).
+    // Not a JWT we can read: the server will refuse it and say why.
     return undefined;
   }
 }
