@@ -63,7 +63,11 @@ function formattedOf(message: ChatMessage, language: string) {
 function renderStatus(message: ChatMessage, { t, actions }: MessageContext): TemplateResult {
   switch (message.status) {
     case 'queued':
-      return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>`;
+      return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>${
+        message.error?.code === 'rate_limited'
+          ? html`<span class="held" role="status">${t.rateLimited}</span>`
+          : nothing
+      }`;
     case 'sending':
       return html`<span part="status" class="sending" title=${t.sending} aria-label=${t.sending}>🕓</span>`;
     case 'sent':
@@ -112,6 +116,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
       editing
         ? html`<div class="edit">
           <textarea
+            dir="auto"
             aria-label=${t.edit}
             .value=${context.editing?.body ?? ''}
             @input=${(e: Event) => actions.editInput(message, (e.target as HTMLTextAreaElement).value)}
@@ -122,7 +127,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
             <button type="button" @click=${actions.cancelEdit}>${t.cancel}</button>
           </div>
         </div>`
-        : html`<div part="bubble">${deleted ? t.deleted : text}</div>`
+        : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
     }
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}

@@ -75,4 +75,26 @@ describe('<contact-supplier>', () => {
     await eventually(() => expect(contact.open).to.equal(false));
     await eventually(() => expect(deepActiveElement()).to.equal(button));
   });
+
+  it('at the first open, focus is on the composer: what the buyer types at once is kept and sent', async () => {
+    const supplier = uniqueUser('Supplier');
+    const client = await clientFor(server, uniqueUser('Buyer'));
+    const contact = await fixture<ContactSupplier>(html`<contact-supplier
+      .client=${client}
+      product-id="sku-first"
+      product-title="Oak board"
+      supplier-id=${supplier.id}
+      supplier-name=${supplier.name}
+    ></contact-supplier>`);
+    (inside(contact, '[part="button"]') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await eventually(() => expect(contact.open).to.equal(true));
+    // No waiting for the conversation: a buyer types as soon as the dialog shows.
+    await sendKeys({ type: 'Hi! Is it oiled?' });
+    await sendKeys({ press: 'Enter' });
+    const thread = inside(contact, 'chat-thread') as HTMLElement & { conversationId?: string };
+    expect(deepActiveElement()?.tagName).to.equal('TEXTAREA');
+    await eventually(() => expect(thread.conversationId).to.be.a('string'));
+    await eventually(() => expect(inside(thread, '[part="bubble"]')?.textContent).to.equal('Hi! Is it oiled?'));
+  });
 });
