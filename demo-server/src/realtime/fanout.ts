@@ -70,7 +70,10 @@ export function socketFanout(io: Server, clustered: boolean): Fanout {
       }
       // Counts ride on message:new only to the sockets that asked for them; the
       // others (the separate-unread room) get the bare message and an `unread`.
-      if (reaches(room, exceptSocketId)) io.to(room).except([...except, separate]).emit('message:new', message, unread);
+      if (reaches(room, exceptSocketId))
+        io.to(room)
+          .except([...except, separate])
+          .emit('message:new', message, unread);
       if (reaches(separate, exceptSocketId)) {
         io.to(separate).except(except).emit('message:new', message);
         io.to(separate).emit('unread', unread);
