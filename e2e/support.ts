@@ -80,11 +80,17 @@ export function launchBrowser(): Promise<Browser> {
 export async function contextAs(
   browser: Browser,
   userId: string,
-  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    /** A phone: touch, mobile viewport rules (the meta viewport), a dense screen. */
+    phone?: boolean;
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1200, height: 820 },
+    ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {}),
   });
   await context.addInitScript((id) => {
     if (!localStorage.getItem('palaver-demo-user')) localStorage.setItem('palaver-demo-user', id);
