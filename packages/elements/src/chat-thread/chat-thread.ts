@@ -100,6 +100,7 @@ export class ChatThread extends ProductElement {
   private readonly actions: MessageActions = {
     edit: (message) => {
       this.editing = { id: message.id, body: message.body };
+      void this.focusAfterUpdate(message.clientId, '.edit textarea');
     },
     editInput: (message, body) => {
       this.editing = { id: message.id, body };
@@ -107,16 +108,16 @@ export class ChatThread extends ProductElement {
     editKeydown: (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
-        this.editing = undefined;
+        // Inside <contact-supplier>'s dialog, Escape ends the edit, not the dialog.
+        event.stopPropagation();
+        this.endEdit();
       } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         void this.saveEdit();
       }
     },
     saveEdit: () => void this.saveEdit(),
-    cancelEdit: () => {
-      this.editing = undefined;
-    },
+    cancelEdit: () => this.endEdit(),
     // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
     delete: (message) => void this.activeClient?.delete(message.id).catch(() => undefined),
     retry: (message) => void this.activeClient?.retry(message.clientId),
@@ -211,9 +212,22 @@ export class ChatThread extends ProductElement {
     if (!editing || !this.activeClient) return;
     const body = editing.body.trim();
     if (!isNotBlank(body) || characterCount(body) > this.maxLength) return;
-    this.editing = undefined;
+    this.endEdit();
     // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
     await this.activeClient.edit(editing.id, body).catch(() => undefined);
+  }
+
+  /** Closes the editor; focus goes back to the message's Edit button, never to <body>. */
+  private endEdit(): void {
+    const id = this.editing?.id;
+    this.editing = undefined;
+    const message = this.messagesStore.value.find((m) => m.id === id);
+    if (message) void this.focusAfterUpdate(message.clientId, '.actions button');
+  }
+
+  private async focusAfterUpdate(clientId: string, selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(clientId)}"] ${selector}`)?.focus();
   }
 
   // --- public methods ---------------------------------------------------------

@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { fullDateTime, relativeTime } from '../shared/time.js';
+import { statusIcons } from './status-icons.js';
 
 /** What every message of one render shares. */
 export interface MessageContext {
@@ -63,19 +64,29 @@ function formattedOf(message: ChatMessage, language: string) {
 function renderStatus(message: ChatMessage, { t, actions }: MessageContext): TemplateResult {
   switch (message.status) {
     case 'queued':
-      return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>${
-        message.error?.code === 'rate_limited'
-          ? html`<span class="held" role="status">${t.rateLimited}</span>`
-          : nothing
-      }`;
+      return html`<span part="status" class="queued" role="img" title=${t.queued} aria-label=${t.queued}
+          >${statusIcons.waiting}</span
+        >${
+          message.error?.code === 'rate_limited'
+            ? html`<span class="held" role="status">${t.rateLimited}</span>`
+            : nothing
+        }`;
     case 'sending':
-      return html`<span part="status" class="sending" title=${t.sending} aria-label=${t.sending}>🕓</span>`;
+      return html`<span part="status" class="sending" role="img" title=${t.sending} aria-label=${t.sending}
+        >${statusIcons.waiting}</span
+      >`;
     case 'sent':
-      return html`<span part="status" class="sent" title=${t.sent} aria-label=${t.sent}>✓</span>`;
+      return html`<span part="status" class="sent" role="img" title=${t.sent} aria-label=${t.sent}
+        >${statusIcons.sent}</span
+      >`;
     case 'read':
-      return html`<span part="status" class="read" title=${t.read} aria-label=${t.read}>✓✓</span>`;
+      return html`<span part="status" class="read" role="img" title=${t.read} aria-label=${t.read}
+        >${statusIcons.read}</span
+      >`;
     default:
-      return html`<span part="status" class="failed">${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span>
+      return html`<span part="status" class="failed"
+          >${statusIcons.failed} ${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span
+        >
         <button type="button" @click=${() => actions.retry(message)}>${t.retry}</button>
         <button type="button" @click=${() => actions.discard(message)}>${t.discard}</button>`;
   }
@@ -93,6 +104,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
     own ? 'own' : 'other',
     deleted ? 'deleted' : '',
     message.status === 'failed' ? 'failed' : '',
+    message.status === 'queued' || message.status === 'sending' ? 'waiting' : '',
   ]
     .filter(Boolean)
     .join(' ');

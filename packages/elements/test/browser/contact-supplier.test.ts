@@ -11,14 +11,7 @@ import {
   waitForStore,
 } from '../../../../test-support/browser-support.js';
 import type { ContactSupplier } from '../../src/index.js';
-import { eventually, inside } from './helpers.js';
-
-/** The element that has focus, looking through shadow roots. */
-function deepActiveElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
+import { deepActiveElement, eventually, inside } from './helpers.js';
 
 describe('<contact-supplier>', () => {
   let server: RunningServer;
