@@ -17,9 +17,12 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../../docs/examples/', import.met
 const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
 
 /** The built drop-in (`npm run build`), served as a marketplace would serve it. */
-function dropInPath(): string | undefined {
+/** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
+const BUNDLES = ['palaver.js', 'palaver-badge.js'] as const;
+
+function bundlePath(file: (typeof BUNDLES)[number]): string | undefined {
   try {
-    const path = createRequire(import.meta.url).resolve('@palaver/elements/palaver.js');
+    const path = createRequire(import.meta.url).resolve(`@palaver/elements/${file}`);
     return existsSync(path) ? path : undefined;
   } catch {
     return undefined;
@@ -56,11 +59,13 @@ export function mountDemoRoutes(app: express.Express, jwtSecret: string, json: e
   });
   app.use('/demo', express.static(PUBLIC_DIR, { index: false }));
   if (existsSync(EXAMPLES_DIR)) app.use('/examples', express.static(EXAMPLES_DIR));
-  app.get('/assets/palaver.js', (_req, res) => {
-    const path = dropInPath();
-    if (!path) throw new ChatError('not_found', 'palaver.js is not built yet: run `npm run build`.');
-    res.type('text/javascript').sendFile(path);
-  });
+  for (const file of BUNDLES) {
+    app.get(`/assets/${file}`, (_req, res) => {
+      const path = bundlePath(file);
+      if (!path) throw new ChatError('not_found', `${file} is not built yet: run \`npm run build\`.`);
+      res.type('text/javascript').sendFile(path);
+    });
+  }
   for (const [route, file] of Object.entries(PAGES)) {
     app.get(route, (_req, res) => res.sendFile(file, { root: PUBLIC_DIR }));
   }

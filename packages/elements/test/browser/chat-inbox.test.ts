@@ -52,6 +52,22 @@ describe('<chat-inbox>', () => {
     return { supplierClient, buyers };
   }
 
+  it('says it is loading until the server has answered, and only then that there are no conversations', async () => {
+    const client = await clientFor(server, uniqueUser('Newcomer'));
+    const seen: string[] = [];
+    const inbox = await fixture<ChatInbox>(html`<chat-inbox .client=${client}></chat-inbox>`);
+    const placeholder = () => inside(inbox, '.placeholder')?.textContent?.trim() ?? '';
+    seen.push(placeholder());
+    await expect(inbox).to.be.accessible();
+    await eventually(() => {
+      seen.push(placeholder());
+      expect(placeholder()).to.equal('No conversations yet.');
+    });
+    expect(seen[0]).to.equal('Loading conversations…');
+    expect(seen.indexOf('No conversations yet.')).to.be.greaterThan(seen.lastIndexOf('Loading conversations…'));
+    expect(client.$connection.get()).to.equal('online');
+  });
+
   it('lists conversations by last activity, updates live, filters unread, and is accessible', async () => {
     const { supplierClient, buyers } = await supplierWithBuyers();
     const inbox = await fixture<ChatInbox>(html`<chat-inbox .client=${supplierClient}></chat-inbox>`);

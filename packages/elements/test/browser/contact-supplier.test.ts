@@ -11,14 +11,7 @@ import {
   waitForStore,
 } from '../../../../test-support/browser-support.js';
 import type { ContactSupplier } from '../../src/index.js';
-import { eventually, inside } from './helpers.js';
-
-/** The element that has focus, looking through shadow roots. */
-function deepActiveElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
+import { deepActiveElement, eventually, inside } from './helpers.js';
 
 describe('<contact-supplier>', () => {
   let server: RunningServer;
@@ -74,5 +67,27 @@ describe('<contact-supplier>', () => {
     await sendKeys({ press: 'Escape' });
     await eventually(() => expect(contact.open).to.equal(false));
     await eventually(() => expect(deepActiveElement()).to.equal(button));
+  });
+
+  it('at the first open, focus is on the composer: what the buyer types at once is kept and sent', async () => {
+    const supplier = uniqueUser('Supplier');
+    const client = await clientFor(server, uniqueUser('Buyer'));
+    const contact = await fixture<ContactSupplier>(html`<contact-supplier
+      .client=${client}
+      product-id="sku-first"
+      product-title="Oak board"
+      supplier-id=${supplier.id}
+      supplier-name=${supplier.name}
+    ></contact-supplier>`);
+    (inside(contact, '[part="button"]') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await eventually(() => expect(contact.open).to.equal(true));
+    // No waiting for the conversation: a buyer types as soon as the dialog shows.
+    await sendKeys({ type: 'Hi! Is it oiled?' });
+    await sendKeys({ press: 'Enter' });
+    const thread = inside(contact, 'chat-thread') as HTMLElement & { conversationId?: string };
+    expect(deepActiveElement()?.tagName).to.equal('TEXTAREA');
+    await eventually(() => expect(thread.conversationId).to.be.a('string'));
+    await eventually(() => expect(inside(thread, '[part="bubble"]')?.textContent).to.equal('Hi! Is it oiled?'));
   });
 });

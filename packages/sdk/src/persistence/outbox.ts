@@ -213,10 +213,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (action === 'fail') {
       await save({ ...entry, status: 'failed', error: { code, message } });
     } else if (action === 'wait') {
-      await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000) });
+      // The error stays on the queued entry so the UI can say why it waits (it goes by itself).
+      await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000), error: { code, message } });
     } else {
+      const { error: _error, ...rest } = entry;
       const attempts = entry.attempts + 1;
-      await save({ ...entry, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
+      await save({ ...rest, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
     }
   };
 
