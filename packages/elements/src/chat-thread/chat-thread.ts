@@ -92,6 +92,11 @@ export class ChatThread extends ProductElement {
    * the draft stays in the composer and goes as soon as the conversation opens.
    */
   @state() private sendWhenOpened = false;
+  /**
+   * Messages written before the conversation could be opened (first contact,
+   * offline) wait in the outbox under this stand-in id, and show from there.
+   */
+  @state() private draftId: string | undefined;
   @state() private editing: { id: string; body: string } | undefined;
 
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -147,7 +152,7 @@ export class ChatThread extends ProductElement {
     if (client && !this.conversationId && productOpen) {
       void this.opener.open(client, productOpen);
     }
-    const id = this.conversationId;
+    const id = this.conversationId ?? this.draftId;
     this.messagesStore.bind(client && id ? client.messagesOf(id) : undefined);
     this.conversationStore.bind(client && id ? client.conversationOf(id) : undefined);
     this.statusStore.bind(client && id ? client.threadStatusOf(id) : undefined);
@@ -237,6 +242,17 @@ export class ChatThread extends ProductElement {
     const body = this.draft.trim();
     const client = this.activeClient;
     if (!isNotBlank(body) || this.overLimit > 0) return;
+    const productOpen = this.productOpen;
+    if (client && !this.conversationId && productOpen && !this.opener.permanent) {
+      // First contact before the conversation could be opened: the outbox keeps
+      // it (across reloads) and opens the conversation when it can.
+      this.sendWhenOpened = false;
+      this.clearComposer();
+      const message = await client.sendAbout(productOpen, body);
+      this.draftId = message.conversationId;
+      this.emit('chat-message-sent', { message });
+      return;
+    }
     if (!client || !this.conversationId) {
       // Kept, not lost: it goes when the conversation opens (see `opened`).
       this.sendWhenOpened = !this.opener.permanent;
@@ -244,15 +260,19 @@ export class ChatThread extends ProductElement {
     }
     this.sendWhenOpened = false;
     if (!this.emit('chat-message-send', { conversationId: this.conversationId, body }, true)) return;
+    this.clearComposer();
+    client.setTyping(this.conversationId, false);
+    this.window.toNewest();
+    const message = await client.send(this.conversationId, body);
+    this.emit('chat-message-sent', { message });
+  }
+
+  private clearComposer(): void {
     this.draft = '';
     if (this.composer) {
       this.composer.value = '';
       this.composer.style.height = 'auto';
     }
-    client.setTyping(this.conversationId, false);
-    this.window.toNewest();
-    const message = await client.send(this.conversationId, body);
-    this.emit('chat-message-sent', { message });
   }
 
   /** Moves the focus to the composer (once it is rendered). */

@@ -5,6 +5,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -42,9 +43,7 @@ describe('<chat-inbox>', () => {
       await client.connect();
       await waitForStore(client.$connection, (s) => s === 'online');
       const conversation = await client.openProductConversation({
-        product: product(`p-${name}`),
-        supplierId: supplier.id,
-        supplierName: supplier.name,
+        productToken: await productTokenFor(product(`p-${name}`), supplier),
       });
       await client.send(conversation.id, `Hello from ${name}`);
       buyers.push({ name, client, conversation });
@@ -90,9 +89,10 @@ describe('<chat-inbox>', () => {
     await deeClient.connect();
     await waitForStore(deeClient.$connection, (s) => s === 'online');
     const conversation = await deeClient.openProductConversation({
-      product: product('p-Dee'),
-      supplierId: supplierClient.$user.get()?.id as string,
-      supplierName: 'Supplier',
+      productToken: await productTokenFor(product('p-Dee'), {
+        id: supplierClient.$user.get()?.id as string,
+        name: 'Supplier',
+      }),
     });
     await deeClient.send(conversation.id, 'New here');
     await eventually(() => expect(titles(inbox)[0]).to.match(/^Dee/));

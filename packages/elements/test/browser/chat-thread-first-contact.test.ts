@@ -6,6 +6,7 @@ import {
   clientFor,
   destroyClients,
   killServer,
+  productTokenFor,
   type RunningServer,
   restartServer,
   startServer,
@@ -38,10 +39,7 @@ describe('<chat-thread> states that agree with each other', () => {
     const client = await clientFor(server, me);
     const el = await fixture<ChatThread>(html`<chat-thread
       .client=${client}
-      product-id="p-own"
-      product-title="My own mug"
-      supplier-id=${me.id}
-      supplier-name=${me.name}
+      product-token=${await productTokenFor({ id: 'p-own', title: 'My own mug' }, me)}
     ></chat-thread>`);
     await eventually(() => expect(inside(el, '[part="banner"]')?.textContent).to.contain('yourself'));
     expect(el.shadowRoot?.textContent).to.not.contain('Say hello');
@@ -50,7 +48,7 @@ describe('<chat-thread> states that agree with each other', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('offline on a new product: the composer takes the message and sends it once the conversation opens', async () => {
+  it('offline on a new product: the outbox takes the message and sends it once the conversation opens', async () => {
     const supplier = uniqueUser('Supplier');
     const client = await clientFor(server, uniqueUser('Buyer'));
     await client.connect();
@@ -59,17 +57,17 @@ describe('<chat-thread> states that agree with each other', () => {
     await waitForStore(client.$connection, (s) => s === 'offline', 10000, 'offline');
     const el = await fixture<ChatThread>(html`<chat-thread
       .client=${client}
-      product-id="p-offline-first"
-      supplier-id=${supplier.id}
-      supplier-name=${supplier.name}
+      product-token=${await productTokenFor({ id: 'p-offline-first', title: 'p-offline-first' }, supplier)}
     ></chat-thread>`);
     await eventually(() => expect(inside(el, '[part="banner"]')?.textContent).to.contain('offline'));
     expect(textarea(el).disabled, 'the banner promises sending later: the composer must take it').to.equal(false);
     textarea(el).focus();
     await sendKeys({ type: 'Written in the tunnel' });
     await sendKeys({ press: 'Enter' });
-    await eventually(() => expect(inside(el, '.hint')?.textContent).to.contain('as soon as the conversation opens'));
-    expect(textarea(el).value, 'kept, not lost').to.equal('Written in the tunnel');
+    // Kept, not lost: queued in the (persistent) outbox and shown as waiting.
+    await eventually(() => expect(inside(el, '[part="bubble"]')?.textContent).to.equal('Written in the tunnel'));
+    expect(inside(el, '[part="status"]')?.getAttribute('aria-label')).to.not.equal('Sent');
+    expect(textarea(el).value).to.equal('');
     await expect(el).to.be.accessible();
 
     await restartServer(server);

@@ -5,6 +5,7 @@ import {
   buyerInConversation,
   clientFor,
   destroyClients,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -36,11 +37,7 @@ describe('<chat-thread>', () => {
     await supplierClient.connect();
     const el = await fixture<ChatThread>(html`<chat-thread
       .client=${client}
-      product-id="p-thread"
-      product-title="Stoneware mug"
-      product-price="€18.00"
-      supplier-id=${supplier.id}
-      supplier-name=${supplier.name}
+      product-token=${await productTokenFor({ id: 'p-thread', title: 'Stoneware mug', price: '€18.00' }, supplier)}
     ></chat-thread>`);
     await eventually(() => expect(el.conversationId).to.be.a('string'));
     expect($(el, '[part="product"]')?.textContent).to.contain('Stoneware mug');

@@ -4,6 +4,7 @@ import '../../src/contact-supplier/define.js';
 import {
   clientFor,
   destroyClients,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -31,10 +32,7 @@ describe('<contact-supplier>', () => {
       <a href="#before">before</a>
       <contact-supplier
         .client=${client}
-        product-id="sku-9"
-        product-title="Copper kettle"
-        supplier-id=${supplier.id}
-        supplier-name=${supplier.name}
+        product-token=${await productTokenFor({ id: 'sku-9', title: 'Copper kettle' }, supplier)}
       ></contact-supplier>
       <a href="#after">after</a>
     </div>`);
@@ -49,7 +47,8 @@ describe('<contact-supplier>', () => {
     await eventually(() => expect(thread.conversationId).to.be.a('string'));
     expect(inside(thread as unknown as ContactSupplier, '[part="product"]')?.textContent).to.contain('Copper kettle');
 
-    // The conversation is the product's: the supplier sees it.
+    // The conversation is the product's: the supplier sees it once the buyer wrote.
+    await client.send(thread.conversationId as string, 'Is the kettle copper all through?');
     const supplierClient = await clientFor(server, supplier);
     await supplierClient.connect();
     await waitForStore(supplierClient.$conversations, (list) =>
@@ -74,10 +73,7 @@ describe('<contact-supplier>', () => {
     const client = await clientFor(server, uniqueUser('Buyer'));
     const contact = await fixture<ContactSupplier>(html`<contact-supplier
       .client=${client}
-      product-id="sku-first"
-      product-title="Oak board"
-      supplier-id=${supplier.id}
-      supplier-name=${supplier.name}
+      product-token=${await productTokenFor({ id: 'sku-first', title: 'Oak board' }, supplier)}
     ></contact-supplier>`);
     (inside(contact, '[part="button"]') as HTMLButtonElement).focus();
     await sendKeys({ press: 'Enter' });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   clientFor,
   destroyClients,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -46,8 +47,7 @@ async function pageLoading(order: string[], supplier: TestUser): Promise<HTMLIFr
       };
     </script>
     <header>Messages <unread-badge></unread-badge></header>
-    <contact-supplier product-id="sku-1" product-title="Mug" supplier-id="${supplier.id}"
-      supplier-name="${supplier.name}"></contact-supplier>
+    <contact-supplier product-token="${await productTokenFor({ id: 'sku-1', title: 'Mug' }, supplier)}"></contact-supplier>
     <script type="module">
       const bundles = [];
       for (const url of ${JSON.stringify(order)}) bundles.push(await import(url));
