@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import * as z from 'zod/mini';
-import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import { signToken } from '../transport/auth.js';
 import { parseInput } from '../validation.js';
@@ -29,10 +28,25 @@ function bundlePath(file: (typeof BUNDLES)[number]): string | undefined {
   }
 }
 
-/** Seeds the demo people so suppliers and admins exist before they first sign in. */
-export async function seedDemo(store: ChatStore): Promise<void> {
+/**
+ * The demo marketplace's backend at work: it registers its people and its
+ * catalogue through the server API, as a real marketplace does, so product
+ * conversations open by product id with the cards and suppliers it vouches for.
+ */
+export async function registerDemoCatalogue(baseUrl: string, apiKey: string): Promise<void> {
+  const put = async (path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}/api/server${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`registering the demo catalogue: ${path} answered ${response.status}`);
+  };
   for (const user of DEMO_USERS) {
-    await store.rememberUser({ id: user.id, name: user.name, isAdmin: user.role === 'admin' });
+    await put(`/users/${user.id}`, { name: user.name, role: user.role === 'admin' ? 'admin' : 'user' });
+  }
+  for (const { id, title, price, imageUrl, url, supplierId } of DEMO_PRODUCTS) {
+    await put(`/products/${id}`, { title, price, imageUrl, url, supplierId });
   }
 }
 
