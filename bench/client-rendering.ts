@@ -25,8 +25,9 @@ import { type ChatClient, createChatClient } from '@palaver/sdk';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/support.js';
+import { signProductTokenSync } from '../test-support/product-token.js';
 import type { CachedRender, CachedRenderOptions, ScrollResult, ThreadOptions } from './client-page.js';
-import { benchToken, startPalaver } from './processes.js';
+import { BENCH_SECRET, benchToken, startPalaver } from './processes.js';
 
 export interface ClientBenchResult {
   /** Median over the warm page loads (see `cachedRenderRunsMs`). */
@@ -329,9 +330,11 @@ async function seedConversation(url: string, buyerToken: string, count: number):
     await Promise.all([buyer.connect(), supplier.connect()]);
     await Promise.all([online(buyer), online(supplier)]);
     const conversation = await buyer.openProductConversation({
-      product: { id: 'p-client-bench', title: 'Client bench' },
-      supplierId: 'bench-supplier',
-      supplierName: 'Supplier',
+      productToken: signProductTokenSync(
+        BENCH_SECRET,
+        { id: 'p-client-bench', title: 'Client bench' },
+        { id: 'bench-supplier', name: 'Supplier' },
+      ),
     });
     for (let i = 0; i < count; i++) {
       await (i % 3 === 0 ? buyer : supplier).send(conversation.id, `cached message ${i}`);
