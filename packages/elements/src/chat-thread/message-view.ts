@@ -50,7 +50,7 @@ function formattedOf(message: ChatMessage, language: string) {
       when: fullDateTime(message.createdAt, language),
       text: linkify(message.body).map((part) =>
         part.kind === 'link'
-          ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>`
+          ? html`<a href=${part.href} dir="ltr" target="_blank" rel="noopener noreferrer">${part.text}</a>`
           : part.text,
       ),
     };
