@@ -40,6 +40,12 @@ export interface ServerConfig {
   apiKey: string | undefined;
   /** Development only: accept product cards and suppliers as the browser describes them. */
   allowClientProducts: boolean;
+  /** Where webhook events are POSTed (none: no webhooks, and no events are recorded). */
+  webhookUrls: string[];
+  webhookSecret: string | undefined;
+  webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
+  webhookPollMs: number;
 }
 
 const integer = (min: number, max: number) =>
@@ -100,6 +106,20 @@ const envSchema = z.object({
   GROUP_COMMIT_WINDOW_MS: integer(0, 100).default(2),
   PALAVER_API_KEY: z.string().min(32, 'must be at least 32 characters long').optional(),
   ALLOW_CLIENT_PRODUCTS: z.enum(['0', '1']).default('0'),
+  WEBHOOK_URL: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each URL must be http(s)://…' }))),
+  WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(5000),
+  WEBHOOK_POLL_MS: integer(10, 60_000).default(250),
 });
 
 export class ConfigError extends Error {
@@ -126,6 +146,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   if (values.REDIS_URL && !values.DATABASE_URL) {
     throw new ConfigError(
       'Invalid configuration:\n  REDIS_URL: a cluster needs DATABASE_URL too (several nodes cannot share a SQLite file)',
+    );
+  }
+  if (values.WEBHOOK_URL.length > 0 && !values.WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 32 characters; receivers check signatures with it)',
     );
   }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
@@ -155,5 +180,10 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     // The demo registers its catalogue through the server API, so it needs a key even when none is given.
     apiKey: values.PALAVER_API_KEY ?? (demo ? randomBytes(32).toString('base64url') : undefined),
     allowClientProducts: values.ALLOW_CLIENT_PRODUCTS === '1',
+    webhookUrls: values.WEBHOOK_URL,
+    webhookSecret: values.WEBHOOK_SECRET,
+    webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
+    webhookPollMs: values.WEBHOOK_POLL_MS,
   };
 }

@@ -40,6 +40,18 @@ export function createMetrics() {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    webhookDeliveries: new Counter({
+      name: 'palaver_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered (2xx), retry (will try again), failed (gave up)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookQueue: new Gauge({
+      name: 'palaver_webhook_deliveries',
+      help: 'Webhook deliveries by state (pending, delivered, failed), as stored',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
   };
 }
 

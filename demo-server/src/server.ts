@@ -16,6 +16,7 @@ import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { WebhookDispatcher } from './notify/webhooks.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
@@ -66,6 +67,7 @@ export async function createPalaverServer(
         url: config.databaseUrl,
         poolSize: config.databasePoolSize,
         ...(membership ? { onJoin: membership.announce } : {}),
+        recordEvents: config.webhookUrls.length > 0,
       })
     : openSqliteStore({
         path: config.databasePath,
@@ -73,7 +75,21 @@ export async function createPalaverServer(
         onCheckpoint: () => metrics.walCheckpoints.inc(),
         onCheckpointError: (error) =>
           logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
+        recordEvents: config.webhookUrls.length > 0,
       });
+  const webhooks =
+    config.webhookUrls.length > 0 && config.webhookSecret
+      ? new WebhookDispatcher({
+          store: store.webhooks,
+          endpoints: config.webhookUrls,
+          secret: config.webhookSecret,
+          timeoutMs: config.webhookTimeoutMs,
+          retryBaseMs: config.webhookRetryBaseMs,
+          pollMs: config.webhookPollMs,
+          logger,
+          metrics,
+        })
+      : undefined;
   const verifier = createTokenVerifier(config.jwtSecret);
   const securityLog = createSecurityLog(logger);
   const inFlight = { count: 0, closing: false };
@@ -176,6 +192,7 @@ export async function createPalaverServer(
           resolve({ port, url: `http://${host}:${port}` });
         });
       });
+      webhooks?.start();
       // Before "listening" is announced, so the demo's products open from the first page load.
       if (config.demo && config.apiKey) await registerDemoCatalogue(url, config.apiKey);
       if (config.jwtSecretGenerated) {
@@ -201,6 +218,7 @@ export async function createPalaverServer(
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await realtime.dispose();
+        await webhooks?.stop();
         // Sockets dropped from here on announce nothing and touch no database.
         await io.close();
         httpServer.closeAllConnections();

@@ -9,6 +9,7 @@ import type {
   UnreadCounts,
 } from '@palaver/protocol';
 import type { DirectoryStore } from './directory.js';
+import type { WebhookStore } from './webhooks.js';
 
 /**
  * What the server keeps, behind one asynchronous interface with one
@@ -27,6 +28,8 @@ export interface ChatStore {
   readonly instanceId: string;
   /** The marketplace's users and products, as its backend registered them. */
   readonly directory: DirectoryStore;
+  /** Webhook events and their deliveries (see `WebhookStore`). */
+  readonly webhooks: WebhookStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -100,7 +100,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const groups = {
     user: userRoutes(service, realtime),
-    server: serverRoutes(service.directory, realtime),
+    server: serverRoutes(service.directory, store.webhooks, realtime),
   };
   const document = openApiDocument({
     version: options.version,

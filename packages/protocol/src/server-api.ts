@@ -92,3 +92,27 @@ export const productTokenClaimsSchema = z.object({
   exp: z.number(),
 });
 export type ProductTokenClaims = z.infer<typeof productTokenClaimsSchema>;
+
+/** `GET /api/server/webhooks/deliveries`: the webhook queue, by state. */
+export const webhookDeliveriesQuerySchema = z.object({
+  state: z.optional(z.enum(['pending', 'delivered', 'failed'])),
+  limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number up to 999'))),
+});
+
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  endpoint: z.string(),
+  type: z.string(),
+  /** The JSON body, exactly as signed and sent. */
+  payload: z.string(),
+  createdAt: timestampSchema,
+  attempts: z.int(),
+  /** When the next attempt is due (ms since the epoch), while pending. */
+  nextAttemptAt: z.number(),
+  deliveredAt: z.optional(timestampSchema),
+  failedAt: z.optional(timestampSchema),
+  lastStatus: z.optional(z.int()),
+  lastError: z.optional(z.string()),
+});
+export const webhookDeliveriesResultSchema = z.object({ deliveries: z.array(webhookDeliverySchema) });

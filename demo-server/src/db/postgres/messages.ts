@@ -1,10 +1,12 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
 import type pg from 'pg';
+import { messageEvents, messageUpdated } from '../events.js';
 import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
 import { insertBatch } from './batch-insert.js';
 import { takeChange } from './change-feed.js';
 import type { PostgresConversations } from './conversations.js';
+import type { PostgresEventRecorder } from './events.js';
 import { NothingWritten, type Tx, transaction, uniqueViolation } from './pool.js';
 import type { PostgresReads } from './reads.js';
 
@@ -14,6 +16,7 @@ export class PostgresMessages {
     private readonly pool: pg.Pool,
     private readonly conversations: PostgresConversations,
     private readonly reads: PostgresReads,
+    private readonly events: PostgresEventRecorder,
   ) {}
 
   async byId(id: string): Promise<Message | undefined> {
@@ -39,7 +42,11 @@ export class PostgresMessages {
     // An admin joining by writing changes who is in the conversation: such batches go one message at a time.
     const batched = inputs.some((input) => input.joinAsAgent)
       ? undefined
-      : await transaction(this.pool, (tx) => insertBatch(tx, inputs, now())).catch(() => undefined);
+      : await transaction(this.pool, async (tx) => {
+          const stored = await insertBatch(tx, inputs, now());
+          await this.events.record(tx, stored.flatMap(eventsOf));
+          return stored;
+        }).catch(() => undefined);
     const outcomes =
       batched ??
       (await transaction(this.pool, async (tx) => {
@@ -125,7 +132,9 @@ export class PostgresMessages {
     const counts = await this.reads.countNewMessage(tx, { conversationId, senderId, seq, now: at, change });
     // Totals are filled in once the batch is committed.
     const unreadAfter = counts.map((entry) => ({ ...entry, total: 0 }));
-    return { message, created: true, previousUnread: before?.unread_count ?? 0, unreadAfter, joined };
+    const stored = { message, created: true, previousUnread: before?.unread_count ?? 0, unreadAfter, joined };
+    await this.events.record(tx, eventsOf(stored));
+    return stored;
   }
 
   async edit(id: string, body: string): Promise<Message> {
@@ -137,7 +146,9 @@ export class PostgresMessages {
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);
-      return toMessage(row);
+      const message = toMessage(row);
+      await this.events.record(tx, [messageUpdated(message, row.edited_at as string)]);
+      return message;
     });
   }
 
@@ -153,6 +164,7 @@ export class PostgresMessages {
       // Deleted meanwhile by another request: nothing to write.
       if (!row) throw new NothingWritten(undefined);
       await this.conversations.touch(tx, row.conversation_id, change);
+      await this.events.record(tx, [messageUpdated(toMessage(row), row.deleted_at as string)]);
       const unreadChangedFor = await this.reads.uncountDeleted(tx, {
         conversationId: row.conversation_id,
         senderId: row.sender_id,
@@ -171,4 +183,12 @@ export class PostgresMessages {
     const hasMore = rows.length > limit;
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
   }
+}
+
+/** The webhook events of a stored message (for everyone who was in its conversation). */
+function eventsOf(stored: StoredMessage) {
+  return messageEvents(
+    stored.message,
+    (stored.unreadAfter ?? []).map((entry) => entry.userId),
+  );
 }

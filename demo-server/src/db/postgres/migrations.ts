@@ -117,6 +117,39 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'webhook events and deliveries',
+    sql: `
+      -- Written in the same transaction as the change they report (only when
+      -- webhooks are configured); nodes take them with FOR UPDATE SKIP LOCKED.
+      CREATE TABLE outbox_events (
+        id          TEXT COLLATE "C" PRIMARY KEY,
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        dispatched  INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX outbox_events_undispatched ON outbox_events (id) WHERE dispatched = 0;
+      CREATE TABLE webhook_deliveries (
+        id               TEXT COLLATE "C" PRIMARY KEY,
+        event_id         TEXT NOT NULL,
+        endpoint         TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        payload          TEXT NOT NULL,
+        created_at       TEXT COLLATE "C" NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  BIGINT NOT NULL,
+        locked_until     BIGINT,
+        delivered_at     TEXT,
+        failed_at        TEXT,
+        last_status      INTEGER,
+        last_error       TEXT
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

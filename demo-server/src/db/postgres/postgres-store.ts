@@ -16,11 +16,13 @@ import { feedHead } from './change-feed.js';
 import { PostgresChanges } from './changes.js';
 import { PostgresConversations } from './conversations.js';
 import { PostgresDirectory } from './directory.js';
+import { PostgresEventRecorder } from './events.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
 import { PostgresUsers } from './users.js';
+import { PostgresWebhooks } from './webhooks.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -28,6 +30,8 @@ export interface PostgresStoreOptions {
   poolSize: number;
   /** Told after a commit that added someone to a conversation, so other nodes drop their cached membership. */
   onJoin?: (conversationId: string) => Promise<void>;
+  /** Record webhook events with the writes that cause them (only when webhooks are configured). */
+  recordEvents?: boolean;
 }
 
 /**
@@ -44,17 +48,20 @@ export class PostgresStore implements ChatStore {
   private readonly reads: PostgresReads;
   private readonly messages: PostgresMessages;
   private readonly changes: PostgresChanges;
+  readonly webhooks: PostgresWebhooks;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly instanceId: string,
     onJoin: (conversationId: string) => Promise<void>,
+    recordEvents: boolean,
   ) {
     this.users = new PostgresUsers(pool);
     this.directory = new PostgresDirectory(pool, this.users);
     this.conversations = new PostgresConversations(pool, this.users, onJoin);
     this.reads = new PostgresReads(pool, this.conversations);
-    this.messages = new PostgresMessages(pool, this.conversations, this.reads);
+    this.messages = new PostgresMessages(pool, this.conversations, this.reads, new PostgresEventRecorder(recordEvents));
+    this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
   }
 
@@ -66,7 +73,12 @@ export class PostgresStore implements ChatStore {
     try {
       await applyPostgresMigrations(pool);
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
-      return new PostgresStore(pool, (rows[0] as { value: string }).value, options.onJoin ?? (async () => {}));
+      return new PostgresStore(
+        pool,
+        (rows[0] as { value: string }).value,
+        options.onJoin ?? (async () => {}),
+        options.recordEvents ?? false,
+      );
     } catch (error) {
       await pool.end();
       throw error;

@@ -1,9 +1,11 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
+import { messageEvents, messageUpdated } from '../events.js';
 import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteEventRecorder } from './events.js';
 import type { SqliteReads } from './reads.js';
 
 /** Messages: group-committed sends, edits, deletes and history pages. */
@@ -17,6 +19,7 @@ export class SqliteMessages {
     private readonly feed: SqliteChangeFeed,
     private readonly conversations: SqliteConversations,
     private readonly reads: SqliteReads,
+    private readonly events: SqliteEventRecorder,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -108,6 +111,13 @@ export class SqliteMessages {
     const unreadAfter = this.reads
       .countNewMessage({ conversationId, senderId, seq, now: at, change })
       .map((entry) => ({ ...entry, total: 0 }));
+    if (this.events.enabled)
+      this.events.record(
+        ...messageEvents(
+          message,
+          unreadAfter.map((entry) => entry.userId),
+        ),
+      );
     return { message, created: true, previousUnread: before?.unread_count ?? 0, unreadAfter, joined };
   }
 
@@ -132,9 +142,12 @@ export class SqliteMessages {
     return this.db
       .transaction(() => {
         const change = this.feed.take();
-        const row = this.statements.edit.get({ id, body, now: now(), change }) as MessageRow;
+        const at = now();
+        const row = this.statements.edit.get({ id, body, now: at, change }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
-        return toMessage(row);
+        const message = toMessage(row);
+        this.events.record(messageUpdated(message, at));
+        return message;
       })
       .immediate();
   }
@@ -143,8 +156,10 @@ export class SqliteMessages {
     const outcome = this.db
       .transaction((): DeleteOutcome => {
         const change = this.feed.take();
-        const row = this.statements.delete.get({ id, now: now(), change }) as MessageRow | undefined;
+        const at = now();
+        const row = this.statements.delete.get({ id, now: at, change }) as MessageRow | undefined;
         if (!row) return { message: this.byId(id) as Message, unreadChangedFor: [] };
+        this.events.record(messageUpdated(toMessage(row), at));
         this.conversations.touch(row.conversation_id, change);
         const unreadChangedFor = this.reads.uncountDeleted({
           conversationId: row.conversation_id,

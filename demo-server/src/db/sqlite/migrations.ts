@@ -200,4 +200,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'webhook events and deliveries',
+    sql: `
+      -- Written in the same transaction as the change they report (only when
+      -- webhooks are configured), so an event exists exactly when its change
+      -- committed; the dispatcher turns each into one delivery per endpoint.
+      CREATE TABLE outbox_events (
+        id          TEXT PRIMARY KEY,
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        dispatched  INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX outbox_events_undispatched ON outbox_events (id) WHERE dispatched = 0;
+      CREATE TABLE webhook_deliveries (
+        id               TEXT PRIMARY KEY,
+        event_id         TEXT NOT NULL,
+        endpoint         TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        payload          TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL,
+        locked_until     INTEGER,
+        delivered_at     TEXT,
+        failed_at        TEXT,
+        last_status      INTEGER,
+        last_error       TEXT
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+    `,
+  },
 ];

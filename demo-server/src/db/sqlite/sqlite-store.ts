@@ -17,9 +17,11 @@ import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './checkp
 import { SqliteConversations } from './conversations.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDirectory } from './directory.js';
+import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteReads } from './reads.js';
 import { SqliteUsers } from './users.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 /**
  * How often the checkpoint thread copies the write-ahead log into the database
@@ -36,6 +38,8 @@ export interface SqliteStoreOptions {
   /** Called after each checkpoint that copied something into the database file. */
   onCheckpoint?: () => void;
   onCheckpointError?: (error: Error) => void;
+  /** Record webhook events with the writes that cause them (only when webhooks are configured). */
+  recordEvents?: boolean;
 }
 
 /**
@@ -53,11 +57,13 @@ export class SqliteStore implements ChatStore {
   private readonly changes: SqliteChanges;
   private readonly feed: SqliteChangeFeed;
   private readonly pingStatement;
+  readonly webhooks: SqliteWebhooks;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
     readonly database: SqliteDatabase,
     private readonly checkpointer?: Checkpointer,
+    recordEvents = false,
   ) {
     const db = database;
     this.instanceId = db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").pluck().get() as string;
@@ -67,7 +73,14 @@ export class SqliteStore implements ChatStore {
     this.directory = new SqliteDirectory(db, this.users);
     this.conversations = new SqliteConversations(db, this.feed, this.users);
     this.reads = new SqliteReads(db, this.feed, this.conversations);
-    this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads);
+    this.messages = new SqliteMessages(
+      db,
+      this.feed,
+      this.conversations,
+      this.reads,
+      new SqliteEventRecorder(db, recordEvents),
+    );
+    this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
   }
 
@@ -186,5 +199,5 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       onError: (error) => options.onCheckpointError?.(error),
     });
   }
-  return new SqliteStore(db, checkpointer);
+  return new SqliteStore(db, checkpointer, options.recordEvents ?? false);
 }

@@ -12,8 +12,11 @@ import {
   upsertProductSchema,
   upsertUserSchema,
   userExportSchema,
+  webhookDeliveriesQuerySchema,
+  webhookDeliveriesResultSchema,
 } from '@palaver/protocol';
 import * as z from 'zod/mini';
+import type { WebhookStore } from '../../db/webhooks.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
 import type { Outcome } from '../../service/notices.js';
@@ -26,7 +29,11 @@ const route = routeFor<BackendContext>();
 const byId = z.object({ id: idSchema });
 
 /** The server API: the marketplace's backend, authenticated with `PALAVER_API_KEY`. */
-export function serverRoutes(directory: DirectoryService, realtime: Realtime): RouteGroup<BackendContext> {
+export function serverRoutes(
+  directory: DirectoryService,
+  webhooks: WebhookStore,
+  realtime: Realtime,
+): RouteGroup<BackendContext> {
   const delivered = <T>({ result, notices }: Outcome<T>): T => {
     realtime.deliver(notices);
     return result;
@@ -120,6 +127,16 @@ export function serverRoutes(directory: DirectoryService, realtime: Realtime): R
         body: systemMessageSchema,
         response: messageResultSchema,
         handle: async (_, { params, body }) => ({ message: delivered(await directory.postMessage(params.id, body)) }),
+      }),
+      route({
+        method: 'get',
+        path: '/webhooks/deliveries',
+        summary: 'Webhook deliveries by state (pending, delivered, failed), newest first',
+        query: webhookDeliveriesQuerySchema,
+        response: webhookDeliveriesResultSchema,
+        handle: async (_, { query }) => ({
+          deliveries: await webhooks.list(query.state ?? 'pending', Math.min(Number(query.limit ?? 100), 500)),
+        }),
       }),
     ],
   };

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Message } from '@palaver/protocol';
+import { bob, carol, connectAs, ok, openProduct, send, spawnServer, startCluster, startTestServer } from './helpers.js';
+import { SERVER_API_KEY, serverApi } from './server-api-client.js';
+import { clusterOnly, databaseEnv, dropDatabase } from './test-database.js';
+import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
+
+const fast = (url: string) => ({
+  WEBHOOK_URL: url,
+  WEBHOOK_SECRET,
+  WEBHOOK_RETRY_BASE_MS: '50',
+  WEBHOOK_POLL_MS: '20',
+  WEBHOOK_TIMEOUT_MS: '500',
+  PALAVER_API_KEY: SERVER_API_KEY,
+});
+
+describe('webhooks', () => {
+  it('a receiver that fails three times gets each event once it answers 2xx, signed, once per delivery id', async () => {
+    const receiver = await startReceiver((attemptsBefore) => (attemptsBefore < 3 ? 503 : 200));
+    const t = await startTestServer(fast(receiver.url));
+    try {
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer);
+      const message = await send(buyer, conversation.id, 'Is the mug dishwasher safe?');
+      const accepted = await receiver.waitForAccepted(2);
+      assert.deepEqual(accepted.map((entry) => entry.event).sort(), ['conversation.created', 'message.created']);
+      for (const entry of accepted) {
+        assert.equal(entry.signatureValid, true);
+        assert.equal(receiver.received.filter((r) => r.deliveryId === entry.deliveryId).length, 4);
+      }
+      const created = accepted.find((entry) => entry.event === 'message.created');
+      assert.equal((created?.body.data.message as Message).id, message.id);
+      assert.deepEqual(created?.body.data.recipientIds, [bob.id]);
+      const started = accepted.find((entry) => entry.event === 'conversation.created');
+      assert.deepEqual(
+        [started?.body.data.conversationId, (started?.body.data.participantIds as string[]).sort()],
+        [conversation.id, [bob.id, carol.id].sort()],
+      );
+      // Nothing more comes: a delivered event is not repeated.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(receiver.accepted().length, 2);
+      const listed = await serverApi(t.url)<{ deliveries: Array<{ id: string; attempts: number }> }>(
+        'GET',
+        '/webhooks/deliveries?state=delivered',
+      );
+      assert.deepEqual(
+        listed.body.deliveries.map((d) => d.attempts),
+        [4, 4],
+      );
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      assert.match(metrics, /palaver_webhook_attempts_total\{outcome="retry"\} 6/);
+    } finally {
+      await t.close();
+      await receiver.close();
+    }
+  });
+
+  it('records nothing for a conversation nobody wrote in; edits and deletes are message.updated', async () => {
+    const receiver = await startReceiver();
+    const t = await startTestServer(fast(receiver.url));
+    try {
+      const buyer = await t.connect(carol);
+      await openProduct(buyer);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(receiver.received.length, 0);
+      const conversation = await openProduct(buyer);
+      const message = await send(buyer, conversation.id, 'first');
+      await ok(buyer, 'message:edit', { messageId: message.id, body: 'first, edited' });
+      await ok(buyer, 'message:delete', { messageId: message.id });
+      const accepted = await receiver.waitForAccepted(4);
+      const updates = accepted.filter((entry) => entry.event === 'message.updated');
+      assert.deepEqual(
+        updates.map((entry) => (entry.body.data.message as Message).body),
+        ['first, edited', ''],
+      );
+      assert.ok((updates[1]?.body.data.message as Message).deletedAt);
+    } finally {
+      await t.close();
+      await receiver.close();
+    }
+  });
+
+  it('a server killed between commit and delivery, and during a delivery, loses nothing', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'palaver-webhooks-'));
+    const database = await databaseEnv(folder);
+    // One receiver address throughout: first nobody listens there (connection refused),
+    // then a receiver that hangs mid-request, then one that answers.
+    const probe = await startReceiver();
+    const { url } = probe;
+    const port = Number(new URL(url).port);
+    await probe.close();
+    try {
+      const first = await spawnServer({ ...database, ...fast(url) });
+      const buyer = await connectAs(first.url, carol);
+      const conversation = await openProduct(buyer);
+      const sent: Message[] = [];
+      for (let i = 0; i < 5; i++) sent.push(await send(buyer, conversation.id, `message ${i}`));
+      buyer.disconnect();
+      await first.stop('SIGKILL');
+
+      const hanging = await startReceiver(() => 'hang', port);
+      const second = await spawnServer({ ...database, ...fast(url) });
+      // Let it start sending into the hanging receiver, then kill it mid-request.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await second.stop('SIGKILL');
+      await hanging.close();
+
+      const receiver = await startReceiver(() => 200, port);
+      const third = await spawnServer({ ...database, ...fast(url) });
+      try {
+        const accepted = await receiver.waitForAccepted(6, 20_000);
+        const created = accepted.filter((entry) => entry.event === 'message.created');
+        assert.deepEqual(
+          created.map((entry) => (entry.body.data.message as Message).id).sort(),
+          sent.map((message) => message.id).sort(),
+        );
+        // Each event once, whatever the crashes did.
+        assert.equal(new Set(accepted.map((entry) => entry.body.id)).size, accepted.length);
+        assert.ok(accepted.every((entry) => entry.signatureValid));
+      } finally {
+        await third.stop('SIGTERM');
+        await receiver.close();
+      }
+    } finally {
+      await dropDatabase(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('two nodes never both deliver the same event', { skip: clusterOnly() }, async () => {
+    const receiver = await startReceiver();
+    const cluster = await startCluster(fast(receiver.url));
+    try {
+      const onA = await cluster.a.connect(carol);
+      const onB = await cluster.b.connect(bob);
+      const conversation = await openProduct(onA);
+      const total = 40;
+      for (let i = 0; i < total; i++) await send(i % 2 ? onB : onA, conversation.id, `message ${i}`);
+      const accepted = await receiver.waitForAccepted(total + 1, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(receiver.received.length, total + 1);
+      assert.equal(new Set(receiver.received.map((entry) => entry.body.id)).size, total + 1);
+      assert.equal(accepted.filter((entry) => entry.event === 'message.created').length, total);
+    } finally {
+      await cluster.close();
+      await receiver.close();
+    }
+  });
+});
