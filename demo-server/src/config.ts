@@ -46,6 +46,10 @@ export interface ServerConfig {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookPollMs: number;
+  /** Scheduled backups of the SQLite database go here (none without it). */
+  backupDir: string | undefined;
+  backupIntervalMs: number;
+  backupKeep: number;
 }
 
 const integer = (min: number, max: number) =>
@@ -120,6 +124,19 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(5000),
   WEBHOOK_POLL_MS: integer(10, 60_000).default(250),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_INTERVAL_MINUTES: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 60 or 0.5')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(0.001)
+        .max(7 * 24 * 60),
+    )
+    .default(60),
+  BACKUP_KEEP: integer(1, 10_000).default(7),
 });
 
 export class ConfigError extends Error {
@@ -151,6 +168,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   if (values.WEBHOOK_URL.length > 0 && !values.WEBHOOK_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 32 characters; receivers check signatures with it)',
+    );
+  }
+  if (values.BACKUP_DIR && values.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BACKUP_DIR: scheduled backups are for the SQLite file; back PostgreSQL up with pg_dump (docs/deployment.md)',
     );
   }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
@@ -185,5 +207,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
     webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
     webhookPollMs: values.WEBHOOK_POLL_MS,
+    backupDir: values.BACKUP_DIR,
+    backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
+    backupKeep: values.BACKUP_KEEP,
   };
 }

@@ -17,6 +17,7 @@ import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
+import { scheduleBackups } from './operations/backup-schedule.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
@@ -170,6 +171,7 @@ export async function createPalaverServer(
   attachSocketHandlers({ io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight });
 
   let closing: Promise<void> | undefined;
+  let backups: { stop(): Promise<void> } | undefined;
 
   return {
     config,
@@ -193,6 +195,15 @@ export async function createPalaverServer(
         });
       });
       webhooks?.start();
+      if (config.backupDir && !config.databaseUrl && config.databasePath !== ':memory:') {
+        backups = scheduleBackups({
+          databasePath: config.databasePath,
+          dir: config.backupDir,
+          intervalMs: config.backupIntervalMs,
+          keep: config.backupKeep,
+          logger,
+        });
+      }
       // Before "listening" is announced, so the demo's products open from the first page load.
       if (config.demo && config.apiKey) await registerDemoCatalogue(url, config.apiKey);
       if (config.jwtSecretGenerated) {
@@ -219,6 +230,7 @@ export async function createPalaverServer(
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await realtime.dispose();
         await webhooks?.stop();
+        await backups?.stop();
         // Sockets dropped from here on announce nothing and touch no database.
         await io.close();
         httpServer.closeAllConnections();
