@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PresenceEvent } from '@palaver/protocol';
+import { idSchema, type PresenceEvent } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { Server } from 'socket.io';
@@ -18,10 +18,13 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
+import type { Revocation } from './service/sessions.js';
 import { createTokenVerifier } from './transport/auth.js';
 import { createHttpApp } from './transport/http.js';
+import { listenForMetrics } from './transport/metrics-endpoint.js';
 import { createSecurityLog } from './transport/security-log.js';
 import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
+import { parseInput } from './validation.js';
 import { VERSION } from './version.js';
 
 export interface PalaverServer {
@@ -36,8 +39,17 @@ export interface PalaverServer {
   readonly database: SqliteStore['database'] | undefined;
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
-  /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
-  start(): Promise<{ port: number; url: string }>;
+  /**
+   * Listens on `config.host:config.port` (port 0 picks a free one) and resolves
+   * with the address; `metricsUrl` when `METRICS_PORT` is set.
+   */
+  start(): Promise<{ port: number; url: string; metricsUrl?: string }>;
+  /**
+   * Revokes a user's sessions: tokens issued before now are refused from now on,
+   * and every socket of the user, on every node, is told and closed. What the
+   * server API's `POST /api/server/users/:id/revoke` calls.
+   */
+  revokeSessions(userId: string): Promise<Revocation>;
   /**
    * Graceful stop: refuse new work, let answers in flight go out, disconnect
    * sockets, close the database. Safe to call twice.
@@ -111,20 +123,14 @@ export async function createPalaverServer(
     presence: realtime,
     metrics,
     messageMaxLength: config.messageMaxLength,
-    rateLimitMessages: config.rateLimitMessages,
-    rateLimitWindowMs: config.rateLimitWindowMs,
+    limits: config.rateLimits,
     groupCommitWindowMs: config.groupCommitWindowMs,
+    // On a cluster every limit is counted in Redis, so a user gets no more by spreading over nodes.
     ...(cluster
-      ? {
-          sendLimiter: new RedisSlidingWindowLimiter(
-            cluster,
-            'messages',
-            config.rateLimitMessages,
-            config.rateLimitWindowMs,
-          ),
-        }
+      ? { limiter: (name, { limit, windowMs }) => new RedisSlidingWindowLimiter(cluster, name, limit, windowMs) }
       : {}),
   });
+  const authenticate = async (token: unknown) => service.sessions.admit(await verifier.verifySession(token));
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
@@ -146,7 +152,8 @@ export async function createPalaverServer(
       : undefined,
   });
   httpServer.on('request', app);
-  attachSocketHandlers({ io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight });
+  attachSocketHandlers({ io, authenticate, service, realtime, metrics, logger, securityLog, inFlight });
+  let metricsListener: HttpServer | undefined;
 
   let closing: Promise<void> | undefined;
 
@@ -160,8 +167,19 @@ export async function createPalaverServer(
     database: store.database,
     io,
     httpServer,
+    async revokeSessions(userId) {
+      const { result, notices } = await service.sessions.revoke(parseInput(idSchema, userId, 'user id'));
+      realtime.deliver(notices);
+      return result;
+    },
     async start() {
       if (config.demo) await seedDemo(store);
+      let metricsUrl: string | undefined;
+      if (config.metricsPort !== undefined) {
+        const listening = await listenForMetrics(config.metricsPort, metrics, config.metricsToken);
+        metricsListener = listening.server;
+        metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
+      }
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -181,7 +199,7 @@ export async function createPalaverServer(
             },
             `listening on ${url}`,
           );
-          resolve({ port, url });
+          resolve({ port, url, ...(metricsUrl ? { metricsUrl } : {}) });
         });
       });
     },
@@ -190,6 +208,8 @@ export async function createPalaverServer(
         inFlight.closing = true;
         clearInterval(sweep);
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        metricsListener?.close();
+        metricsListener?.closeAllConnections();
         // Answers already being computed still go out before sockets are dropped.
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

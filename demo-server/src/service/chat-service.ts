@@ -3,10 +3,11 @@ import type { Metrics } from '../metrics.js';
 import { AccessRules } from './access.js';
 import { ConversationService } from './conversations.js';
 import { GroupCommit } from './group-commit.js';
+import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
 import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
-import { type RateLimiter, SlidingWindowLimiter } from './rate-limit.js';
 import { ReadService } from './reads.js';
+import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
 export type { Actor } from './actor.js';
@@ -16,11 +17,11 @@ export interface ChatServiceOptions {
   presence: PresenceReader;
   metrics: Metrics;
   messageMaxLength: number;
-  rateLimitMessages: number;
-  rateLimitWindowMs: number;
+  /** How many writes of each kind one user may make, and in what window. */
+  limits: LimitSettings;
   groupCommitWindowMs: number;
-  /** The message limit shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
-  sendLimiter?: RateLimiter;
+  /** Makes the limiters shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
+  limiter?: LimiterFactory;
 }
 
 /**
@@ -35,6 +36,10 @@ export interface ChatService {
   reads: ReadService;
   sync: SyncService;
   presence: PresenceService;
+  /** Who may connect with which token, and revoking a user's sessions. */
+  sessions: SessionService;
+  /** The per-user limit of each kind of write. */
+  limits: Limits;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -42,16 +47,19 @@ export interface ChatService {
 export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, metrics } = options;
   const rules = new AccessRules(store, options.messageMaxLength);
-  const conversations = new ConversationService(store, rules);
-  const sendLimiter =
-    options.sendLimiter ?? new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
+  const limits = createLimits(options.limits, options.limiter);
+  const conversations = new ConversationService(store, rules, limits);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
   return {
     conversations,
-    messages: new MessageService(store, rules, conversations, commits, sendLimiter, () => metrics.messagesSent.inc()),
-    reads: new ReadService(store, rules),
+    messages: new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc()),
+    reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
-    presence: new PresenceService(store, rules, options.presence),
-    sweep: () => sendLimiter.sweep(),
+    presence: new PresenceService(store, rules, options.presence, limits),
+    sessions: new SessionService(store),
+    limits,
+    sweep: () => {
+      for (const limiter of Object.values(limits)) limiter.sweep();
+    },
   };
 }

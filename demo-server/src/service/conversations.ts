@@ -6,10 +6,11 @@ import {
   LIMITS,
   type OpenConversationInput,
 } from '@palaver/protocol';
-import type { ChatStore, ListPosition } from '../db/store.js';
+import type { ChatStore, ConversationKey, ListPosition } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { AccessRules } from './access.js';
 import type { Actor } from './actor.js';
+import { type Limits, limitedCreate } from './limits.js';
 import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
 
 /** Opening, reading and listing conversations. */
@@ -17,6 +18,7 @@ export class ConversationService {
   constructor(
     private readonly store: ChatStore,
     private readonly rules: AccessRules,
+    private readonly limits: Limits,
   ) {}
 
   async open({ user }: Actor, input: OpenConversationInput): Promise<Outcome<Conversation>> {
@@ -24,12 +26,20 @@ export class ConversationService {
       if (!canOpenProductWith(user, input.supplierId)) {
         throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
       }
-      const { id, created } = await this.store.openProductConversation({
-        buyer: user,
+      const key = {
+        kind: 'product' as const,
+        productId: input.product.id,
+        buyerId: user.id,
         supplierId: input.supplierId,
-        supplierName: input.supplierName.trim(),
-        product: input.product,
-      });
+      };
+      const { id, created } = await limitedCreate(this.limits, user.id, this.exists(key), () =>
+        this.store.openProductConversation({
+          buyer: user,
+          supplierId: input.supplierId,
+          supplierName: input.supplierName.trim(),
+          product: input.product,
+        }),
+      );
       const notices = created ? await this.announce(id) : [];
       return { result: (await this.store.conversation(id, user.id)) as Conversation, notices };
     }
@@ -43,17 +53,25 @@ export class ConversationService {
       }
       clientId = input.clientUserId;
     }
-    const opened = await this.store.openSupportConversation({
-      clientId,
-      subject: input.subject,
-      ...(input.clientName ? { clientName: input.clientName.trim() } : {}),
-      // An admin opening a thread with a client takes it as an agent.
-      ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
-    });
+    const key = { kind: 'support', clientId, subject: input.subject } as const;
+    const opened = await limitedCreate(this.limits, user.id, this.exists(key), () =>
+      this.store.openSupportConversation({
+        clientId,
+        subject: input.subject,
+        ...(input.clientName ? { clientName: input.clientName.trim() } : {}),
+        // An admin opening a thread with a client takes it as an agent.
+        ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
+      }),
+    );
     const notices = opened.created || opened.joined ? await this.announce(opened.id) : [];
     // The agent took the thread with its history unread: their badge goes up.
     if (opened.joined) notices.push(...(await unreadNotices(this.store, [user.id], [opened.id])));
     return { result: (await this.store.conversation(opened.id, user.id)) as Conversation, notices };
+  }
+
+  /** Whether the conversation of this key exists (asked only at the limit of new conversations). */
+  private exists(key: ConversationKey): () => Promise<boolean> {
+    return async () => (await this.store.findConversation(key)) !== undefined;
   }
 
   /** `conversation:updated` to each participant (with their own unread count) and to admins. */

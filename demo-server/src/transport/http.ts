@@ -1,5 +1,4 @@
 import {
-  type ChatUser,
   editMessageBodySchema,
   historyQuerySchema,
   idSchema,
@@ -23,6 +22,7 @@ import type { Actor, ChatService } from '../service/chat-service.js';
 import type { Outcome } from '../service/notices.js';
 import { parseInput } from '../validation.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
+import { metricsRoute } from './metrics-endpoint.js';
 import type { SecurityLog } from './security-log.js';
 
 export interface HttpAppOptions {
@@ -98,9 +98,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsRoute(metrics, config.metricsToken));
 
   options.extend?.(app);
 
@@ -116,8 +114,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
   api.use(express.json({ limit: config.maxPayloadBytes, strict: false }));
   api.use(async (req: AuthedRequest, _res, next) => {
-    const user: ChatUser = await verifier.verify(bearerToken(req.headers.authorization));
-    await store.rememberUser(user);
+    const { user } = await service.sessions.admit(await verifier.verifySession(bearerToken(req.headers.authorization)));
     req.actor = { user };
     next();
   });

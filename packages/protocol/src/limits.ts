@@ -8,6 +8,15 @@ export const LIMITS = {
   messageMaxLength: 5000,
   /** Messages one user may send per minute. `RATE_LIMIT_MESSAGES`. */
   rateLimitMessagesPerMinute: 30,
+  /** Conversations one user may create per hour (opening an existing one is free). `RATE_LIMIT_OPENS`. */
+  rateLimitConversationOpensPerHour: 20,
+  /** Edits, deletes, typing events and reads one user may make per minute (`RATE_LIMIT_EDITS` …). */
+  rateLimitEditsPerMinute: 30,
+  rateLimitDeletesPerMinute: 30,
+  rateLimitTypingPerMinute: 60,
+  rateLimitReadsPerMinute: 120,
+  /** The longest token accepted (handshake, REST, `auth:refresh`). */
+  tokenMaxLength: 8192,
   /** Default and maximum page sizes of history and conversation listings. */
   pageSizeDefault: 50,
   pageSizeMax: 100,

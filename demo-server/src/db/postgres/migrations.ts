@@ -97,6 +97,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX messages_conversation_change ON messages (conversation_id, change_seq);
     `,
   },
+  {
+    version: 2,
+    name: 'session revocations',
+    sql: `
+      -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.
+      CREATE TABLE session_revocations (
+        user_id         TEXT COLLATE "C" PRIMARY KEY,
+        revoked_before  BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

@@ -4,6 +4,7 @@ import type {
   ChangesPage,
   ChatStore,
   ConversationAccess,
+  ConversationKey,
   DeleteOutcome,
   InsertMessageInput,
   ListPosition,
@@ -19,6 +20,7 @@ import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
+import { PostgresRevocations } from './revocations.js';
 import { PostgresUsers } from './users.js';
 
 export interface PostgresStoreOptions {
@@ -42,6 +44,7 @@ export class PostgresStore implements ChatStore {
   private readonly reads: PostgresReads;
   private readonly messages: PostgresMessages;
   private readonly changes: PostgresChanges;
+  private readonly revocations: PostgresRevocations;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -53,6 +56,7 @@ export class PostgresStore implements ChatStore {
     this.reads = new PostgresReads(pool, this.conversations);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads);
     this.changes = new PostgresChanges(pool, this.conversations);
+    this.revocations = new PostgresRevocations(pool);
   }
 
   /** Connects, applies the migrations this database lacks (one node at a time), and reads its instance id. */
@@ -103,12 +107,24 @@ export class PostgresStore implements ChatStore {
     return this.users.contactsOf(userId);
   }
 
+  revokeSessions(userId: string, before: number): Promise<number> {
+    return this.revocations.revoke(userId, before);
+  }
+
+  revokedBefore(userId: string): Promise<number | undefined> {
+    return this.revocations.revokedBefore(userId);
+  }
+
   access(conversationId: string, fresh?: boolean): Promise<ConversationAccess | undefined> {
     return this.conversations.access(conversationId, fresh);
   }
 
   forgetAccess(conversationId: string): void {
     this.conversations.forget(conversationId);
+  }
+
+  findConversation(key: ConversationKey): Promise<string | undefined> {
+    return this.conversations.find(key);
   }
 
   openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
-import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
+import type {
+  ConversationAccess,
+  ConversationKey,
+  ListPosition,
+  OpenProductInput,
+  OpenSupportInput,
+} from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteUsers } from './users.js';
@@ -88,6 +94,14 @@ export class SqliteConversations {
     }
     this.accessCache.set(conversationId, access);
     return access;
+  }
+
+  find(key: ConversationKey): string | undefined {
+    const id =
+      key.kind === 'product'
+        ? this.statements.productKey.pluck().get(key.productId, key.buyerId, key.supplierId)
+        : this.statements.supportKey.pluck().get(key.clientId, supportSubjectKey(key.subject.trim()));
+    return id as string | undefined;
   }
 
   openProduct(input: OpenProductInput): { id: string; created: boolean } {

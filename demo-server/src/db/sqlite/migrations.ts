@@ -180,4 +180,15 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'instance_id';
     `,
   },
+  {
+    version: 7,
+    name: 'session revocations',
+    sql: `
+      -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.
+      CREATE TABLE session_revocations (
+        user_id         TEXT PRIMARY KEY,
+        revoked_before  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
