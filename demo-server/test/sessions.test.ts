@@ -14,11 +14,12 @@ import {
   openProduct,
   rawRequest,
   send,
+  startCluster,
   startTestServer,
   type TestServer,
   type TestUser,
 } from './helpers.js';
-import { dropDatabase } from './test-database.js';
+import { clusterOnly, dropDatabase } from './test-database.js';
 
 /** The `exp` of a token, in ms. */
 const expiryOf = (token: string): number =>
@@ -202,6 +203,40 @@ describe('a revocation racing a handshake', () => {
       for (const socket of sockets) assert.notEqual(socket?.connected, true);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('revoking on a cluster', () => {
+  it('closes the user’s sockets on every node within a second; every node refuses the old token', {
+    skip: clusterOnly(),
+  }, async () => {
+    const cluster = await startCluster();
+    try {
+      const user: TestUser = { id: 'revoked-on-cluster', name: 'Hana' };
+      const old = await cluster.a.token(user);
+      const sockets = [
+        await connectSocket(cluster.a.url, old),
+        await connectSocket(cluster.b.url, old),
+        await connectSocket(cluster.b.url, await cluster.b.token(user)),
+      ];
+      const bystander = await cluster.b.connect(bob);
+      const closed = sockets.map(closing);
+      const revokedAt = Date.now();
+      await cluster.a.server.revokeSessions(user.id);
+      for (const { at, ended } of await Promise.all(closed)) {
+        assert.equal(ended?.code, 'unauthorized');
+        assert.ok(at - revokedAt < 1000, `closed ${at - revokedAt} ms after the revocation`);
+      }
+      assert.equal(bystander.connected, true);
+      for (const node of [cluster.a, cluster.b]) {
+        await assert.rejects(connectSocket(node.url, old), (error: { data?: { code?: string } }) => {
+          assert.equal(error.data?.code, 'unauthorized');
+          return true;
+        });
+      }
+    } finally {
+      await cluster.close();
     }
   });
 });
