@@ -43,6 +43,10 @@ export interface ServerConfig {
   groupCommitWindowMs: number;
   /** The largest request or socket frame accepted, in bytes. */
   maxPayloadBytes: number;
+  /** The marketplace backend's key for `/api/server/*`; the server API is closed without it. */
+  apiKey: string | undefined;
+  /** Development only: accept product cards and suppliers as the browser describes them. */
+  allowClientProducts: boolean;
 }
 
 const integer = (min: number, max: number) =>
@@ -112,6 +116,8 @@ const envSchema = z.object({
   PRESENCE_GRACE_MS: integer(0, 600_000).default(3000),
   TYPING_TIMEOUT_MS: integer(100, 600_000).default(6000),
   GROUP_COMMIT_WINDOW_MS: integer(0, 100).default(2),
+  PALAVER_API_KEY: z.string().min(32, 'must be at least 32 characters long').optional(),
+  ALLOW_CLIENT_PRODUCTS: z.enum(['0', '1']).default('0'),
 });
 
 export class ConfigError extends Error {
@@ -175,5 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     groupCommitWindowMs: values.GROUP_COMMIT_WINDOW_MS,
     // Room for the longest message in 4-byte characters plus the envelope.
     maxPayloadBytes: Math.max(64 * 1024, messageMaxLength * 4 + 16 * 1024),
+    apiKey: values.PALAVER_API_KEY,
+    allowClientProducts: values.ALLOW_CLIENT_PRODUCTS === '1',
   };
 }

@@ -1,7 +1,8 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { idSchema, type PresenceEvent } from '@palaver/protocol';
+import { idSchema, type PresenceEvent, type RevocationResult } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Express } from 'express';
 import express from 'express';
 import { Server } from 'socket.io';
 import { membershipChannel } from './cluster/membership.js';
@@ -18,7 +19,6 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
-import type { Revocation } from './service/sessions.js';
 import { createTokenVerifier } from './transport/auth.js';
 import { createHttpApp } from './transport/http.js';
 import { listenForMetrics } from './transport/metrics-endpoint.js';
@@ -39,6 +39,8 @@ export interface PalaverServer {
   readonly database: SqliteStore['database'] | undefined;
   readonly io: PalaverIo;
   readonly httpServer: HttpServer;
+  /** The Express application (REST API, health, metrics). */
+  readonly app: Express;
   /**
    * Listens on `config.host:config.port` (port 0 picks a free one) and resolves
    * with the address; `metricsUrl` when `METRICS_PORT` is set.
@@ -49,7 +51,7 @@ export interface PalaverServer {
    * and every socket of the user, on every node, is told and closed. What the
    * server API's `POST /api/server/users/:id/revoke` calls.
    */
-  revokeSessions(userId: string): Promise<Revocation>;
+  revokeSessions(userId: string): Promise<RevocationResult>;
   /**
    * Graceful stop: refuse new work, let answers in flight go out, disconnect
    * sockets, close the database. Safe to call twice.
@@ -125,6 +127,8 @@ export async function createPalaverServer(
     messageMaxLength: config.messageMaxLength,
     limits: config.rateLimits,
     groupCommitWindowMs: config.groupCommitWindowMs,
+    jwtSecret: config.jwtSecret,
+    allowClientProducts: config.allowClientProducts,
     // On a cluster every limit is counted in Redis, so a user gets no more by spreading over nodes.
     ...(cluster
       ? { limiter: (name, { limit, windowMs }) => new RedisSlidingWindowLimiter(cluster, name, limit, windowMs) }
@@ -167,6 +171,7 @@ export async function createPalaverServer(
     database: store.database,
     io,
     httpServer,
+    app,
     async revokeSessions(userId) {
       const { result, notices } = await service.sessions.revoke(parseInput(idSchema, userId, 'user id'));
       realtime.deliver(notices);

@@ -12,6 +12,7 @@ import {
   connectAs,
   ok,
   openProduct,
+  productOpen,
   send,
   spawnServer,
   startTestServer,
@@ -181,12 +182,11 @@ describe('change feed property', () => {
                 buyerOf(step.where),
                 'POST',
                 '/api/conversations',
-                {
-                  kind: 'product',
+                productOpen({
                   product: { id: `p-${step.where}`, title: `Product ${step.where}` },
                   supplierId: bob.id,
                   supplierName: bob.name,
-                },
+                }),
               );
               conversations.set(step.where, body.conversation.id);
             } else if (step.op === 'send') {

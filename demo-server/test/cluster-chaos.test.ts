@@ -7,7 +7,7 @@ import type { Conversation, Message, SyncResult } from '@palaver/protocol';
 import { io } from 'socket.io-client';
 import { type LocalCluster, startLocalCluster } from '../../scripts/local-cluster.js';
 import { signToken } from '../src/transport/auth.js';
-import { bob, type ClientSocket, TEST_SECRET, type TestUser } from './helpers.js';
+import { bob, type ClientSocket, productOpen, TEST_SECRET, type TestUser } from './helpers.js';
 import { clusterBehindNginxOnly, databaseEnv, dropDatabase } from './test-database.js';
 
 /**
@@ -140,12 +140,14 @@ describe('chaos on a cluster behind nginx', () => {
         clients.push(client);
         buyerClients.push(client);
         await client.settle();
-        const opened = await client.socket.timeout(5000).emitWithAck('conversation:open', {
-          kind: 'product',
-          product: { id: `p-chaos-${index}`, title: `Product ${index}` },
-          supplierId: bob.id,
-          supplierName: bob.name,
-        });
+        const opened = await client.socket.timeout(5000).emitWithAck(
+          'conversation:open',
+          productOpen({
+            product: { id: `p-chaos-${index}`, title: `Product ${index}` },
+            supplierId: bob.id,
+            supplierName: bob.name,
+          }),
+        );
         assert.ok(opened.ok);
         conversations.push(opened.conversation);
       }

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Conversation, Message, SyncResult } from '@palaver/protocol';
-import { alice, bob, carol, newClientId, ok, startTestServer, type TestServer, type TestUser } from './helpers.js';
+import {
+  alice,
+  bob,
+  carol,
+  newClientId,
+  ok,
+  productOpen,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './helpers.js';
 import { dropDatabase, postgresOnly } from './test-database.js';
 
 /**
@@ -31,12 +41,15 @@ describe('sync under concurrent writers on two nodes', () => {
       const conversations: Conversation[] = [];
       for (const [index, buyer] of buyers.entries()) {
         const socket = await node(index).connect(buyer);
-        const { conversation } = await ok(socket, 'conversation:open', {
-          kind: 'product',
-          product: { id: `p-concurrent-${index}`, title: `Product ${index}` },
-          supplierId: bob.id,
-          supplierName: bob.name,
-        });
+        const { conversation } = await ok(
+          socket,
+          'conversation:open',
+          productOpen({
+            product: { id: `p-concurrent-${index}`, title: `Product ${index}` },
+            supplierId: bob.id,
+            supplierName: bob.name,
+          }),
+        );
         conversations.push(conversation);
       }
       let cursor: string | null = null;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Conversation } from '@palaver/protocol';
+import type { Conversation, UnreadCounts } from '@palaver/protocol';
 import {
   alice,
   bob,
@@ -9,8 +9,12 @@ import {
   ok,
   openProduct,
   product,
+  productOpen,
+  record,
   request,
   sam,
+  send,
+  settle,
   startTestServer,
   type TestServer,
 } from './helpers.js';
@@ -36,12 +40,12 @@ describe('conversations', () => {
     const [a, b] = await Promise.all([openProduct(buyer), openProduct(other)]);
     assert.equal(a.id, first.id);
     assert.equal(b.id, first.id);
-    const rest = await t.rest<{ conversation: Conversation }>(alice, 'POST', '/api/conversations', {
-      kind: 'product',
-      product,
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const rest = await t.rest<{ conversation: Conversation }>(
+      alice,
+      'POST',
+      '/api/conversations',
+      productOpen({ product, supplierId: bob.id, supplierName: bob.name }),
+    );
     assert.equal(rest.status, 200);
     assert.equal(rest.body.conversation.id, first.id);
   });
@@ -49,38 +53,74 @@ describe('conversations', () => {
   it('a different product or buyer gives a different conversation', async () => {
     const buyer = await t.connect(alice);
     const mug = await openProduct(buyer);
-    const { conversation: bowl } = await ok(buyer, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-bowl', title: 'Bowl' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const { conversation: bowl } = await ok(
+      buyer,
+      'conversation:open',
+      productOpen({ product: { id: 'p-bowl', title: 'Bowl' }, supplierId: bob.id, supplierName: bob.name }),
+    );
     const carolSocket = await t.connect(carol);
     const carols = await openProduct(carolSocket);
     assert.equal(new Set([mug.id, bowl.id, carols.id]).size, 3);
   });
 
-  it('tells the supplier about a new conversation at once', async () => {
-    const supplier = await t.connect(bob);
-    const announced = nextEvent(supplier, 'conversation:updated', (c) => c.product?.id === 'p-announce');
-    const buyer = await t.connect(carol);
-    const { conversation } = await ok(buyer, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-announce', title: 'Lamp' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
-    assert.equal((await announced).id, conversation.id);
+  it('tells the supplier nothing until the first message, then exactly one conversation', async () => {
+    const s = await startTestServer();
+    try {
+      const supplier = await s.connect(bob);
+      const heard = record(supplier, 'conversation:updated');
+      const unread = record(supplier, 'unread');
+      const { cursor } = await ok(supplier, 'sync', { cursor: null });
+      const buyer = await s.connect(carol);
+      const open = productOpen({
+        product: { id: 'p-announce', title: 'Lamp' },
+        supplierId: bob.id,
+        supplierName: bob.name,
+      });
+      // Opened three times (reloads, an inline thread), written in never.
+      const { conversation } = await ok(buyer, 'conversation:open', open);
+      await ok(buyer, 'conversation:open', open);
+      await ok(buyer, 'conversation:open', open);
+      await settle(buyer, supplier);
+      assert.deepEqual(heard, []);
+      assert.deepEqual(unread, []);
+      const empty = await ok(supplier, 'sync', { cursor });
+      assert.deepEqual([empty.conversations, empty.messages, empty.reads], [[], [], []]);
+      const listed = await s.rest<{ conversations: Conversation[] }>(bob, 'GET', '/api/conversations');
+      assert.deepEqual(listed.body.conversations, []);
+      assert.equal((await s.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.total, 0);
+      // Not in the opener's own inbox either, though they can still read it.
+      assert.deepEqual(
+        (await s.rest<{ conversations: Conversation[] }>(carol, 'GET', '/api/conversations')).body.conversations,
+        [],
+      );
+      assert.equal((await ok(buyer, 'messages:history', { conversationId: conversation.id })).messages.length, 0);
+
+      const announced = nextEvent(supplier, 'conversation:updated', (c) => c.id === conversation.id);
+      await send(buyer, conversation.id, 'Is the lamp still available?');
+      assert.equal((await announced).lastSeq, 1);
+      const after = await ok(supplier, 'sync', { cursor });
+      assert.deepEqual(
+        after.conversations.map((c) => c.id),
+        [conversation.id],
+      );
+      const listedAfter = await s.rest<{ conversations: Conversation[] }>(bob, 'GET', '/api/conversations');
+      assert.deepEqual(
+        listedAfter.body.conversations.map((c) => [c.id, c.unreadCount]),
+        [[conversation.id, 1]],
+      );
+      assert.equal((await s.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.total, 1);
+    } finally {
+      await s.close();
+    }
   });
 
   it('refuses a conversation with oneself', async () => {
     const buyer = await t.connect(alice);
-    const response = await request(buyer, 'conversation:open', {
-      kind: 'product',
-      product,
-      supplierId: alice.id,
-      supplierName: alice.name,
-    });
+    const response = await request(
+      buyer,
+      'conversation:open',
+      productOpen({ product, supplierId: alice.id, supplierName: alice.name }),
+    );
     assert.equal(response.ok, false);
     assert.equal(!response.ok && response.error.code, 'invalid_payload');
   });
@@ -90,6 +130,7 @@ describe('conversations', () => {
     const admin = await t.connect(sam);
     const adminSees = nextEvent(admin, 'conversation:updated', (c) => c.subject === 'Order #1234');
     const first = (await ok(client, 'conversation:open', { kind: 'support', subject: 'Order #1234' })).conversation;
+    await send(client, first.id, 'Where is my order?');
     const again = (await ok(client, 'conversation:open', { kind: 'support', subject: '  order   #1234 ' }))
       .conversation;
     assert.equal(again.id, first.id);
@@ -144,13 +185,13 @@ describe('conversations', () => {
       const buyer = await s.connect(alice);
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const { conversation } = await ok(buyer, 'conversation:open', {
-          kind: 'product',
-          product: { id: `p-${i}`, title: `Product ${i}` },
-          supplierId: bob.id,
-          supplierName: bob.name,
-        });
+        const { conversation } = await ok(
+          buyer,
+          'conversation:open',
+          productOpen({ product: { id: `p-${i}`, title: `Product ${i}` }, supplierId: bob.id, supplierName: bob.name }),
+        );
         ids.push(conversation.id);
+        await send(buyer, conversation.id, `about product ${i}`);
       }
       // activity on the oldest moves it to the top
       await ok(buyer, 'message:send', { clientId: 'list-1', conversationId: ids[0] as string, body: 'hello' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '@palaver/protocol';
-import { alice, bob, connectAs, ok, spawnServer } from './helpers.js';
+import { alice, bob, connectAs, ok, productOpen, spawnServer } from './helpers.js';
 import { databaseEnv, dropDatabase, onPostgres } from './test-database.js';
 
 describe('durability', () => {
@@ -23,12 +23,11 @@ describe('durability', () => {
     const first = await spawnServer(env);
     const aliceSocket = await connectAs(first.url, alice);
     const bobSocket = await connectAs(first.url, bob);
-    const { conversation } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-durable', title: 'Anvil' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const { conversation } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({ product: { id: 'p-durable', title: 'Anvil' }, supplierId: bob.id, supplierName: bob.name }),
+    );
     // Many sends in flight at once, from both sides; kill the moment the last ack arrives.
     const acked: Message[] = [];
     const sends = Array.from({ length: 60 }, (_, i) =>

@@ -2,6 +2,7 @@
  * Test harness: a real Palaver server on a free port with a real SQLite file in a
  * temporary folder, reached through real socket.io-client sockets and fetch.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,11 @@ import type {
   Conversation,
   HandshakeAuth,
   Message,
+  ProductRef,
   ServerToClientEvents,
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { productOpenWith } from '../../test-support/product-token.js';
 import { loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { createPalaverServer, type PalaverServer } from '../src/server.js';
@@ -232,13 +235,17 @@ export async function settle(...sockets: ClientSocket[]): Promise<void> {
   }
 }
 
+/** A product conversation's open payload, vouched for by a product token signed with the test secret. */
+export function productOpen(input: { product: ProductRef; supplierId: string; supplierName: string }) {
+  return productOpenWith(TEST_SECRET, input);
+}
+
 export async function openProduct(socket: ClientSocket, supplier: TestUser = bob): Promise<Conversation> {
-  const { conversation } = await ok(socket, 'conversation:open', {
-    kind: 'product',
-    product,
-    supplierId: supplier.id,
-    supplierName: supplier.name,
-  });
+  const { conversation } = await ok(
+    socket,
+    'conversation:open',
+    productOpen({ product, supplierId: supplier.id, supplierName: supplier.name }),
+  );
   return conversation;
 }
 

@@ -26,6 +26,13 @@ describe('typing and presence', () => {
     const aliceSocket = await t.connect(alice);
     const bobSocket = await t.connect(bob);
     const conversation = await openProduct(aliceSocket);
+    // Typing in a conversation nobody wrote in yet stays private: the other side does not know it exists.
+    const early = record(bobSocket, 'typing');
+    await request(aliceSocket, 'typing', { conversationId: conversation.id, typing: true });
+    await request(aliceSocket, 'typing', { conversationId: conversation.id, typing: false });
+    await settle(aliceSocket, bobSocket);
+    assert.deepEqual(early, []);
+    await send(aliceSocket, conversation.id, 'hello');
     const own = record(aliceSocket, 'typing');
 
     const started = nextEvent(bobSocket, 'typing', (e) => e.typing);
@@ -60,6 +67,7 @@ describe('typing and presence', () => {
     const carolSocket = await t.connect(carol);
     const bobSocket = await t.connect(bob);
     const { id } = await openProduct(carolSocket);
+    await send(carolSocket, id, 'hello');
     const started = nextEvent(bobSocket, 'typing', (e) => e.typing && e.userId === carol.id);
     await request(carolSocket, 'typing', { conversationId: id, typing: true });
     await started;

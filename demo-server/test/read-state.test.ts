@@ -8,6 +8,7 @@ import {
   nextEvent,
   ok,
   openProduct,
+  productOpen,
   record,
   request,
   send,
@@ -69,12 +70,15 @@ describe('read pointers and unread counts', () => {
     // Backwards is ignored.
     const back = await ok(bobSocket, 'conversation:read', { conversationId: conversation.id, seq: 1 });
     assert.equal(back.unreadCount, 1);
-    const { conversation: seen } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: conversation.product as NonNullable<Conversation['product']>,
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const { conversation: seen } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({
+        product: conversation.product as NonNullable<Conversation['product']>,
+        supplierId: bob.id,
+        supplierName: bob.name,
+      }),
+    );
     assert.equal(seen.participants.find((p) => p.userId === bob.id)?.lastReadSeq, 2);
 
     // Past the end is clamped to the last message, over REST too.
@@ -99,12 +103,11 @@ describe('read pointers and unread counts', () => {
   it('replying marks what came before as read; deleting an unread message lowers the count', async () => {
     const aliceSocket = await t.connect(alice);
     const bobSocket = await t.connect(bob);
-    const { id } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-reply', title: 'Teapot' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    }).then((r) => r.conversation);
+    const { id } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({ product: { id: 'p-reply', title: 'Teapot' }, supplierId: bob.id, supplierName: bob.name }),
+    ).then((r) => r.conversation);
     await send(aliceSocket, id, 'question 1');
     const second = await send(aliceSocket, id, 'question 2');
     assert.equal((await t.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.conversations[id], 2);
@@ -126,12 +129,15 @@ describe('read pointers and unread counts', () => {
     const aliceOtherTab = await t.connect(alice, withCounts);
     const bobSocket = await t.connect(bob, withCounts);
     const bobOlderClient = await t.connect(bob);
-    const { id } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-counts-on-messages', title: 'Teapot' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    }).then((r) => r.conversation);
+    const { id } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({
+        product: { id: 'p-counts-on-messages', title: 'Teapot' },
+        supplierId: bob.id,
+        supplierName: bob.name,
+      }),
+    ).then((r) => r.conversation);
     const bobTotalBefore = (await t.rest<UnreadCounts>(bob, 'GET', '/api/unread')).body.total;
     const newMessages = (socket: ClientSocket) => {
       const seen: Array<{ message: Message; unread: UnreadCounts | undefined }> = [];

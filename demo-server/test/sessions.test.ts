@@ -19,6 +19,7 @@ import {
   type TestServer,
   type TestUser,
 } from './helpers.js';
+import { SERVER_API_KEY, serverApi } from './server-api-client.js';
 import { clusterOnly, dropDatabase } from './test-database.js';
 
 /** The `exp` of a token, in ms. */
@@ -186,6 +187,37 @@ describe('revoking a user', () => {
     } finally {
       await dropDatabase(dir);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('POST /api/server/users/:id/revoke', () => {
+  it('needs the server API key; revokes like revokeSessions; a bad id is invalid_payload', async () => {
+    const t = await startTestServer({ PALAVER_API_KEY: SERVER_API_KEY });
+    try {
+      const user: TestUser = { id: 'revoked-by-api', name: 'Ivan' };
+      const old = await t.token(user);
+      const socket = await connectSocket(t.url, old);
+      const closed = closing(socket);
+      for (const key of [null, 'wrong-key-that-is-long-enough-0123456789']) {
+        const refused = await serverApi(t.url, key)('POST', `/users/${user.id}/revoke`);
+        assert.equal(refused.status, 401);
+      }
+      assert.equal(socket.connected, true, 'a refused call revokes nothing');
+      const answer = await serverApi(t.url)<{ userId: string; revokedBefore: string }>(
+        'POST',
+        `/users/${user.id}/revoke`,
+      );
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.userId, user.id);
+      assert.ok(Math.abs(Date.parse(answer.body.revokedBefore) - Date.now()) < 5000);
+      assert.equal((await closed).ended?.code, 'unauthorized');
+      await assert.rejects(connectSocket(t.url, old));
+      const bad = await serverApi(t.url)<{ error: { code: string } }>('POST', `/users/${'x'.repeat(200)}/revoke`);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'invalid_payload');
+    } finally {
+      await t.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import {
   newClientId,
   ok,
   openProduct,
+  productOpen,
   request,
   send,
   startTestServer,
@@ -52,12 +53,11 @@ describe('sync', () => {
     for (let i = 0; i < 5; i++) sent.push(await send(aliceSocket, conversation.id, `missed ${i}`));
     await ok(aliceSocket, 'message:edit', { messageId: early.id, body: 'before the tunnel (edited)' });
     await ok(aliceSocket, 'message:delete', { messageId: (sent[1] as Message).id });
-    const { conversation: another } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-sync-2', title: 'Vase' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const { conversation: another } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({ product: { id: 'p-sync-2', title: 'Vase' }, supplierId: bob.id, supplierName: bob.name }),
+    );
     const otherMessage = await send(aliceSocket, another.id, 'about the vase');
 
     const back = await t.connect(bob);
@@ -87,12 +87,11 @@ describe('sync', () => {
   it('pages through a large gap with no gap and no duplicate, while changes keep coming', async () => {
     const aliceSocket = await t.connect(alice);
     const bobSocket = await t.connect(bob);
-    const { conversation } = await ok(aliceSocket, 'conversation:open', {
-      kind: 'product',
-      product: { id: 'p-sync-big', title: 'Bench' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const { conversation } = await ok(
+      aliceSocket,
+      'conversation:open',
+      productOpen({ product: { id: 'p-sync-big', title: 'Bench' }, supplierId: bob.id, supplierName: bob.name }),
+    );
     const { cursor } = await ok(bobSocket, 'sync', { cursor: null });
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) ids.push((await send(aliceSocket, conversation.id, `bulk ${i}`)).id);

@@ -6,6 +6,7 @@ import {
   type ClientSocket,
   newClientId,
   ok,
+  productOpen,
   record,
   settle,
   startTestServer,
@@ -101,12 +102,11 @@ describe('stored unread counts', () => {
         });
         const product = { id: `drift-${run}`, title: 'Drift' };
         const open = (socket: ClientSocket) =>
-          ok(socket, 'conversation:open', {
-            kind: 'product',
-            product,
-            supplierId: (users[1] as TestUser).id,
-            supplierName: 'Supplier',
-          });
+          ok(
+            socket,
+            'conversation:open',
+            productOpen({ product, supplierId: (users[1] as TestUser).id, supplierName: 'Supplier' }),
+          );
         const conversations = [
           (await open(buyer)).conversation.id,
           (await open(other)).conversation.id,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ChatErrorBody, ConversationListResult } from '@palaver/protocol';
+import type { ChatErrorBody } from '@palaver/protocol';
 import {
   alice,
   bob,
@@ -8,6 +8,7 @@ import {
   newClientId,
   ok,
   openProduct,
+  productOpen,
   record,
   request,
   send,
@@ -48,30 +49,34 @@ describe('limits on every write', () => {
     const buyer: TestUser = { id: 'opener-olga', name: 'Olga' };
     const socket = await t.connect(buyer);
     const open = (n: number) =>
-      request(socket, 'conversation:open', {
-        kind: 'product',
-        product: productNo(n),
-        supplierId: bob.id,
-        supplierName: bob.name,
-      });
-    for (let n = 1; n <= 20; n++) assert.equal((await open(n)).ok, true, `open ${n}`);
+      request(
+        socket,
+        'conversation:open',
+        productOpen({ product: productNo(n), supplierId: bob.id, supplierName: bob.name }),
+      );
+    for (let n = 1; n <= 19; n++) assert.equal((await open(n)).ok, true, `open ${n}`);
+    const support = await ok(socket, 'conversation:open', { kind: 'support', subject: 'First question' });
     // Opening one that exists creates nothing: free, even at the limit.
     assert.equal((await open(1)).ok, true);
     const refusal = limited(await open(21), 3_600_000);
     assert.ok((refusal.retryAfterMs as number) > 3_500_000, 'the oldest slot frees up in about an hour');
-    assert.equal((await open(20)).ok, true, 'reopening at the limit is allowed');
-    const support = await request(socket, 'conversation:open', { kind: 'support', subject: 'one more' });
-    limited(support, 3_600_000);
-    const rest = await t.rest<{ error: ChatErrorBody }>(buyer, 'POST', '/api/conversations', {
-      kind: 'product',
-      product: productNo(22),
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    const reopened = await open(19);
+    assert.equal(reopened.ok && reopened.conversation.product?.id, 'p-limit-19', 'reopening at the limit works');
+    const again = await ok(socket, 'conversation:open', { kind: 'support', subject: '  first   QUESTION ' });
+    assert.equal(again.conversation.id, support.conversation.id, 'so does reopening a support thread');
+    limited(await request(socket, 'conversation:open', { kind: 'support', subject: 'one more' }), 3_600_000);
+    const rest = await t.rest<{ error: ChatErrorBody }>(
+      buyer,
+      'POST',
+      '/api/conversations',
+      productOpen({ product: productNo(22), supplierId: bob.id, supplierName: bob.name }),
+    );
     assert.equal(rest.status, 429);
     assert.equal(rest.body.error.code, 'rate_limited');
-    const list = await t.rest<ConversationListResult>(buyer, 'GET', '/api/conversations?limit=100');
-    assert.equal(list.body.conversations.length, 20, 'nothing was created by the refused opens');
+    for (const n of [21, 22]) {
+      const key = { kind: 'product' as const, productId: `p-limit-${n}`, buyerId: buyer.id, supplierId: bob.id };
+      assert.equal(await t.server.store.findConversation(key), undefined, `the refused open ${n} created nothing`);
+    }
     // Someone else has slots of their own.
     assert.equal((await openProduct(await t.connect(carol))).kind, 'product');
   });
@@ -111,6 +116,8 @@ describe('limits on every write', () => {
     const socket = await t.connect(typist);
     const supplier = await t.connect(bob);
     const { id } = await openProduct(socket);
+    // Typing reaches the other side once the conversation has a message.
+    await send(socket, id, 'hello');
     const seen = record(supplier, 'typing');
     const answers = [];
     // Alternating, so each one that passes is a change the others hear.
@@ -158,12 +165,11 @@ describe('limits on a cluster', () => {
       assert.equal((await open(onA, 3)).ok, true);
       limited(await open(onB, 4), 3_600_000);
       limited(await open(onA, 5), 3_600_000);
-      const { conversation } = await ok(onA, 'conversation:open', {
-        kind: 'product',
-        product: productNo(1),
-        supplierId: bob.id,
-        supplierName: bob.name,
-      });
+      const { conversation } = await ok(
+        onA,
+        'conversation:open',
+        productOpen({ product: productNo(1), supplierId: bob.id, supplierName: bob.name }),
+      );
       const message = await send(onA, conversation.id, 'x');
       await ok(onA, 'message:edit', { messageId: message.id, body: 'y' });
       await ok(onB, 'message:edit', { messageId: message.id, body: 'z' });

@@ -8,6 +8,7 @@ import type {
   Role,
   UnreadCounts,
 } from '@palaver/protocol';
+import type { DirectoryStore } from './directory.js';
 
 /**
  * What the server keeps, behind one asynchronous interface with one
@@ -24,6 +25,8 @@ import type {
 export interface ChatStore {
   /** Random per database: sync cursors name it, so a cursor from another database is never trusted. */
   readonly instanceId: string;
+  /** The marketplace's users and products, as its backend registered them. */
+  readonly directory: DirectoryStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -34,7 +37,7 @@ export interface ChatStore {
   userExists(id: string): Promise<boolean>;
   lastSeenAt(id: string): Promise<string | undefined>;
   setLastSeen(id: string, at: string): Promise<void>;
-  /** Users who share at least one conversation with this one (who may see their presence). */
+  /** Users who share at least one started conversation with this one (who may see their presence). */
   contactsOf(userId: string): Promise<string[]>;
 
   // --- sessions
@@ -109,6 +112,11 @@ export interface ChatStore {
 export interface ConversationAccess {
   readonly id: string;
   readonly kind: 'product' | 'support';
+  /**
+   * Whether it has a first message. Only ever turns true, so a cached `false`
+   * may be stale (read again with `fresh` before relying on it).
+   */
+  readonly started: boolean;
   readonly participants: ReadonlyMap<string, Role>;
   /** The same users as `participants`, as the list fan-out takes. */
   readonly participantIds: readonly string[];

@@ -2,10 +2,12 @@ import type { ChatStore } from '../db/store.js';
 import type { Metrics } from '../metrics.js';
 import { AccessRules } from './access.js';
 import { ConversationService } from './conversations.js';
+import { DirectoryService } from './directory.js';
 import { GroupCommit } from './group-commit.js';
 import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
 import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
+import { ProductResolver } from './products.js';
 import { ReadService } from './reads.js';
 import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
@@ -20,6 +22,10 @@ export interface ChatServiceOptions {
   /** How many writes of each kind one user may make, and in what window. */
   limits: LimitSettings;
   groupCommitWindowMs: number;
+  /** Verifies product tokens (the same secret as user tokens). */
+  jwtSecret: string;
+  /** Development only: product cards and suppliers as the browser describes them. */
+  allowClientProducts: boolean;
   /** Makes the limiters shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
   limiter?: LimiterFactory;
 }
@@ -36,6 +42,8 @@ export interface ChatService {
   reads: ReadService;
   sync: SyncService;
   presence: PresenceService;
+  /** The server API's side: the marketplace's users and products, its own messages, export and erasure. */
+  directory: DirectoryService;
   /** Who may connect with which token, and revoking a user's sessions. */
   sessions: SessionService;
   /** The per-user limit of each kind of write. */
@@ -48,11 +56,14 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, metrics } = options;
   const rules = new AccessRules(store, options.messageMaxLength);
   const limits = createLimits(options.limits, options.limiter);
-  const conversations = new ConversationService(store, rules, limits);
+  const products = new ProductResolver(store.directory, options.jwtSecret, options.allowClientProducts);
+  const conversations = new ConversationService(store, rules, products, limits);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
+  const messages = new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc());
   return {
     conversations,
-    messages: new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc()),
+    messages,
+    directory: new DirectoryService(store, conversations, messages),
     reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
     presence: new PresenceService(store, rules, options.presence, limits),

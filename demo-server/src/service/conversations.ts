@@ -12,36 +12,40 @@ import type { AccessRules } from './access.js';
 import type { Actor } from './actor.js';
 import { type Limits, limitedCreate } from './limits.js';
 import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
+import type { ProductResolver } from './products.js';
 
 /** Opening, reading and listing conversations. */
 export class ConversationService {
   constructor(
     private readonly store: ChatStore,
     private readonly rules: AccessRules,
+    private readonly products: ProductResolver,
     private readonly limits: Limits,
   ) {}
 
+  /**
+   * Get-or-create. A new conversation is the opener's alone until its first
+   * message: nobody else hears of it (no `conversation:updated`, no listing,
+   * no sync entry) before someone writes, so merely opening a thread never
+   * reaches the other side.
+   */
   async open({ user }: Actor, input: OpenConversationInput): Promise<Outcome<Conversation>> {
     if (input.kind === 'product') {
-      if (!canOpenProductWith(user, input.supplierId)) {
+      const { product, supplier } = await this.products.resolve(input);
+      if (!canOpenProductWith(user, supplier.id)) {
         throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
       }
-      const key = {
-        kind: 'product' as const,
-        productId: input.product.id,
-        buyerId: user.id,
-        supplierId: input.supplierId,
-      };
-      const { id, created } = await limitedCreate(this.limits, user.id, this.exists(key), () =>
+      // Only an open that creates a conversation counts against the limit (limits.ts).
+      const key = { kind: 'product' as const, productId: product.id, buyerId: user.id, supplierId: supplier.id };
+      const { id } = await limitedCreate(this.limits, user.id, this.exists(key), () =>
         this.store.openProductConversation({
           buyer: user,
-          supplierId: input.supplierId,
-          supplierName: input.supplierName.trim(),
-          product: input.product,
+          supplierId: supplier.id,
+          supplierName: supplier.name,
+          product,
         }),
       );
-      const notices = created ? await this.announce(id) : [];
-      return { result: (await this.store.conversation(id, user.id)) as Conversation, notices };
+      return { result: (await this.store.conversation(id, user.id)) as Conversation, notices: [] };
     }
     let clientId = user.id;
     if (input.clientUserId !== undefined && input.clientUserId !== user.id) {
@@ -63,10 +67,13 @@ export class ConversationService {
         ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
       }),
     );
-    const notices = opened.created || opened.joined ? await this.announce(opened.id) : [];
-    // The agent took the thread with its history unread: their badge goes up.
-    if (opened.joined) notices.push(...(await unreadNotices(this.store, [user.id], [opened.id])));
-    return { result: (await this.store.conversation(opened.id, user.id)) as Conversation, notices };
+    const conversation = (await this.store.conversation(opened.id, user.id)) as Conversation;
+    // An agent joining a thread that has messages is news to everyone in it (and takes its history unread).
+    const notices =
+      opened.joined && conversation.lastSeq > 0
+        ? [...(await this.announce(opened.id)), ...(await unreadNotices(this.store, [user.id], [opened.id]))]
+        : [];
+    return { result: conversation, notices };
   }
 
   /** Whether the conversation of this key exists (asked only at the limit of new conversations). */

@@ -1,5 +1,5 @@
 import type { DeleteMessageInput, EditMessageInput, HistoryInput, HistoryResult, Message } from '@palaver/protocol';
-import { canChangeMessage, LIMITS, type SendMessageInput } from '@palaver/protocol';
+import { canChangeMessage, LIMITS, MARKETPLACE_SENDER, type SendMessageInput } from '@palaver/protocol';
 import type { ChatStore, ConversationAccess, StoredMessage } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import { type AccessRules, audienceOf } from './access.js';
@@ -116,7 +116,8 @@ export class MessageService {
         toUsers([user.id], 'unread', { total: mine.total, conversations: { [access.id]: mine.unread } }),
       );
     }
-    if (stored.joined) notices.push(...(await this.conversations.announce(access.id)));
+    // The first message is where the other side first hears of the conversation (and an agent's join is news).
+    if (stored.joined || message.seq === 1) notices.push(...(await this.conversations.announce(access.id)));
     return notices;
   }
 
@@ -146,15 +147,49 @@ export class MessageService {
     const { message, access } = await this.own(actor, input.messageId, 'delete');
     if (message.deletedAt) return { result: message, notices: [] };
     await takeSlot(this.limits, 'deletes', actor.user.id);
-    const deleted = await this.store.deleteMessage(message.id);
+    return this.tombstone(message.id, access);
+  }
+
+  /**
+   * Blanks a message for everyone, with no question asked of who wants it: the
+   * caller checked (a sender, a moderator, or the marketplace erasing a user).
+   */
+  async tombstone(messageId: string, access?: ConversationAccess): Promise<Outcome<Message>> {
+    const deleted = await this.store.deleteMessage(messageId);
+    const audience = access ?? (await this.rules.find(deleted.message.conversationId));
     return {
       result: deleted.message,
       notices: [
-        toConversation(audienceOf(access), 'message:updated', deleted.message),
+        toConversation(audienceOf(audience), 'message:updated', deleted.message),
         // Whoever had not read it yet has one unread message fewer.
-        ...(await unreadNotices(this.store, deleted.unreadChangedFor, [access.id])),
+        ...(await unreadNotices(this.store, deleted.unreadChangedFor, [audience.id])),
       ],
     };
+  }
+
+  /**
+   * A message from the marketplace itself (an order update), sent by its
+   * backend through the server API: no membership, no rate limit; unread for
+   * every participant. A resent `clientId` is answered with the first one.
+   */
+  async sendAsMarketplace(
+    conversationId: string,
+    input: { clientId: string; body: string },
+  ): Promise<Outcome<Message>> {
+    const access = await this.rules.find(conversationId, true);
+    const body = this.rules.checkedBody(input.body);
+    const turn = this.commits.turn(MARKETPLACE_SENDER.id);
+    try {
+      const stored = await this.commits.add(
+        { conversationId: access.id, sender: MARKETPLACE_SENDER, clientId: input.clientId, body, joinAsAgent: false },
+        turn,
+      );
+      if (!stored.created) return { result: resent(stored.message, access.id), notices: [] };
+      this.onStored();
+      return { result: stored.message, notices: await this.afterStored({ user: MARKETPLACE_SENDER }, access, stored) };
+    } finally {
+      turn.done();
+    }
   }
 
   async history({ user }: Actor, input: HistoryInput): Promise<HistoryResult> {

@@ -20,9 +20,12 @@ export class PresenceService {
   ) {}
 
   async typing({ user }: Actor, input: TypingInput): Promise<Notice[]> {
-    const { access } = await this.rules.writable(user, input.conversationId);
+    const { access: checked } = await this.rules.writable(user, input.conversationId);
     // A flood is dropped: nothing goes out, and the ack (if any) says rate_limited.
     await takeSlot(this.limits, 'typing', user.id);
+    // Nobody else knows of a conversation before its first message: typing in it stays private.
+    const access = checked.started ? checked : await this.rules.find(checked.id, true);
+    if (!access.started) return [];
     return [{ to: 'typing', user, conversationId: access.id, audience: audienceOf(access), typing: input.typing }];
   }
 

@@ -1,4 +1,4 @@
-import type { ChatUser, SessionEndedEvent } from '@palaver/protocol';
+import type { ChatUser, RevocationResult, SessionEndedEvent } from '@palaver/protocol';
 import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { Outcome } from './notices.js';
@@ -9,12 +9,6 @@ export interface Session {
   expiresAt: number;
   /** From `iat`; undefined when the token has none. */
   issuedAt: number | undefined;
-}
-
-export interface Revocation {
-  userId: string;
-  /** Tokens of the user issued before this moment are refused. */
-  revokedBefore: string;
 }
 
 const REVOKED = 'This token was revoked; sign in again to get a new one.';
@@ -53,7 +47,7 @@ export class SessionService {
   }
 
   /** Refuses the user's current tokens from now on, and closes all their sockets. */
-  async revoke(userId: string): Promise<Outcome<Revocation>> {
+  async revoke(userId: string): Promise<Outcome<RevocationResult>> {
     const before = await this.store.revokeSessions(userId, this.clock());
     return {
       result: { userId, revokedBefore: new Date(before).toISOString() },

@@ -1,4 +1,4 @@
-import { type ChatUser, LIMITS, tokenClaimsSchema } from '@palaver/protocol';
+import { type ChatUser, isReservedUserId, LIMITS, tokenClaimsSchema } from '@palaver/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ChatError } from '../errors.js';
 import type { Session } from '../service/sessions.js';
@@ -36,6 +36,7 @@ export function createTokenVerifier(secret: string): TokenVerifier {
       throw new ChatError('unauthorized', 'The token lacks a valid sub, name or exp claim.');
     }
     const { sub, name, avatar, role, exp } = claims.data;
+    if (isReservedUserId(sub)) throw new ChatError('unauthorized', 'This user id is reserved by Palaver.');
     const user: ChatUser = { id: sub, name: name.trim(), isAdmin: role === 'admin' };
     if (avatar) user.avatarUrl = avatar;
     const { iat } = payload as { iat?: unknown };

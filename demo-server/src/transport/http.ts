@@ -1,13 +1,3 @@
-import {
-  editMessageBodySchema,
-  historyQuerySchema,
-  idSchema,
-  listConversationsQuerySchema,
-  openConversationSchema,
-  readBodySchema,
-  sendMessageBodySchema,
-  syncQuerySchema,
-} from '@palaver/protocol';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -19,8 +9,12 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Actor, ChatService } from '../service/chat-service.js';
-import type { Outcome } from '../service/notices.js';
-import { parseInput } from '../validation.js';
+import { requireApiKey } from './api/api-key.js';
+import { openApiDocument } from './api/openapi.js';
+import { OPERATIONS_PATHS } from './api/operations.js';
+import { mountRoutes, type RouteGroup } from './api/route.js';
+import { serverRoutes } from './api/server-routes.js';
+import { userRoutes } from './api/user-routes.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
 import { metricsRoute } from './metrics-endpoint.js';
 import type { SecurityLog } from './security-log.js';
@@ -102,78 +96,49 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   options.extend?.(app);
 
-  const api = express.Router();
-  // Bodies are JSON only; anything else is refused before parsing.
-  api.use((req, _res, next) => {
-    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
-    if ((hasBody || req.headers['transfer-encoding']) && !req.is('application/json')) {
-      next(new ChatError('unsupported_media_type', 'Send the body as application/json.'));
-      return;
-    }
-    next();
+  const groups = {
+    user: userRoutes(service, realtime),
+    server: serverRoutes(service.directory, service.sessions, realtime),
+  };
+  const document = openApiDocument({
+    version: options.version,
+    groups: [groups.user, groups.server] as ReadonlyArray<RouteGroup<never>>,
+    extras: OPERATIONS_PATHS,
   });
-  api.use(express.json({ limit: config.maxPayloadBytes, strict: false }));
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  const jsonBodies = [
+    // Bodies are JSON only; anything else is refused before parsing.
+    (req: Request, _res: Response, next: NextFunction) => {
+      const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
+      if ((hasBody || req.headers['transfer-encoding']) && !req.is('application/json')) {
+        next(new ChatError('unsupported_media_type', 'Send the body as application/json.'));
+        return;
+      }
+      next();
+    },
+    express.json({ limit: config.maxPayloadBytes, strict: false }),
+  ];
+
+  // The marketplace's backend: its own key, checked before any body is read.
+  const serverApi = express.Router();
+  serverApi.use(requireApiKey(config.apiKey), ...jsonBodies);
+  mountRoutes(serverApi, groups.server, () => ({}));
+  serverApi.use((_req, _res, next) => next(new ChatError('not_found', 'No such endpoint.')));
+  app.use(groups.server.prefix, serverApi);
+
+  const api = express.Router();
+  api.use(...jsonBodies);
   api.use(async (req: AuthedRequest, _res, next) => {
     const { user } = await service.sessions.admit(await verifier.verifySession(bearerToken(req.headers.authorization)));
     req.actor = { user };
     next();
   });
-
-  const actorOf = (req: AuthedRequest): Actor => req.actor as Actor;
-  const idParam = (req: Request, what: string) => parseInput(idSchema, req.params.id, what);
-  /** The result of a write, once its notices went out to the sockets. */
-  const delivered = <T>({ result, notices }: Outcome<T>): T => {
-    realtime.deliver(notices);
-    return result;
-  };
-
-  api.post('/conversations', async (req, res) => {
-    const input = parseInput(openConversationSchema, req.body, 'conversation');
-    res.json({ conversation: delivered(await service.conversations.open(actorOf(req), input)) });
-  });
-  api.get('/conversations', async (req, res) => {
-    const query = parseInput(listConversationsQuerySchema, req.query, 'query');
-    res.json(await service.conversations.list(actorOf(req), query));
-  });
-  api.get('/conversations/:id', async (req, res) => {
-    res.json({ conversation: await service.conversations.get(actorOf(req), idParam(req, 'conversation id')) });
-  });
-  api.get('/conversations/:id/messages', async (req, res) => {
-    const query = parseInput(historyQuerySchema, req.query, 'query');
-    res.json(
-      await service.messages.history(actorOf(req), { conversationId: idParam(req, 'conversation id'), ...query }),
-    );
-  });
-  api.post('/conversations/:id/messages', async (req, res) => {
-    const body = parseInput(sendMessageBodySchema, req.body, 'message');
-    const input = { ...body, conversationId: idParam(req, 'conversation id') };
-    res.json({ message: delivered(await service.messages.send(actorOf(req), input)) });
-  });
-  api.patch('/messages/:id', async (req, res) => {
-    const { body } = parseInput(editMessageBodySchema, req.body, 'edit');
-    const input = { messageId: idParam(req, 'message id'), body };
-    res.json({ message: delivered(await service.messages.edit(actorOf(req), input)) });
-  });
-  api.delete('/messages/:id', async (req, res) => {
-    const input = { messageId: idParam(req, 'message id') };
-    res.json({ message: delivered(await service.messages.delete(actorOf(req), input)) });
-  });
-  api.post('/conversations/:id/read', async (req, res) => {
-    const { seq } = parseInput(readBodySchema, req.body, 'read');
-    const input = { conversationId: idParam(req, 'conversation id'), seq };
-    res.json(delivered(await service.reads.markRead(actorOf(req), input)));
-  });
-  api.get('/unread', async (req, res) => {
-    res.json(await service.reads.unread(actorOf(req)));
-  });
-  api.get('/sync', async (req, res) => {
-    const query = parseInput(syncQuerySchema, req.query, 'query');
-    const input = { cursor: query.cursor ?? null, ...(query.limit !== undefined ? { limit: query.limit } : {}) };
-    res.json(await service.sync.sync(actorOf(req), input));
-  });
+  mountRoutes(api, groups.user, (req: AuthedRequest) => req.actor as Actor);
   api.use((_req, _res, next) => next(new ChatError('not_found', 'No such endpoint.')));
-
-  app.use('/api', api);
+  app.use(groups.user.prefix, api);
 
   app.use((error: unknown, req: AuthedRequest, res: Response, _next: NextFunction) => {
     const chatError = fromHttpError(error);

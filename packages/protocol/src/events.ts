@@ -4,18 +4,54 @@ import { productRefSchema } from './entities.js';
 import type { ChatErrorBody } from './errors.js';
 import { LIMITS } from './limits.js';
 import { idSchema, nameSchema, pageLimitSchema, seqSchema } from './primitives.js';
+import type {
+  ConversationResult,
+  HistoryResult,
+  MessageResult,
+  ReadReceipt,
+  ReadResult,
+  SyncResult,
+  UnreadCounts,
+} from './results.js';
 import { isNotBlank } from './rules.js';
 
 // ---------------------------------------------------------------------------
 // Client → server payloads (each validated by the server before anything else)
 // ---------------------------------------------------------------------------
 
-export const openProductConversationSchema = z.object({
+/**
+ * A product conversation names a product the marketplace vouches for: one it
+ * registered through the server API (`productId`), or one described by a
+ * `productToken` its backend signed. The supplier and the card always come
+ * from the server's copy, never from the browser.
+ */
+export const openProductByTokenSchema = z.object({
+  kind: z.literal('product'),
+  productToken: z.string().check(z.minLength(1), z.maxLength(LIMITS.tokenMaxLength)),
+});
+
+export const openProductByIdSchema = z.object({
+  kind: z.literal('product'),
+  productId: idSchema,
+});
+
+/**
+ * The card and supplier as the browser describes them: refused unless the
+ * server runs with `ALLOW_CLIENT_PRODUCTS=1` (development only).
+ */
+export const openClientProductSchema = z.object({
   kind: z.literal('product'),
   product: productRefSchema,
   supplierId: idSchema,
   supplierName: nameSchema,
 });
+
+export const openProductConversationSchema = z.union([
+  openProductByTokenSchema,
+  openProductByIdSchema,
+  openClientProductSchema,
+]);
+export type OpenProductConversationInput = z.infer<typeof openProductConversationSchema>;
 
 export const openSupportConversationSchema = z.object({
   kind: z.literal('support'),
@@ -26,10 +62,7 @@ export const openSupportConversationSchema = z.object({
   clientName: z.optional(nameSchema),
 });
 
-export const openConversationSchema = z.discriminatedUnion('kind', [
-  openProductConversationSchema,
-  openSupportConversationSchema,
-]);
+export const openConversationSchema = z.union([openProductConversationSchema, openSupportConversationSchema]);
 export type OpenConversationInput = z.infer<typeof openConversationSchema>;
 
 /**
@@ -99,19 +132,6 @@ export type AuthRefreshInput = z.infer<typeof authRefreshSchema>;
 // Results and server → client payloads
 // ---------------------------------------------------------------------------
 
-export interface ReadReceipt {
-  conversationId: string;
-  userId: string;
-  seq: number;
-  readAt: string;
-}
-
-export interface UnreadCounts {
-  total: number;
-  /** The conversations whose count changed (in `unread` events) or all non-zero ones (`GET /api/unread`). */
-  conversations: Record<string, number>;
-}
-
 /**
  * What a client puts in the Socket.IO handshake (`io(url, { auth })`).
  * `unreadWithMessages` (**extension**): the unread counts a new message gives
@@ -135,44 +155,6 @@ export interface PresenceEvent {
   userId: string;
   online: boolean;
   lastSeenAt?: string;
-}
-
-export interface HistoryResult {
-  messages: Message[];
-  hasMore: boolean;
-}
-
-export interface ReadResult {
-  unreadCount: number;
-  unreadTotal: number;
-}
-
-export interface SyncResult {
-  /** Conversations created or changed after the cursor, as the asking user sees them. */
-  conversations: Conversation[];
-  /** New, edited and deleted messages after the cursor, ascending by change. */
-  messages: Message[];
-  /** Read pointers that moved after the cursor. */
-  reads: ReadReceipt[];
-  /** Pass this to the next sync. */
-  cursor: string;
-  /** More changes are waiting: sync again with `cursor` at once. */
-  hasMore: boolean;
-  /**
-   * Extension: true when this answer is a fresh start (no cursor, or a cursor from
-   * another database, e.g. after a restore) rather than the changes after the
-   * cursor. `conversations` then holds the recent conversations and the client
-   * should drop what it cached and refill from here.
-   */
-  reset?: boolean;
-}
-
-export interface ConversationResult {
-  conversation: Conversation;
-}
-
-export interface MessageResult {
-  message: Message;
 }
 
 export interface PresenceQueryResult {

@@ -9,7 +9,9 @@ export * from './events.js';
 export * from './limits.js';
 export * from './primitives.js';
 export * from './rest.js';
+export * from './results.js';
 export * from './rules.js';
+export * from './server-api.js';
 export * from './server-events.js';
 
 /** The contract version this package describes. */

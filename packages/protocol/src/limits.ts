@@ -15,8 +15,6 @@ export const LIMITS = {
   rateLimitDeletesPerMinute: 30,
   rateLimitTypingPerMinute: 60,
   rateLimitReadsPerMinute: 120,
-  /** The longest token accepted (handshake, REST, `auth:refresh`). */
-  tokenMaxLength: 8192,
   /** Default and maximum page sizes of history and conversation listings. */
   pageSizeDefault: 50,
   pageSizeMax: 100,
@@ -31,6 +29,8 @@ export const LIMITS = {
   priceMaxLength: 64,
   urlMaxLength: 2048,
   cursorMaxLength: 512,
+  /** Longest JWT (user or product token) accepted: handshake, REST, `auth:refresh`. */
+  tokenMaxLength: 8192,
   /** Attachments one message may name. */
   attachmentsPerMessageMax: 10,
   /** Users one `presence:query` may ask about. */

@@ -26,9 +26,3 @@ export const syncQuerySchema = z.object({
   cursor: z.optional(z.string().check(z.maxLength(LIMITS.cursorMaxLength))),
   limit: z.optional(z.pipe(intFromQuery, z.int().check(z.minimum(1), z.maximum(LIMITS.syncPageMax)))),
 });
-
-export interface ConversationListResult {
-  conversations: import('./entities.js').Conversation[];
-  /** Pass as `before` for the next (older) page; absent on the last page. */
-  next?: string;
-}

@@ -138,3 +138,17 @@ export function unreadCount(
   for (const message of messages) if (isUnreadFor(message, userId, lastReadSeq)) count++;
   return count;
 }
+
+// --- the marketplace's own voice ---------------------------------------------------
+
+/**
+ * The sender of messages the marketplace's backend posts through the server
+ * API (order updates). No token or server-API user may take this id, so a
+ * client can show these messages as the marketplace's without doubt.
+ */
+export const MARKETPLACE_SENDER = { id: 'palaver:marketplace', name: 'Marketplace', isAdmin: false } as const;
+
+/** Ids no user may have: they name Palaver's own senders. */
+export function isReservedUserId(id: string): boolean {
+  return id.startsWith('palaver:');
+}

@@ -28,7 +28,7 @@ export {
 } from './client.js';
 export { retryDelay } from './connection/backoff.js';
 export { socketTransport } from './connection/socket-transport.js';
-export type { TokenSource } from './connection/token.js';
+export { readJwtClaims, type TokenSource } from './connection/token.js';
 export type { RefusedReason, Transport, TransportHandlers } from './connection/transport.js';
 export { ChatError, type ClientErrorCode, isChatError } from './errors.js';
 export { classifyFailure, type OutboxEntry } from './persistence/outbox.js';

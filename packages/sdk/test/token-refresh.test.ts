@@ -5,9 +5,11 @@ import {
   type ClientSocket,
   ok,
   startTestServer,
+  TEST_SECRET,
   type TestServer,
   type TestUser,
 } from '../../../demo-server/test/helpers.js';
+import { signProductTokenSync } from '../../../test-support/product-token.js';
 import { type ChatClient, type ConnectionStatus, createChatClient } from '../src/index.js';
 import { until } from './support/until.js';
 
@@ -67,7 +69,9 @@ describe('the SDK with short-lived tokens', () => {
   });
   after(() => t.close());
 
-  const product = (id: string) => ({ product: { id, title: id }, supplierId: bob.id, supplierName: bob.name });
+  const product = (id: string) => ({
+    productToken: signProductTokenSync(TEST_SECRET, { id, title: id }, { id: bob.id, name: bob.name }),
+  });
 
   it('keeps sending through three expiries: 0 lost, 0 duplicated, never disconnected', async () => {
     const user: TestUser = { id: 'refresh-ruth', name: 'Ruth' };

@@ -24,7 +24,12 @@ export async function feedHead(q: Queryable): Promise<number> {
   return (rows[0] as { head: number }).head;
 }
 
-/** The conversations a user may see: theirs, and for admins every support conversation. */
+/**
+ * The conversations a user may see listed and synced: theirs, and for admins
+ * every support conversation — once they have a first message. A conversation
+ * nobody wrote in yet is known to its opener only (from their open request).
+ */
 export const visibleIds = (user: string, admin: string) => `
-  SELECT conversation_id FROM participants WHERE user_id = ${user}
-  UNION SELECT id FROM conversations WHERE ${admin} AND kind = 'support'`;
+  SELECT p.conversation_id FROM participants p JOIN conversations c ON c.id = p.conversation_id
+  WHERE p.user_id = ${user} AND c.last_seq > 0
+  UNION SELECT id FROM conversations WHERE ${admin} AND kind = 'support' AND last_seq > 0`;

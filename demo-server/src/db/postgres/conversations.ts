@@ -61,9 +61,27 @@ export class PostgresConversations {
     await this.onJoin(conversationId);
   }
 
+  /** The marketplace's latest card replaces the one the conversation showed (a change clients sync). */
+  private async replaceCard(id: string, card: string): Promise<void> {
+    await transaction(this.pool, async (tx) => {
+      const change = await takeChange(tx);
+      const { rowCount } = await tx.query(
+        'UPDATE conversations SET product_json = $1, change_seq = $2 WHERE id = $3 AND product_json IS DISTINCT FROM $1',
+        [card, change, id],
+      );
+      // Another open replaced it first: give the change number back.
+      if (rowCount === 0) throw new NothingWritten(undefined);
+    });
+  }
+
   private async readAccess(conversationId: string): Promise<ConversationAccess | undefined> {
-    const { rows } = await this.pool.query<{ kind: ConversationAccess['kind']; user_id: string | null; role: Role }>(
-      `SELECT c.kind, p.user_id, p.role FROM conversations c
+    const { rows } = await this.pool.query<{
+      kind: ConversationAccess['kind'];
+      last_seq: number;
+      user_id: string | null;
+      role: Role;
+    }>(
+      `SELECT c.kind, c.last_seq, p.user_id, p.role FROM conversations c
        LEFT JOIN participants p ON p.conversation_id = c.id WHERE c.id = $1`,
       [conversationId],
     );
@@ -71,15 +89,26 @@ export class PostgresConversations {
     if (!first) return undefined;
     const participants = new Map<string, Role>();
     for (const row of rows) if (row.user_id !== null) participants.set(row.user_id, row.role);
-    return { id: conversationId, kind: first.kind, participants, participantIds: [...participants.keys()] };
+    return {
+      id: conversationId,
+      kind: first.kind,
+      started: first.last_seq > 0,
+      participants,
+      participantIds: [...participants.keys()],
+    };
   }
 
   private async productKey(q: Queryable, input: OpenProductInput): Promise<string | undefined> {
-    const { rows } = await q.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE kind = 'product' AND product_id = $1 AND buyer_id = $2 AND supplier_id = $3`,
+    return (await this.existingProduct(q, input))?.id;
+  }
+
+  private async existingProduct(q: Queryable, input: OpenProductInput) {
+    const { rows } = await q.query<{ id: string; product_json: string }>(
+      `SELECT id, product_json FROM conversations
+       WHERE kind = 'product' AND product_id = $1 AND buyer_id = $2 AND supplier_id = $3`,
       [input.product.id, input.buyer.id, input.supplierId],
     );
-    return rows[0]?.id;
+    return rows[0];
   }
 
   async find(key: ConversationKey): Promise<string | undefined> {
@@ -97,8 +126,12 @@ export class PostgresConversations {
   }
 
   async openProduct(input: OpenProductInput): Promise<{ id: string; created: boolean }> {
-    const existing = await this.productKey(this.pool, input);
-    if (existing) return { id: existing, created: false };
+    const existing = await this.existingProduct(this.pool, input);
+    if (existing) {
+      const card = JSON.stringify(input.product);
+      if (existing.product_json !== card) await this.replaceCard(existing.id, card);
+      return { id: existing.id, created: false };
+    }
     const opened = await transaction(this.pool, async (tx) => {
       const change = await takeChange(tx);
       // Another node may have created it while this one waited for the change lock.

@@ -99,6 +99,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 2,
+    name: 'the marketplace directory: products, user emails and locales, erasure',
+    sql: `
+      -- What the marketplace's backend registers through the server API: product
+      -- cards and their suppliers come from here, never from a browser.
+      ALTER TABLE users ADD COLUMN email TEXT;
+      ALTER TABLE users ADD COLUMN locale TEXT;
+      ALTER TABLE users ADD COLUMN erased_at TEXT;
+      CREATE TABLE products (
+        id          TEXT COLLATE "C" PRIMARY KEY,
+        title       TEXT NOT NULL,
+        price       TEXT,
+        image_url   TEXT,
+        url         TEXT,
+        supplier_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+        updated_at  TEXT NOT NULL
+    `,
+  },
+  {
+    version: 3,
     name: 'session revocations',
     sql: `
       -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.

@@ -16,6 +16,7 @@ import type {
 import { feedHead } from './change-feed.js';
 import { PostgresChanges } from './changes.js';
 import { PostgresConversations } from './conversations.js';
+import { PostgresDirectory } from './directory.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
 import { createPool } from './pool.js';
@@ -40,6 +41,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements ChatStore {
   private readonly users: PostgresUsers;
+  readonly directory: PostgresDirectory;
   private readonly conversations: PostgresConversations;
   private readonly reads: PostgresReads;
   private readonly messages: PostgresMessages;
@@ -52,6 +54,7 @@ export class PostgresStore implements ChatStore {
     onJoin: (conversationId: string) => Promise<void>,
   ) {
     this.users = new PostgresUsers(pool);
+    this.directory = new PostgresDirectory(pool, this.users);
     this.conversations = new PostgresConversations(pool, this.users, onJoin);
     this.reads = new PostgresReads(pool, this.conversations);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads);

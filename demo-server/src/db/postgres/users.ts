@@ -14,10 +14,16 @@ export class PostgresUsers {
     if (this.known.get(user.id) === fingerprint) return;
     await this.db.query(
       `INSERT INTO users (id, name, avatar_url, is_admin, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_admin = excluded.is_admin`,
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_admin = excluded.is_admin
+       WHERE users.erased_at IS NULL`,
       [user.id, user.name, user.avatarUrl ?? null, user.isAdmin ? 1 : 0, now()],
     );
     this.known.set(user.id, fingerprint);
+  }
+
+  /** Drops what was remembered of a user whose row changed another way (server API, erasure). */
+  forget(id: string): void {
+    this.known.delete(id);
   }
 
   /** A user named by someone else (a supplier, a client) before they ever signed in. */
@@ -48,6 +54,7 @@ export class PostgresUsers {
   async contactsOf(userId: string): Promise<string[]> {
     const { rows } = await this.db.query<{ user_id: string }>(
       `SELECT DISTINCT other.user_id FROM participants mine
+       JOIN conversations c ON c.id = mine.conversation_id AND c.last_seq > 0
        JOIN participants other ON other.conversation_id = mine.conversation_id
        WHERE mine.user_id = $1 AND other.user_id <> mine.user_id`,
       [userId],

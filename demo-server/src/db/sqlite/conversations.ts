@@ -31,7 +31,14 @@ export class SqliteConversations {
     this.statements = {
       byId: prepare('SELECT * FROM conversations WHERE id = ?'),
       productKey: prepare(`
-        SELECT id FROM conversations WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`),
+        SELECT id, product_json FROM conversations
+        WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`),
+      // Statements of their own: pluck() switches a statement for every user of it.
+      findProduct: prepare(`
+        SELECT id FROM conversations WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`).pluck(),
+      findSupport: prepare(`
+        SELECT id FROM conversations WHERE kind = 'support' AND client_id = ? AND subject_key = ?`).pluck(),
+      replaceCard: prepare('UPDATE conversations SET product_json = ?, change_seq = ? WHERE id = ?'),
       supportKey: prepare(`
         SELECT id FROM conversations WHERE kind = 'support' AND client_id = ? AND subject_key = ?`),
       insert: prepare(`
@@ -54,7 +61,7 @@ export class SqliteConversations {
         SELECT p.*, u.name, u.avatar_url FROM participants p JOIN users u ON u.id = p.user_id
         WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`),
       participant: prepare('SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?'),
-      kindOf: prepare('SELECT kind FROM conversations WHERE id = ?'),
+      kindOf: prepare('SELECT kind, last_seq FROM conversations WHERE id = ?'),
       membersOf: prepare('SELECT user_id, role FROM participants WHERE conversation_id = ?'),
       messageBySeq: prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?'),
       list: prepare(`
@@ -77,15 +84,18 @@ export class SqliteConversations {
       this.accessCache.set(conversationId, cached);
       return cached;
     }
-    const kind = this.statements.kindOf.pluck().get(conversationId) as ConversationAccess['kind'] | undefined;
-    if (!kind) return undefined;
+    const found = this.statements.kindOf.get(conversationId) as
+      | { kind: ConversationAccess['kind']; last_seq: number }
+      | undefined;
+    if (!found) return undefined;
     const participants = new Map<string, Role>();
     for (const p of this.statements.membersOf.all(conversationId) as ParticipantRow[]) {
       participants.set(p.user_id, p.role);
     }
     const access: ConversationAccess = {
       id: conversationId,
-      kind,
+      kind: found.kind,
+      started: found.last_seq > 0,
       participants,
       participantIds: [...participants.keys()],
     };
@@ -99,18 +109,23 @@ export class SqliteConversations {
   find(key: ConversationKey): string | undefined {
     const id =
       key.kind === 'product'
-        ? this.statements.productKey.pluck().get(key.productId, key.buyerId, key.supplierId)
-        : this.statements.supportKey.pluck().get(key.clientId, supportSubjectKey(key.subject.trim()));
+        ? this.statements.findProduct.get(key.productId, key.buyerId, key.supplierId)
+        : this.statements.findSupport.get(key.clientId, supportSubjectKey(key.subject.trim()));
     return id as string | undefined;
   }
 
   openProduct(input: OpenProductInput): { id: string; created: boolean } {
     return this.db
       .transaction(() => {
-        const existing = this.statements.productKey.pluck().get(input.product.id, input.buyer.id, input.supplierId) as
-          | string
+        const existing = this.statements.productKey.get(input.product.id, input.buyer.id, input.supplierId) as
+          | { id: string; product_json: string }
           | undefined;
-        if (existing) return { id: existing, created: false };
+        if (existing) {
+          // The marketplace's latest card replaces the one the conversation showed (a change clients sync).
+          const card = JSON.stringify(input.product);
+          if (existing.product_json !== card) this.statements.replaceCard.run(card, this.feed.take(), existing.id);
+          return { id: existing.id, created: false };
+        }
         const at = now();
         const change = this.feed.take();
         const id = randomUUID();
@@ -184,7 +199,10 @@ export class SqliteConversations {
 
   /** The next message number of the conversation, moving its activity time and change (inside a transaction). */
   nextSeq(conversationId: string, at: string, change: number): number {
-    return this.statements.nextSeq.pluck().get({ id: conversationId, now: at, change }) as number;
+    const seq = this.statements.nextSeq.pluck().get({ id: conversationId, now: at, change }) as number;
+    // The first message starts the conversation: cached membership says it has not.
+    if (seq === 1) this.accessCache.delete(conversationId);
+    return seq;
   }
 
   /** Marks the conversation changed (its listing must be sent again by sync). */

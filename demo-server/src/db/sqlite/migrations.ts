@@ -182,6 +182,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
+    name: 'the marketplace directory: products, user emails and locales, erasure',
+    sql: `
+      -- What the marketplace's backend registers through the server API: product
+      -- cards and their suppliers come from here, never from a browser.
+      ALTER TABLE users ADD COLUMN email TEXT;
+      ALTER TABLE users ADD COLUMN locale TEXT;
+      ALTER TABLE users ADD COLUMN erased_at TEXT;
+      CREATE TABLE products (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        price       TEXT,
+        image_url   TEXT,
+        url         TEXT,
+        supplier_id TEXT NOT NULL REFERENCES users(id),
+        updated_at  TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 8,
     name: 'session revocations',
     sql: `
       -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.

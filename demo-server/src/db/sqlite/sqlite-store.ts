@@ -17,6 +17,7 @@ import { SqliteChanges } from './changes.js';
 import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './checkpointer.js';
 import { SqliteConversations } from './conversations.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
+import { SqliteDirectory } from './directory.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
@@ -46,6 +47,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements ChatStore {
   readonly instanceId: string;
+  readonly directory: SqliteDirectory;
   private readonly users: SqliteUsers;
   private readonly conversations: SqliteConversations;
   private readonly reads: SqliteReads;
@@ -65,6 +67,7 @@ export class SqliteStore implements ChatStore {
     this.pingStatement = db.prepare('SELECT 1').pluck();
     this.feed = new SqliteChangeFeed(db);
     this.users = new SqliteUsers(db);
+    this.directory = new SqliteDirectory(db, this.users);
     this.conversations = new SqliteConversations(db, this.feed, this.users);
     this.reads = new SqliteReads(db, this.feed, this.conversations);
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads);

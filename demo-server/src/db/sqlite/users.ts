@@ -12,13 +12,15 @@ export class SqliteUsers {
     this.statements = {
       upsert: db.prepare(`
         INSERT INTO users (id, name, avatar_url, is_admin, created_at) VALUES (@id, @name, @avatarUrl, @isAdmin, @now)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_admin = excluded.is_admin`),
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_admin = excluded.is_admin
+        WHERE users.erased_at IS NULL`),
       insertIfMissing: db.prepare(`
         INSERT INTO users (id, name, is_admin, created_at) VALUES (@id, @name, 0, @now) ON CONFLICT (id) DO NOTHING`),
       byId: db.prepare('SELECT id, name, avatar_url, is_admin, last_seen_at FROM users WHERE id = ?'),
       setLastSeen: db.prepare('UPDATE users SET last_seen_at = ? WHERE id = ?'),
       contactsOf: db.prepare(`
         SELECT DISTINCT other.user_id FROM participants mine
+        JOIN conversations c ON c.id = mine.conversation_id AND c.last_seq > 0
         JOIN participants other ON other.conversation_id = mine.conversation_id
         WHERE mine.user_id = ? AND other.user_id <> mine.user_id`),
     };
@@ -35,6 +37,11 @@ export class SqliteUsers {
       now: now(),
     });
     this.known.set(user.id, fingerprint);
+  }
+
+  /** Drops what was remembered of a user whose row changed another way (server API, erasure). */
+  forget(id: string): void {
+    this.known.delete(id);
   }
 
   /** A user named by someone else (a supplier, a client) before they ever signed in. */

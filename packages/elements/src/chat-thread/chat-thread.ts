@@ -137,9 +137,9 @@ export class ChatThread extends ProductElement {
     this.connectionStore.bind(client?.$connection);
     this.userStore.bind(client?.$user);
     this.noticesStore.bind(client?.$notices);
-    const product = this.product;
-    if (client && !this.conversationId && product && this.supplierId) {
-      void this.opener.open(client, product, this.supplierId, this.supplierName || this.supplierId);
+    const productOpen = this.productOpen;
+    if (client && !this.conversationId && productOpen) {
+      void this.opener.open(client, productOpen);
     }
     const id = this.conversationId;
     this.messagesStore.bind(client && id ? client.messagesOf(id) : undefined);

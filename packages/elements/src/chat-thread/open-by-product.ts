@@ -1,5 +1,4 @@
-import type { ProductRef } from '@palaver/protocol';
-import type { ChatClient, Conversation } from '@palaver/sdk';
+import type { ChatClient, Conversation, OpenProductConversationInput } from '@palaver/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export interface OpenByProductHost extends ReactiveControllerHost {
@@ -22,14 +21,14 @@ export class OpenByProductController implements ReactiveController {
     host.addController(this);
   }
 
-  async open(client: ChatClient, product: ProductRef, supplierId: string, supplierName: string): Promise<void> {
-    const key = `${product.id}\u0000${supplierId}`;
+  async open(client: ChatClient, input: OpenProductConversationInput): Promise<void> {
+    const key = JSON.stringify(input);
     if (this.opening === key) return;
     this.opening = key;
     this.stopWaiting?.();
     try {
       await client.connect();
-      const conversation = await client.openProductConversation({ product, supplierId, supplierName });
+      const conversation = await client.openProductConversation(input);
       this.error = undefined;
       this.host.opened(conversation);
     } catch (error) {
@@ -45,7 +44,7 @@ export class OpenByProductController implements ReactiveController {
         stop();
         this.stopWaiting = undefined;
         this.opening = undefined;
-        void this.open(client, product, supplierId, supplierName);
+        void this.open(client, input);
       });
       this.stopWaiting = stop;
     }

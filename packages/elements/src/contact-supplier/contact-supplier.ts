@@ -55,7 +55,7 @@ export class ContactSupplier extends ProductElement {
 
   override render(): TemplateResult {
     const t = this.t;
-    const supplier = this.supplierName ?? this.supplierId ?? '';
+    const supplier = this.knownSupplierName ?? '';
     return html`<button part="button" type="button" aria-haspopup="dialog" @click=${this.show}>
         <slot>${t.contactSupplier}</slot>
       </button>
@@ -69,13 +69,14 @@ export class ContactSupplier extends ProductElement {
             ? html`<chat-thread
               .client=${this.activeClient}
               .strings=${this.strings}
+              product-token=${this.productToken ?? ''}
               product-id=${this.productId ?? ''}
               product-title=${this.productTitle ?? ''}
               product-image=${this.productImage ?? ''}
               product-url=${this.productUrl ?? ''}
               product-price=${this.productPrice ?? ''}
               supplier-id=${this.supplierId ?? ''}
-              supplier-name=${supplier}
+              supplier-name=${this.supplierName ?? ''}
             ></chat-thread>`
             : nothing
         }

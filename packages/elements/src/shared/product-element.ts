@@ -1,13 +1,22 @@
 import type { ProductRef } from '@palaver/protocol';
+import { type OpenProductConversationInput, readJwtClaims } from '@palaver/sdk';
 import { property } from 'lit/decorators.js';
 import { PalaverElement } from './palaver-element.js';
 
 /**
  * The elements that open a conversation by product (`<chat-thread>`,
- * `<contact-supplier>`): the product and supplier attributes, declared once.
+ * `<contact-supplier>`): the product attributes, declared once.
+ *
+ * The marketplace vouches for the product one of two ways: `product-token`
+ * (signed by its backend; carries the card and the supplier) or `product-id`
+ * alone (a product it registered through the server API). Describing the card
+ * and supplier in attributes (`product-title`, `supplier-id`, …) only works
+ * against a server in development mode (`ALLOW_CLIENT_PRODUCTS=1`).
  */
 export class ProductElement extends PalaverElement {
-  /** Open (get-or-create) the conversation about this product with `supplier-id`. */
+  /** A product token signed by the marketplace's backend: the card and the supplier come from it. */
+  @property({ attribute: 'product-token' }) productToken: string | undefined;
+  /** A product registered through the server API (or, with `supplier-id`, described by the attributes). */
   @property({ attribute: 'product-id' }) productId: string | undefined;
   @property({ attribute: 'product-title' }) productTitle: string | undefined;
   @property({ attribute: 'product-image' }) productImage: string | undefined;
@@ -16,13 +25,23 @@ export class ProductElement extends PalaverElement {
   @property({ attribute: 'supplier-id' }) supplierId: string | undefined;
   @property({ attribute: 'supplier-name' }) supplierName: string | undefined;
 
-  /** The product as the attributes describe it (empty ones left out). */
-  protected get product(): ProductRef | undefined {
+  /** What `conversation:open` is asked with, or undefined when the attributes name no product. */
+  protected get productOpen(): OpenProductConversationInput | undefined {
+    if (this.productToken) return { productToken: this.productToken };
     if (!this.productId) return undefined;
+    if (!this.supplierId) return { productId: this.productId };
     const product: ProductRef = { id: this.productId, title: this.productTitle || this.productId };
     if (this.productImage) product.imageUrl = this.productImage;
     if (this.productUrl) product.url = this.productUrl;
     if (this.productPrice) product.price = this.productPrice;
-    return product;
+    return { product, supplierId: this.supplierId, supplierName: this.supplierName || this.supplierId };
+  }
+
+  /** The supplier's name as the page knows it before the conversation is open (a token names them). */
+  protected get knownSupplierName(): string | undefined {
+    if (this.supplierName) return this.supplierName;
+    const claims = this.productToken ? readJwtClaims(this.productToken) : undefined;
+    const name = (claims?.supplier as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' ? name : this.supplierId;
   }
 }

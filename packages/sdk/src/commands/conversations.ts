@@ -1,13 +1,20 @@
 import type { Conversation, ProductRef } from '@palaver/protocol';
 import type { Connection } from '../connection/connection.js';
+import { readJwtClaims } from '../connection/token.js';
 import type { PayloadOf } from '../connection/transport.js';
 import type { ChatState } from '../state/chat-state.js';
 
-export interface OpenProductConversationInput {
-  product: ProductRef;
-  supplierId: string;
-  supplierName: string;
-}
+/**
+ * The product a conversation is about, as the marketplace vouches for it: a
+ * `productToken` its backend signed, or the `productId` of a product it
+ * registered through the server API. (`product` + `supplierId` +
+ * `supplierName` describe it from the browser, which a server accepts only in
+ * development, with `ALLOW_CLIENT_PRODUCTS=1`.)
+ */
+export type OpenProductConversationInput =
+  | { productToken: string }
+  | { productId: string }
+  | { product: ProductRef; supplierId: string; supplierName: string };
 
 export interface OpenSupportConversationInput {
   subject: string;
@@ -23,18 +30,34 @@ export async function openProductConversation(
   input: OpenProductConversationInput,
 ): Promise<Conversation> {
   const me = state.$user.get()?.id;
+  const { productId, supplierId } = describedProduct(input);
   const known = state.$conversations
     .get()
     .find(
       (c) =>
         c.kind === 'product' &&
-        c.product?.id === input.product.id &&
-        c.participants.some((p) => p.userId === input.supplierId && p.role === 'supplier') &&
+        c.product?.id === productId &&
+        (supplierId === undefined || c.participants.some((p) => p.userId === supplierId && p.role === 'supplier')) &&
         c.participants.some((p) => p.userId === me && p.role === 'buyer'),
     );
   // Offline, a conversation opened before is enough to show the thread and queue messages.
   if (known && !connection.isConnected) return known;
   return open(state, connection, { kind: 'product', ...input });
+}
+
+/**
+ * Which product (and supplier, when the input says) an open names — read from
+ * a product token's claims without checking them: only to find a conversation
+ * opened before; the server checks the token.
+ */
+function describedProduct(input: OpenProductConversationInput): { productId?: string; supplierId?: string } {
+  if ('productId' in input) return { productId: input.productId };
+  if ('product' in input) return { productId: input.product.id, supplierId: input.supplierId };
+  const claims = readJwtClaims(input.productToken) as { product?: { id?: unknown }; supplier?: { id?: unknown } };
+  return {
+    ...(typeof claims?.product?.id === 'string' ? { productId: claims.product.id } : {}),
+    ...(typeof claims?.supplier?.id === 'string' ? { supplierId: claims.supplier.id } : {}),
+  };
 }
 
 /** Opens (get-or-create) the support conversation about a subject. */

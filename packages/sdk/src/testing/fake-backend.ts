@@ -44,16 +44,21 @@ export class FakeChatBackend extends FakeChatOperations {
     return new FakeTransport(this);
   }
 
-  /** Creates (or returns) a product conversation between a buyer and a supplier. */
+  /** Registers a product and its supplier, as the marketplace does through the server API. */
+  addProduct(product: ProductRef, supplier: ChatUser): void {
+    this.addUser(supplier);
+    this.catalogue.set(product.id, { ...product, supplierId: supplier.id });
+  }
+
+  /**
+   * Creates (or returns) a product conversation between a buyer and a
+   * supplier (registering the product). Until a message is seeded in it, only
+   * the buyer knows of it — as on the real server.
+   */
   seedProductConversation(buyer: ChatUser, supplier: ChatUser, product: ProductRef): Conversation {
     this.addUser(buyer);
-    this.addUser(supplier);
-    return this.openConversation(buyer, {
-      kind: 'product',
-      product,
-      supplierId: supplier.id,
-      supplierName: supplier.name,
-    });
+    this.addProduct(product, supplier);
+    return this.openConversation(buyer, { kind: 'product', productId: product.id });
   }
 
   /** Creates (or returns) the support conversation of `client` about `subject`. */
@@ -138,7 +143,10 @@ export class FakeChatBackend extends FakeChatOperations {
         return this.read(user, input.conversationId as string, input.seq as number);
       case 'typing':
         this.writable(user, this.find(input.conversationId as string));
-        this.seedTyping(user, input.conversationId as string, input.typing as boolean);
+        // Nobody else knows of a conversation before its first message: typing in it stays private.
+        if (this.find(input.conversationId as string).messages.length > 0) {
+          this.seedTyping(user, input.conversationId as string, input.typing as boolean);
+        }
         return {};
       case 'sync':
         return this.sync(

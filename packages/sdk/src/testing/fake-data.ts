@@ -14,6 +14,11 @@ export interface FakeBackendOptions {
   messageMaxLength?: number;
   /** Delay before each answer and event, in ms (0: next microtask). */
   latencyMs?: number;
+  /**
+   * Accept product cards and suppliers as the browser describes them (the
+   * real server's `ALLOW_CLIENT_PRODUCTS=1`, development only). Off by default, as on the server.
+   */
+  allowClientProducts?: boolean;
 }
 
 /** @internal */
@@ -57,10 +62,12 @@ export abstract class FakeChatData {
   protected counter = 0;
   protected readonly maxLength: number;
   protected readonly latencyMs: number;
+  protected readonly allowClientProducts: boolean;
 
   constructor(options: FakeBackendOptions = {}) {
     this.maxLength = options.messageMaxLength ?? LIMITS.messageMaxLength;
     this.latencyMs = options.latencyMs ?? 0;
+    this.allowClientProducts = options.allowClientProducts ?? false;
   }
 
   /** Makes a user known (their name shows in conversations). */

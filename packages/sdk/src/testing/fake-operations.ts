@@ -1,4 +1,4 @@
-import type { ChatUser, Conversation, Message, ReadReceipt, Role } from '@palaver/protocol';
+import type { ChatUser, Conversation, Message, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
 import {
   canChangeMessage,
   canOpenProductWith,
@@ -12,70 +12,97 @@ import {
 } from '@palaver/protocol';
 import type { PayloadOf } from '../connection/transport.js';
 import { FakeChatData, refuse, type StoredConversation } from './fake-data.js';
+import { type FakeProduct, resolveFakeProduct } from './fake-products.js';
 
 /** The operations of the protocol on the fake backend's data, with the rules of `@palaver/protocol`. */
 export abstract class FakeChatOperations extends FakeChatData {
+  /** Registered products (`addProduct`), as the server API registers them on the real server. */
+  protected readonly catalogue = new Map<string, FakeProduct>();
+
+  /**
+   * Get-or-create. As on the real server, a new conversation is the opener's
+   * alone until its first message: no announcement, no listing, no sync entry.
+   */
   protected openConversation(user: ChatUser, input: PayloadOf<'conversation:open'>): Conversation {
-    if (input.kind === 'product' && !canOpenProductWith(user, input.supplierId)) {
-      throw refuse('invalid_payload', 'You cannot open a conversation with yourself.');
+    if (input.kind === 'product') {
+      const { product, supplier } = resolveFakeProduct(
+        input,
+        this.catalogue,
+        (id) => this.users.get(id)?.name,
+        this.allowClientProducts,
+      );
+      if (!canOpenProductWith(user, supplier.id)) {
+        throw refuse('invalid_payload', 'You cannot open a conversation with yourself.');
+      }
+      return this.openProduct(user, product, supplier);
     }
-    if (input.kind === 'support' && !canOpenSupportFor(user, input.clientUserId)) {
+    if (!canOpenSupportFor(user, input.clientUserId)) {
       throw refuse('forbidden', 'Only admins can open a support conversation for someone else.');
     }
-    if (input.kind === 'support' && input.clientUserId && !input.clientName && !this.users.has(input.clientUserId)) {
+    if (input.clientUserId && !input.clientName && !this.users.has(input.clientUserId)) {
       throw refuse('not_found', 'No such user; pass clientName to open a thread with a new user.');
     }
-    const clientId = input.kind === 'support' ? (input.clientUserId ?? user.id) : undefined;
-    const key =
-      input.kind === 'product'
-        ? `p\u0000${productConversationKey(input.product.id, user.id, input.supplierId)}`
-        : `s\u0000${supportConversationKey(clientId ?? user.id, input.subject)}`;
+    const clientId = input.clientUserId ?? user.id;
+    const key = `s\u0000${supportConversationKey(clientId, input.subject)}`;
     const existing = [...this.conversations.values()].find((c) => c.key === key);
     if (existing) {
       // An admin opening a client's thread takes it as an agent (once).
-      if (input.kind === 'support' && clientId !== user.id && !existing.participants.has(user.id)) {
-        this.join(existing, user);
-      }
+      if (clientId !== user.id && !existing.participants.has(user.id)) this.join(existing, user);
       return this.view(existing, user.id);
     }
+    if (input.clientName && input.clientUserId && !this.users.has(input.clientUserId)) {
+      this.addUser({ id: input.clientUserId, name: input.clientName.trim(), isAdmin: false });
+    }
+    const participants = new Map<string, { role: Role; lastReadSeq: number }>();
+    participants.set(clientId, { role: 'client', lastReadSeq: 0 });
+    if (clientId !== user.id) participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
+    return this.view(this.create('support', key, participants, { subject: input.subject.trim() }), user.id);
+  }
+
+  private openProduct(user: ChatUser, product: ProductRef, supplier: { id: string; name: string }): Conversation {
+    const key = `p\u0000${productConversationKey(product.id, user.id, supplier.id)}`;
+    const existing = [...this.conversations.values()].find((c) => c.key === key);
+    if (existing) {
+      // The marketplace's latest card wins.
+      existing.product = product;
+      return this.view(existing, user.id);
+    }
+    if (!this.users.has(supplier.id)) this.addUser({ id: supplier.id, name: supplier.name, isAdmin: false });
+    const participants = new Map<string, { role: Role; lastReadSeq: number }>();
+    participants.set(user.id, { role: 'buyer', lastReadSeq: 0 });
+    participants.set(supplier.id, { role: 'supplier', lastReadSeq: 0 });
+    return this.view(this.create('product', key, participants, { product }), user.id);
+  }
+
+  private create(
+    kind: 'product' | 'support',
+    key: string,
+    participants: StoredConversation['participants'],
+    about: { product: ProductRef } | { subject: string },
+  ): StoredConversation {
     const now = new Date().toISOString();
     const id = `conversation-${++this.counter}`;
-    const participants = new Map<string, { role: Role; lastReadSeq: number }>();
-    if (input.kind === 'product') {
-      if (!this.users.has(input.supplierId)) {
-        this.addUser({ id: input.supplierId, name: input.supplierName, isAdmin: false });
-      }
-      participants.set(user.id, { role: 'buyer', lastReadSeq: 0 });
-      participants.set(input.supplierId, { role: 'supplier', lastReadSeq: 0 });
-    } else {
-      if (input.clientName && input.clientUserId && !this.users.has(input.clientUserId)) {
-        this.addUser({ id: input.clientUserId, name: input.clientName.trim(), isAdmin: false });
-      }
-      participants.set(clientId ?? user.id, { role: 'client', lastReadSeq: 0 });
-      if (clientId !== user.id) participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
-    }
     const conversation: StoredConversation = {
       id,
-      kind: input.kind,
+      kind,
       key,
       participants,
       messages: [],
       createdAt: now,
       updatedAt: now,
       change: 0,
-      ...(input.kind === 'product' ? { product: input.product } : { subject: input.subject.trim() }),
+      ...about,
     };
     conversation.change = this.nextChange('conversation', id);
     this.conversations.set(id, conversation);
-    this.announce(conversation);
-    return this.view(conversation, user.id);
+    return conversation;
   }
 
   /** An admin becomes the agent of a support conversation; its whole history starts unread for them. */
   protected join(conversation: StoredConversation, user: ChatUser): void {
     conversation.participants.set(user.id, { role: JOINING_ROLE, lastReadSeq: 0 });
     conversation.change = this.nextChange('conversation', conversation.id);
-    this.announce(conversation);
+    if (conversation.messages.length > 0) this.announce(conversation);
   }
 
   protected send(user: ChatUser, input: PayloadOf<'message:send'>, createdAt?: string): Message {
@@ -119,6 +146,8 @@ export abstract class FakeChatOperations extends FakeChatData {
     this.nextChange('read', `${conversation.id}\u0000${user.id}`);
     conversation.change = this.nextChange('conversation', conversation.id);
     this.emitTo(conversation, 'message:new', message);
+    // The first message is where the other side first hears of the conversation.
+    if (message.seq === 1) this.announce(conversation);
     for (const userId of conversation.participants.keys()) {
       if (userId !== user.id) this.pushUnread(userId, conversation.id);
     }
@@ -197,7 +226,8 @@ export abstract class FakeChatOperations extends FakeChatData {
   }
 
   protected sync(user: ChatUser, cursor: string | null, limit: number) {
-    const visible = (c: StoredConversation) => c.participants.has(user.id) || (user.isAdmin && c.kind === 'support');
+    const visible = (c: StoredConversation) =>
+      c.messages.length > 0 && (c.participants.has(user.id) || (user.isAdmin && c.kind === 'support'));
     if (cursor === null) {
       return {
         conversations: [...this.conversations.values()].filter(visible).map((c) => this.view(c, user.id)),

@@ -3,3 +3,4 @@
  * Storybook, demos and your own tests. Not for production: nothing persists.
  */
 export { type FakeBackendOptions, FakeChatBackend, fakeToken } from './fake-backend.js';
+export { type FakeProduct, fakeProductToken } from './fake-products.js';

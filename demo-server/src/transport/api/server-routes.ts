@@ -1,0 +1,142 @@
+import {
+  conversationListResultSchema,
+  conversationResultSchema,
+  historyQuerySchema,
+  historyResultSchema,
+  idSchema,
+  messageResultSchema,
+  revocationResultSchema,
+  serverListQuerySchema,
+  serverProductResultSchema,
+  serverUserResultSchema,
+  systemMessageSchema,
+  upsertProductSchema,
+  upsertUserSchema,
+  userExportSchema,
+} from '@palaver/protocol';
+import * as z from 'zod/mini';
+import type { Realtime } from '../../realtime/realtime.js';
+import type { DirectoryService } from '../../service/directory.js';
+import type { Outcome } from '../../service/notices.js';
+import type { SessionService } from '../../service/sessions.js';
+import { type RouteGroup, routeFor } from './route.js';
+
+/** What a server-API handler knows of its caller: only that it holds the key. */
+export type BackendContext = Record<never, never>;
+
+const route = routeFor<BackendContext>();
+const byId = z.object({ id: idSchema });
+
+/** The server API: the marketplace's backend, authenticated with `PALAVER_API_KEY`. */
+export function serverRoutes(
+  directory: DirectoryService,
+  sessions: SessionService,
+  realtime: Realtime,
+): RouteGroup<BackendContext> {
+  const delivered = <T>({ result, notices }: Outcome<T>): T => {
+    realtime.deliver(notices);
+    return result;
+  };
+  return {
+    prefix: '/api/server',
+    security: 'apiKey',
+    tag: 'Server API',
+    routes: [
+      route({
+        method: 'put',
+        path: '/users/:id',
+        summary: 'Create or replace a user (name, avatar, role, email, locale)',
+        params: byId,
+        body: upsertUserSchema,
+        response: serverUserResultSchema,
+        handle: async (_, { params, body }) => ({ user: await directory.upsertUser(params.id, body) }),
+      }),
+      route({
+        method: 'get',
+        path: '/users/:id',
+        summary: 'A user as Palaver knows them',
+        params: byId,
+        response: serverUserResultSchema,
+        handle: async (_, { params }) => ({ user: await directory.user(params.id) }),
+      }),
+      route({
+        method: 'get',
+        path: '/users/:id/export',
+        summary: 'Everything Palaver keeps about a user (GDPR access)',
+        params: byId,
+        response: userExportSchema,
+        handle: (_, { params }) => directory.export(params.id),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/erase',
+        summary: 'Erase a user: profile removed, every message they sent becomes a tombstone (GDPR erasure)',
+        description: 'Safe to repeat: a second call finishes what an interrupted one started.',
+        params: byId,
+        response: z.object({ erasedMessages: z.int() }),
+        handle: async (_, { params }) => delivered(await directory.erase(params.id)),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/revoke',
+        summary: "Revoke a user's sessions: their sockets close on every node; tokens issued before now are refused",
+        description:
+          'Tokens are compared by iat, in whole seconds: sign new ones at least a second later. Safe to repeat.',
+        params: byId,
+        response: revocationResultSchema,
+        handle: async (_, { params }) => delivered(await sessions.revoke(params.id)),
+      }),
+      route({
+        method: 'put',
+        path: '/products/:id',
+        summary: 'Create or replace a product card and its supplier',
+        params: byId,
+        body: upsertProductSchema,
+        response: serverProductResultSchema,
+        handle: async (_, { params, body }) => ({ product: await directory.upsertProduct(params.id, body) }),
+      }),
+      route({
+        method: 'get',
+        path: '/products/:id',
+        summary: 'A product as registered',
+        params: byId,
+        response: serverProductResultSchema,
+        handle: async (_, { params }) => ({ product: await directory.product(params.id) }),
+      }),
+      route({
+        method: 'get',
+        path: '/conversations',
+        summary: "One user's conversations (userId), or every support conversation",
+        query: serverListQuerySchema,
+        response: conversationListResultSchema,
+        handle: (_, { query }) => directory.list(query),
+      }),
+      route({
+        method: 'get',
+        path: '/conversations/:id',
+        summary: 'Any conversation',
+        params: byId,
+        response: conversationResultSchema,
+        handle: async (_, { params }) => ({ conversation: await directory.conversation(params.id) }),
+      }),
+      route({
+        method: 'get',
+        path: '/conversations/:id/messages',
+        summary: "A page of any conversation's history",
+        params: byId,
+        query: historyQuerySchema,
+        response: historyResultSchema,
+        handle: (_, { params, query }) => directory.history(params.id, query),
+      }),
+      route({
+        method: 'post',
+        path: '/conversations/:id/messages',
+        summary: 'Post a message as the marketplace (order updates); idempotent on clientId',
+        params: byId,
+        body: systemMessageSchema,
+        response: messageResultSchema,
+        handle: async (_, { params, body }) => ({ message: delivered(await directory.postMessage(params.id, body)) }),
+      }),
+    ],
+  };
+}
