@@ -1,18 +1,10 @@
-// Browser tests: Debian's Chromium (never a downloaded browser), TypeScript via
-// esbuild, and real Palaver servers driven through the palaver-server plugin.
+// Browser tests: the Chromium scripts/find-chromium.mjs finds (or installs),
+// TypeScript via esbuild, and real Palaver servers driven through the
+// palaver-server plugin.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 import { palaverServerPlugin } from './test-support/palaver-server-plugin.mjs';
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default {
   files: ['packages/*/test/browser/**/*.test.ts', 'stories/**/*.test.ts'],
@@ -25,9 +17,9 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: findChromium(),
         headless: true,
-        args: chromiumArgs,
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -23,10 +23,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChatClient, createChatClient } from '@palaver/sdk';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../e2e/support.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/support.js';
+import { signProductTokenSync } from '../test-support/product-token.js';
 import type { CachedRender, CachedRenderOptions, ScrollResult, ThreadOptions } from './client-page.js';
-import { benchToken, startPalaver } from './processes.js';
+import { BENCH_SECRET, benchToken, startPalaver } from './processes.js';
 
 export interface ClientBenchResult {
   /** Median over the warm page loads (see `cachedRenderRunsMs`). */
@@ -116,11 +117,7 @@ async function measure(cleanup: Cleanup): Promise<ClientBenchResult> {
   const buyerToken = await benchToken('bench-buyer');
   const conversationId = await seedConversation(server.url, buyerToken, SEEDED_MESSAGES);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchBrowser();
   cleanup.add(() => browser.close());
 
   // --- 1. cached render ----------------------------------------------------------
@@ -257,11 +254,7 @@ export async function scrollBench(options: {
     const dir = mkdtempSync(join(tmpdir(), 'palaver-client-bench-'));
     cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
     const pageUrl = await servePage(dir, cleanup);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchBrowser();
     cleanup.add(() => browser.close());
     const runs: ScrollBenchRun[] = [];
     for (let i = 0; i < options.runs; i++) {
@@ -337,9 +330,11 @@ async function seedConversation(url: string, buyerToken: string, count: number):
     await Promise.all([buyer.connect(), supplier.connect()]);
     await Promise.all([online(buyer), online(supplier)]);
     const conversation = await buyer.openProductConversation({
-      product: { id: 'p-client-bench', title: 'Client bench' },
-      supplierId: 'bench-supplier',
-      supplierName: 'Supplier',
+      productToken: signProductTokenSync(
+        BENCH_SECRET,
+        { id: 'p-client-bench', title: 'Client bench' },
+        { id: 'bench-supplier', name: 'Supplier' },
+      ),
     });
     for (let i = 0; i < count; i++) {
       await (i % 3 === 0 ? buyer : supplier).send(conversation.id, `cached message ${i}`);

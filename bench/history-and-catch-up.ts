@@ -11,7 +11,8 @@ import { createChatClient } from '@palaver/sdk';
 import Database from 'better-sqlite3';
 import { io } from 'socket.io-client';
 import { openDatabase } from '../demo-server/src/db/sqlite/database.js';
-import { benchToken, startPalaver } from './processes.js';
+import { signProductTokenSync } from '../test-support/product-token.js';
+import { BENCH_SECRET, benchToken, startPalaver } from './processes.js';
 
 /** A database with `total` messages spread over conversations of 1,000 messages. */
 function seed(path: string, total: number): string {
@@ -131,9 +132,11 @@ export async function catchUp(missed = 1000): Promise<{ missed: number; ms: numb
       () => supplier.$connection.get() === 'online' && buyer.$connection.get() === 'online' && !supplier.$syncing.get(),
     );
     const conversation = await buyer.openProductConversation({
-      product: { id: 'p-cu', title: 'Catch-up' },
-      supplierId: 'cu-supplier',
-      supplierName: 'Supplier',
+      productToken: signProductTokenSync(
+        BENCH_SECRET,
+        { id: 'p-cu', title: 'Catch-up' },
+        { id: 'cu-supplier', name: 'Supplier' },
+      ),
     });
     await buyer.send(conversation.id, 'first');
     const view = supplier.messagesOf(conversation.id);

@@ -14,7 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { benchToken } from './processes.js';
+import { productOpenWith } from '../test-support/product-token.js';
+import { BENCH_SECRET, benchToken } from './processes.js';
 
 interface Options {
   url: string;
@@ -64,12 +65,14 @@ async function setUp(): Promise<Pair[]> {
     ]);
     const pair: Pair = { buyer, supplier, buyerId, supplierId };
     if (options.target === 'palaver') {
-      const answer = (await buyer.emitWithAck('conversation:open', {
-        kind: 'product',
-        product: { id: `p-${i}`, title: 'Load test' },
-        supplierId,
-        supplierName: supplierId,
-      })) as { ok: boolean; conversation: { id: string } };
+      const answer = (await buyer.emitWithAck(
+        'conversation:open',
+        productOpenWith(BENCH_SECRET, {
+          product: { id: `p-${i}`, title: 'Load test' },
+          supplierId,
+          supplierName: supplierId,
+        }),
+      )) as { ok: boolean; conversation: { id: string } };
       pair.conversationId = answer.conversation.id;
     } else {
       // The relay keeps nothing, but its messages carry an id of the same length.

@@ -36,7 +36,8 @@ async function openContactDialog(page: Page, demo: Demo, productId: string) {
   await page.locator('contact-supplier [part="button"]').click();
   const textarea = page.locator('contact-supplier chat-thread textarea');
   await textarea.waitFor();
-  await until(() => textarea.isEnabled(), Boolean, 'composer ready');
+  // The composer takes text at once; these tests want the conversation open before they go offline.
+  await page.locator('contact-supplier chat-thread[conversation-id]').waitFor({ state: 'attached' });
   return textarea;
 }
 

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: the demo marketplace (`DEMO=1 palaver-server`) on a free
- * port with a fresh SQLite file, and Debian's Chromium driven by playwright-core.
+ * port with a fresh SQLite file, and the Chromium scripts/find-chromium.mjs finds,
+ * driven by playwright-core.
  * Each user gets a browser context of their own (their own storage, as on
  * their own computer).
  */
@@ -11,19 +12,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 import { freePort } from '../scripts/free-port.js';
 
 const serverBin = fileURLToPath(new URL('../demo-server/bin/palaver-server.js', import.meta.url));
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface Demo {
   url: string;
@@ -78,7 +70,7 @@ export async function startDemo(): Promise<Demo> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: findChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
   });
@@ -88,11 +80,17 @@ export function launchBrowser(): Promise<Browser> {
 export async function contextAs(
   browser: Browser,
   userId: string,
-  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    /** A phone: touch, mobile viewport rules (the meta viewport), a dense screen. */
+    phone?: boolean;
+  } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1200, height: 820 },
+    ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {}),
   });
   await context.addInitScript((id) => {
     if (!localStorage.getItem('palaver-demo-user')) localStorage.setItem('palaver-demo-user', id);

@@ -78,11 +78,11 @@ export const Loading: Story = {
     w.backend.setReachable(false);
     return html`<chat-inbox .client=${w.client(supplier)}></chat-inbox>`;
   },
-  play: async ({ canvasElement }) =>
-    waitUntil(
-      () => canvasElement.querySelector('chat-inbox')?.shadowRoot?.textContent?.includes('No conversations') ?? false,
-      'nothing cached yet',
-    ),
+  play: async ({ canvasElement }) => {
+    const text = () => canvasElement.querySelector('chat-inbox')?.shadowRoot?.textContent ?? '';
+    await waitUntil(() => text().includes('Loading conversations'), 'the loading state');
+    if (text().includes('No conversations')) throw new Error('says "No conversations" while loading');
+  },
 };
 
 export const RightToLeft: Story = {

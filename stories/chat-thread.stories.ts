@@ -42,8 +42,9 @@ export const Conversation: Story = {
 export const Empty: Story = {
   render: () => {
     const w = world();
-    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
-    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+    // A product the marketplace registered, opened by the thread itself: nobody wrote yet.
+    w.backend.addProduct(mug, supplier);
+    return html`<chat-thread .client=${w.client(buyer)} product-id=${mug.id}></chat-thread>`;
   },
   play: async ({ canvasElement }) => {
     await waitUntil(

@@ -96,6 +96,19 @@ export function waitForStore<T>(
   });
 }
 
+/** A product token for `productRef` sold by `supplier`, signed as the marketplace's backend would. */
+export async function productTokenFor(
+  productRef: { id: string; title: string; price?: string; imageUrl?: string; url?: string },
+  supplier: TestUser,
+  expiresIn: string | number = '1h',
+): Promise<string> {
+  return (await executeServerCommand('palaver-product-token', {
+    product: productRef,
+    supplier: { id: supplier.id, name: supplier.name },
+    expiresIn,
+  })) as string;
+}
+
 export const product = (id = 'p-mug') => ({ id, title: `Product ${id}`, price: '€18.00' });
 
 /** A fresh buyer, online, with a product conversation opened with a fresh supplier. */
@@ -110,9 +123,7 @@ export async function buyerInConversation(
   await client.connect();
   await waitForStore(client.$connection, (s) => s === 'online');
   const conversation = await client.openProductConversation({
-    product: product(productId),
-    supplierId: supplier.id,
-    supplierName: supplier.name,
+    productToken: await productTokenFor(product(productId), supplier),
   });
   return { client, buyer, supplier, conversation };
 }

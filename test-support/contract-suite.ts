@@ -10,7 +10,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type AckResponse, type Conversation, LIMITS, type Message, type ServerEventName } from '@palaver/protocol';
+import {
+  type AckResponse,
+  type Conversation,
+  LIMITS,
+  type Message,
+  type OpenConversationInput,
+  type ProductRef,
+  type ServerEventName,
+} from '@palaver/protocol';
 import type { ClientEvent, PayloadOf, ResultOf, Transport } from '../packages/sdk/src/connection/transport.js';
 
 export interface ContractUser {
@@ -23,6 +31,8 @@ export interface ContractUser {
 export interface ContractBackend {
   /** A fresh transport and a token it accepts for `user`. */
   transportFor(user: ContractUser): Promise<{ transport: Transport; token: string }>;
+  /** How this back-end's marketplace vouches for a product sold by `supplier` (a product token). */
+  vouch(product: ProductRef, supplier: ContractUser): OpenConversationInput;
   close(): Promise<void>;
 }
 
@@ -107,12 +117,7 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
     const buyerAndSupplier = async (productId: string) => {
       const buyer = await connect(fresh('Buyer'));
       const supplier = await connect(fresh('Supplier'));
-      const { conversation } = await buyer.ok('conversation:open', {
-        kind: 'product',
-        product: product(productId),
-        supplierId: supplier.user.id,
-        supplierName: supplier.user.name,
-      });
+      const { conversation } = await buyer.ok('conversation:open', backend.vouch(product(productId), supplier.user));
       return { buyer, supplier, conversation };
     };
     let clientIds = 0;
@@ -129,27 +134,48 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
 
     it('a product conversation is get-or-create per (product, buyer, supplier), and needs two people', async () => {
       const { buyer, supplier, conversation } = await buyerAndSupplier('p-key');
-      const again = await buyer.ok('conversation:open', {
-        kind: 'product',
-        product: product('p-key'),
-        supplierId: supplier.user.id,
-        supplierName: supplier.user.name,
-      });
+      const again = await buyer.ok('conversation:open', backend.vouch(product('p-key'), supplier.user));
       assert.equal(again.conversation.id, conversation.id);
-      const other = await buyer.ok('conversation:open', {
-        kind: 'product',
-        product: product('p-key-2'),
-        supplierId: supplier.user.id,
-        supplierName: supplier.user.name,
-      });
+      const other = await buyer.ok('conversation:open', backend.vouch(product('p-key-2'), supplier.user));
       assert.notEqual(other.conversation.id, conversation.id);
-      const withSelf = await buyer.request('conversation:open', {
-        kind: 'product',
-        product: product('p-key'),
-        supplierId: buyer.user.id,
-        supplierName: buyer.user.name,
-      });
+      const withSelf = await buyer.request('conversation:open', backend.vouch(product('p-key'), buyer.user));
       assert.equal(refusal(withSelf), 'invalid_payload');
+    });
+
+    it('the other side hears nothing of a conversation until its first message', async () => {
+      const buyer = await connect(fresh('Buyer'));
+      const supplier = await connect(fresh('Supplier'));
+      const { cursor } = await supplier.ok('sync', { cursor: null });
+      const { conversation } = await buyer.ok('conversation:open', backend.vouch(product('p-quiet'), supplier.user));
+      await buyer.ok('typing', { conversationId: conversation.id, typing: true });
+      // A round trip through each back-end so anything it was going to push has arrived.
+      await buyer.ok('unread:get', {});
+      await supplier.ok('unread:get', {});
+      assert.deepEqual(
+        supplier.events.map((e) => e.event),
+        [],
+      );
+      const quiet = await supplier.ok('sync', { cursor });
+      assert.deepEqual([quiet.conversations.length, quiet.messages.length], [0, 0]);
+      await send(buyer, conversation.id, 'hello');
+      await supplier.waitFor<Conversation>('conversation:updated', (c) => c.id === conversation.id);
+      const after = await supplier.ok('sync', { cursor });
+      assert.deepEqual(
+        after.conversations.map((c) => c.id),
+        [conversation.id],
+      );
+    });
+
+    it('a product card described by the browser is refused by default', async () => {
+      const buyer = await connect(fresh('Buyer'));
+      const supplier = fresh('Supplier');
+      const answer = await buyer.request('conversation:open', {
+        kind: 'product',
+        product: product('p-forged'),
+        supplierId: supplier.id,
+        supplierName: supplier.name,
+      });
+      assert.equal(refusal(answer), 'forbidden');
     });
 
     it('a support subject names one thread whatever its case and spacing', async () => {
@@ -211,9 +237,10 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
       const admin = await connect(fresh('Admin', true));
       const client = await connect(fresh('Client'));
       const { conversation } = await client.ok('conversation:open', { kind: 'support', subject: 'Anyone there?' });
-      await admin.waitFor<Conversation>('conversation:updated', (c) => c.id === conversation.id);
+      // Admins hear of a support conversation with its first message, like everyone else.
       const { message } = await send(client, conversation.id, 'Hello?');
       await admin.waitFor<Message>('message:new', (m) => m.id === message.id);
+      await admin.waitFor<Conversation>('conversation:updated', (c) => c.id === conversation.id);
 
       const { buyer, conversation: private_ } = await buyerAndSupplier('p-admin-live');
       const { message: hidden } = await send(buyer, private_.id, 'between us');
@@ -337,18 +364,18 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
         (r) => r.userId === buyer.user.id && r.seq === 3,
       );
       assert.equal(receipt.seq, 3);
-      const { conversation: seen } = await buyer.ok('conversation:open', {
-        kind: 'product',
-        product: product('p-read'),
-        supplierId: supplier.user.id,
-        supplierName: supplier.user.name,
-      });
+      const { conversation: seen } = await buyer.ok(
+        'conversation:open',
+        backend.vouch(product('p-read'), supplier.user),
+      );
       assert.equal(seen.unreadCount, 0);
       assert.equal(seen.participants.find((p) => p.userId === buyer.user.id)?.lastReadSeq, 3);
     });
 
     it('sync starts from the recent state, then brings every change after its cursor', async () => {
       const { buyer, supplier, conversation } = await buyerAndSupplier('p-sync');
+      // Written in: a conversation nobody wrote in is not synced (see above).
+      await send(buyer, conversation.id, 'hello');
       const start = await buyer.ok('sync', { cursor: null });
       assert.ok(start.conversations.some((c) => c.id === conversation.id));
       const { message } = await send(supplier, conversation.id, 'news');

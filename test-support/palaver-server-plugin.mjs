@@ -126,6 +126,15 @@ export function palaverServerPlugin() {
             .setExpirationTime(expiresIn)
             .sign(new TextEncoder().encode(TEST_JWT_SECRET));
         }
+        case 'palaver-product-token': {
+          // As a marketplace's backend signs it: the card and the supplier, HS256 with the server's secret.
+          const { product, supplier, expiresIn = '1h' } = payload;
+          return new SignJWT({ typ: 'palaver-product', product, supplier })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuedAt()
+            .setExpirationTime(expiresIn)
+            .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+        }
         default:
           return undefined;
       }

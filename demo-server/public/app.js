@@ -5,7 +5,20 @@ import { configure } from '/assets/palaver.js';
 const STORAGE_KEY = 'palaver-demo-user';
 const { users } = await (await fetch('/api/demo/users')).json();
 
-export const currentUserId = localStorage.getItem(STORAGE_KEY) ?? 'buyer-alice';
+/**
+ * Who this window is signed in as. Per window (sessionStorage), so two windows
+ * really are two people: switching in one never changes the other. `?as=<id>`
+ * in the URL picks someone for a fresh window (links to share); localStorage
+ * only remembers the last choice as the default for new windows.
+ */
+function chooseUser() {
+  const fromUrl = new URL(location.href).searchParams.get('as');
+  const id = fromUrl ?? sessionStorage.getItem(STORAGE_KEY) ?? localStorage.getItem(STORAGE_KEY) ?? 'buyer-alice';
+  sessionStorage.setItem(STORAGE_KEY, id);
+  return id;
+}
+
+export const currentUserId = chooseUser();
 export const currentUser = users.find((user) => user.id === currentUserId) ?? users[0];
 
 async function fetchToken() {
@@ -40,8 +53,12 @@ function renderHeader() {
     );
   }
   select.addEventListener('change', () => {
+    sessionStorage.setItem(STORAGE_KEY, select.value);
     localStorage.setItem(STORAGE_KEY, select.value);
-    location.reload();
+    // Drop a ?as= that would bring the old identity back on reload.
+    const url = new URL(location.href);
+    url.searchParams.delete('as');
+    location.replace(url);
   });
   const nav = el(
     'nav',

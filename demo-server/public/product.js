@@ -13,15 +13,9 @@ if (!product) {
       ? el('p', { class: 'muted' }, 'This is one of your products: buyers contact you from here.')
       : el(
           'contact-supplier',
-          {
-            'product-id': product.id,
-            'product-title': product.title,
-            'product-image': `${location.origin}${product.imageUrl}`,
-            'product-url': `${location.origin}${product.url}`,
-            'product-price': product.price,
-            'supplier-id': product.supplierId,
-            'supplier-name': product.supplierName,
-          },
+          // The shop registered this product (and who sells it) through the server API:
+          // the id is all the page names; the card and the supplier come from the server.
+          { 'product-id': product.id, 'supplier-name': product.supplierName },
           `Contact ${product.supplierName}`,
         );
   main.append(

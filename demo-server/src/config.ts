@@ -181,7 +181,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     groupCommitWindowMs: values.GROUP_COMMIT_WINDOW_MS,
     // Room for the longest message in 4-byte characters plus the envelope.
     maxPayloadBytes: Math.max(64 * 1024, messageMaxLength * 4 + 16 * 1024),
-    apiKey: values.PALAVER_API_KEY,
+    // The demo registers its catalogue through the server API, so it needs a key even when none is given.
+    apiKey: values.PALAVER_API_KEY ?? (demo ? randomBytes(32).toString('base64url') : undefined),
     allowClientProducts: values.ALLOW_CLIENT_PRODUCTS === '1',
   };
 }

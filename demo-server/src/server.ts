@@ -13,7 +13,7 @@ import type { ServerConfig } from './config.js';
 import { PostgresStore } from './db/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStore } from './db/sqlite/sqlite-store.js';
 import type { ChatStore } from './db/store.js';
-import { mountDemoRoutes, seedDemo } from './demo/demo-routes.js';
+import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
@@ -178,35 +178,36 @@ export async function createPalaverServer(
       return result;
     },
     async start() {
-      if (config.demo) await seedDemo(store);
       let metricsUrl: string | undefined;
       if (config.metricsPort !== undefined) {
         const listening = await listenForMetrics(config.metricsPort, metrics, config.metricsToken);
         metricsListener = listening.server;
         metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
       }
-      return new Promise((resolve, reject) => {
+      const { port, url } = await new Promise<{ port: number; url: string }>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-          const url = `http://${host}:${port}`;
-          if (config.jwtSecretGenerated) {
-            logger.warn('DEMO=1 without JWT_SECRET: using a generated secret; tokens die with this process');
-          }
-          logger.info(
-            {
-              port,
-              host: config.host,
-              demo: config.demo,
-              database: config.databaseUrl ? 'postgres' : config.databasePath,
-            },
-            `listening on ${url}`,
-          );
-          resolve({ port, url, ...(metricsUrl ? { metricsUrl } : {}) });
+          resolve({ port, url: `http://${host}:${port}` });
         });
       });
+      // Before "listening" is announced, so the demo's products open from the first page load.
+      if (config.demo && config.apiKey) await registerDemoCatalogue(url, config.apiKey);
+      if (config.jwtSecretGenerated) {
+        logger.warn('DEMO=1 without JWT_SECRET: using a generated secret; tokens die with this process');
+      }
+      logger.info(
+        {
+          port,
+          host: config.host,
+          demo: config.demo,
+          database: config.databaseUrl ? 'postgres' : config.databasePath,
+        },
+        `listening on ${url}`,
+      );
+      return { port, url, ...(metricsUrl ? { metricsUrl } : {}) };
     },
     close() {
       closing ??= (async () => {

@@ -91,7 +91,8 @@ describe('a cluster of two nodes', () => {
   }, async () => {
     const dora: TestUser = { id: 'buyer-dora-cluster', name: 'Dora' };
     const doraOnA = await a.connect(dora);
-    await openProduct(doraOnA);
+    // Contacts share a conversation someone wrote in.
+    await send(doraOnA, (await openProduct(doraOnA)).id, 'hello');
     const bobOnB = await b.connect(bob);
     const doraOnB = await b.connect(dora);
     assert.deepEqual((await ok(bobOnB, 'presence:query', { userIds: [dora.id] })).presence, [

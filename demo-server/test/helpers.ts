@@ -19,7 +19,7 @@ import type {
   ServerToClientEvents,
 } from '@palaver/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { productOpenWith } from '../../test-support/product-token.js';
+import { productOpenWith, signProductTokenSync } from '../../test-support/product-token.js';
 import { loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { createPalaverServer, type PalaverServer } from '../src/server.js';
@@ -238,6 +238,11 @@ export async function settle(...sockets: ClientSocket[]): Promise<void> {
 /** A product conversation's open payload, vouched for by a product token signed with the test secret. */
 export function productOpen(input: { product: ProductRef; supplierId: string; supplierName: string }) {
   return productOpenWith(TEST_SECRET, input);
+}
+
+/** A product token for a product sold by `supplier`, signed with the test secret. */
+export function productTokenFor(productRef: ProductRef, supplier: TestUser): string {
+  return signProductTokenSync(TEST_SECRET, productRef, { id: supplier.id, name: supplier.name });
 }
 
 export async function openProduct(socket: ClientSocket, supplier: TestUser = bob): Promise<Conversation> {

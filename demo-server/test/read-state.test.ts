@@ -161,7 +161,8 @@ describe('read pointers and unread counts', () => {
     assert.deepEqual(bobUnreadEvents, [], 'the counts came with the message, not again');
     // A client that did not ask gets the counts as before, in their own event.
     assert.deepEqual(await olderClientUnread, counts);
-    assert.equal(atBobOlderClient[0]?.message.id, sent.id);
+    // … and its message:new without them: they ride only to sockets that asked (docs/protocol.md).
+    assert.deepEqual(atBobOlderClient, [{ message: sent, unread: undefined }]);
     // The sender's other tab gets the message without counts (theirs did not change); the sending socket, nothing.
     assert.deepEqual(atAliceOtherTab, [{ message: sent, unread: undefined }]);
     assert.deepEqual(atAlice, []);

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import * as z from 'zod/mini';
-import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import { signToken } from '../transport/auth.js';
 import { parseInput } from '../validation.js';
@@ -17,19 +16,37 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../../docs/examples/', import.met
 const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
 
 /** The built drop-in (`npm run build`), served as a marketplace would serve it. */
-function dropInPath(): string | undefined {
+/** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
+const BUNDLES = ['palaver.js', 'palaver-badge.js'] as const;
+
+function bundlePath(file: (typeof BUNDLES)[number]): string | undefined {
   try {
-    const path = createRequire(import.meta.url).resolve('@palaver/elements/palaver.js');
+    const path = createRequire(import.meta.url).resolve(`@palaver/elements/${file}`);
     return existsSync(path) ? path : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Seeds the demo people so suppliers and admins exist before they first sign in. */
-export async function seedDemo(store: ChatStore): Promise<void> {
+/**
+ * The demo marketplace's backend at work: it registers its people and its
+ * catalogue through the server API, as a real marketplace does, so product
+ * conversations open by product id with the cards and suppliers it vouches for.
+ */
+export async function registerDemoCatalogue(baseUrl: string, apiKey: string): Promise<void> {
+  const put = async (path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}/api/server${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`registering the demo catalogue: ${path} answered ${response.status}`);
+  };
   for (const user of DEMO_USERS) {
-    await store.rememberUser({ id: user.id, name: user.name, isAdmin: user.role === 'admin' });
+    await put(`/users/${user.id}`, { name: user.name, role: user.role === 'admin' ? 'admin' : 'user' });
+  }
+  for (const { id, title, price, imageUrl, url, supplierId } of DEMO_PRODUCTS) {
+    await put(`/products/${id}`, { title, price, imageUrl, url, supplierId });
   }
 }
 
@@ -56,11 +73,13 @@ export function mountDemoRoutes(app: express.Express, jwtSecret: string, json: e
   });
   app.use('/demo', express.static(PUBLIC_DIR, { index: false }));
   if (existsSync(EXAMPLES_DIR)) app.use('/examples', express.static(EXAMPLES_DIR));
-  app.get('/assets/palaver.js', (_req, res) => {
-    const path = dropInPath();
-    if (!path) throw new ChatError('not_found', 'palaver.js is not built yet: run `npm run build`.');
-    res.type('text/javascript').sendFile(path);
-  });
+  for (const file of BUNDLES) {
+    app.get(`/assets/${file}`, (_req, res) => {
+      const path = bundlePath(file);
+      if (!path) throw new ChatError('not_found', `${file} is not built yet: run \`npm run build\`.`);
+      res.type('text/javascript').sendFile(path);
+    });
+  }
   for (const [route, file] of Object.entries(PAGES)) {
     app.get(route, (_req, res) => res.sendFile(file, { root: PUBLIC_DIR }));
   }

@@ -64,12 +64,22 @@ export function socketFanout(io: Server, clustered: boolean): Fanout {
     },
     newMessageTo(userId, message, unread, exceptSocketId) {
       const room = userRoom(userId);
-      if (reaches(room, exceptSocketId)) {
-        const target = exceptSocketId ? io.to(room).except(exceptSocketId) : io.to(room);
-        if (unread) target.emit('message:new', message, unread);
-        else target.emit('message:new', message);
+      const separate = separateUnreadRoom(userId);
+      const except = exceptSocketId ? [exceptSocketId] : [];
+      if (!unread) {
+        if (reaches(room, exceptSocketId)) io.to(room).except(except).emit('message:new', message);
+        return;
       }
-      if (unread && reaches(separateUnreadRoom(userId))) io.to(separateUnreadRoom(userId)).emit('unread', unread);
+      // Counts ride on message:new only to the sockets that asked for them; the
+      // others (the separate-unread room) get the bare message and an `unread`.
+      if (reaches(room, exceptSocketId))
+        io.to(room)
+          .except([...except, separate])
+          .emit('message:new', message, unread);
+      if (reaches(separate, exceptSocketId)) {
+        io.to(separate).except(except).emit('message:new', message);
+        io.to(separate).emit('unread', unread);
+      }
     },
     toUsers(userIds, event, payload) {
       if (userIds.length === 0) return;

@@ -14,7 +14,10 @@ const fetchToken = () =>
 
 configure({ url: location.origin, token: fetchToken, userId: 'buyer-alice' });
 
-function ProductChat({ product, supplier }) {
+// The shop registered its products (and who sells each) through the server API, so the
+// page names the product by id; the card and the supplier come from the server. A page
+// can instead pass a `product-token` its backend signed.
+function ProductChat({ product }) {
   return (
     <section>
       <h1>{product.title}</h1>
@@ -23,10 +26,6 @@ function ProductChat({ product, supplier }) {
       </p>
       <chat-thread
         product-id={product.id}
-        product-title={product.title}
-        product-price={product.price}
-        supplier-id={supplier.id}
-        supplier-name={supplier.name}
         onchat-message-sent={(event) => console.log('sent', event.detail.message.clientId)}
       />
     </section>
@@ -34,8 +33,5 @@ function ProductChat({ product, supplier }) {
 }
 
 createRoot(document.getElementById('root')).render(
-  <ProductChat
-    product={{ id: 'p-knife-set', title: 'Carbon-steel knife set', price: '€120.00' }}
-    supplier={{ id: 'supplier-ferro', name: 'Ferro & Fils' }}
-  />,
+  <ProductChat product={{ id: 'p-knife-set', title: 'Carbon-steel knife set' }} />,
 );

@@ -22,11 +22,9 @@ const ProductChat = {
     return () =>
       h('section', [
         h('p', ['Messages ', h('unread-badge')]),
+        // A product the shop registered through the server API: the card and the supplier come from the server.
         h('chat-thread', {
           'product-id': 'p-serving-bowl',
-          'product-title': 'Large serving bowl',
-          'supplier-id': 'supplier-nordlys',
-          'supplier-name': 'Nordlys Ceramics',
           'onChat-message-sent': () => {
             sent.value++;
           },

@@ -29,6 +29,13 @@ describe('protocol schemas', () => {
       'data:text/html,x',
       '//evil.example',
       '/\\evil',
+      // Browsers drop tabs and newlines from URLs: these become //evil.example.
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      ' //evil.example',
+      '/x\\..\\/evil',
+      'https://shop.example/\u202egro.live',
       'ftp://x',
       'https://',
     ]) {

@@ -1,6 +1,8 @@
 import type { ChatUser, Conversation, Message } from '@palaver/protocol';
 import type { ReadableAtom } from 'nanostores';
 import {
+  draftConversationId,
+  knownProductConversation,
   type OpenProductConversationInput,
   type OpenSupportConversationInput,
   openProductConversation,
@@ -92,6 +94,14 @@ export interface ChatClient {
   openSupportConversation(input: OpenSupportConversationInput): Promise<Conversation>;
   /** Queues a message: it shows at once as `queued` and is delivered when possible. */
   send(conversationId: string, body: string, options?: { replyToId?: string }): Promise<ChatMessage>;
+  /**
+   * Sends a message about a product whose conversation may not be open yet
+   * (first contact, offline): it waits in the outbox under a draft id
+   * (`message.conversationId`; show it with `messagesOf`) and, once the
+   * connection allows, the conversation is opened and the message sent — as
+   * any queued message, it survives reloads and is sent once.
+   */
+  sendAbout(product: OpenProductConversationInput, body: string): Promise<ChatMessage>;
   edit(messageId: string, body: string): Promise<Message>;
   delete(messageId: string): Promise<Message>;
   /** Marks messages up to `seq` as read (never moves backwards). */
@@ -207,11 +217,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     setToken: (token) => connection.setToken(token),
 
-    openProductConversation: (input) => openProductConversation(state, connection, input),
+    openProductConversation: (input) => openProductConversation(state, connection, local.outbox, input),
     openSupportConversation: (input) => openSupportConversation(state, connection, input),
     async send(conversationId, body, sendOptions = {}) {
       await connect();
       return sendMessage(state, local.outbox, conversationId, body, sendOptions);
+    },
+    async sendAbout(product, body) {
+      await connect();
+      const known = knownProductConversation(state, product);
+      if (known) return sendMessage(state, local.outbox, known.id, body, {});
+      return sendMessage(state, local.outbox, draftConversationId(product), body, {
+        open: { kind: 'product', ...product },
+      });
     },
     edit: (messageId, body) => changeMessage(state, connection, messageId, body),
     delete: (messageId) => changeMessage(state, connection, messageId),

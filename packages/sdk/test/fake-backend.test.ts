@@ -25,16 +25,9 @@ describe('the in-memory backend (@palaver/sdk/testing)', () => {
     await Promise.all([a.connect(), b.connect()]);
     await until(a.$connection, (s) => s === 'online');
     await until(b.$connection, (s) => s === 'online');
-    const conversation = await a.openProductConversation({
-      product: { id: 'p1', title: 'Lamp' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
-    const again = await a.openProductConversation({
-      product: { id: 'p1', title: 'Lamp' },
-      supplierId: bob.id,
-      supplierName: bob.name,
-    });
+    backend.addProduct({ id: 'p1', title: 'Lamp' }, bob);
+    const conversation = await a.openProductConversation({ productId: 'p1' });
+    const again = await a.openProductConversation({ productId: 'p1' });
     assert.equal(again.id, conversation.id);
     await a.send(conversation.id, 'hello');
     const [received] = await until(b.messagesOf(conversation.id), (list) => list.length === 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alice, bob, startTestServer, type TestServer } from '../../../demo-server/test/helpers.js';
+import { alice, bob, productTokenFor, startTestServer, type TestServer } from '../../../demo-server/test/helpers.js';
 import { until } from './support/until.js';
 
 describe('the SDK in Node', () => {
@@ -35,9 +35,7 @@ describe('the SDK in Node', () => {
       await until(buyer.$connection, (s) => s === 'online');
       await until(bot.$connection, (s) => s === 'online');
       const conversation = await buyer.openProductConversation({
-        product: { id: 'p-node', title: 'Node mug' },
-        supplierId: bob.id,
-        supplierName: bob.name,
+        productToken: productTokenFor({ id: 'p-node', title: 'Node mug' }, bob),
       });
       await buyer.send(conversation.id, 'hello from Node');
       const received = await until(bot.messagesOf(conversation.id), (list) =>

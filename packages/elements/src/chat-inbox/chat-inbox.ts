@@ -1,4 +1,4 @@
-import type { ChatUser, Conversation } from '@palaver/sdk';
+import type { ChatUser, ConnectionStatus, Conversation } from '@palaver/sdk';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -31,6 +31,8 @@ export class ChatInbox extends PalaverElement {
 
   private readonly conversations = new StoreController<Conversation[]>(this, []);
   private readonly user = new StoreController<ChatUser | null>(this, null);
+  private readonly connection = new StoreController<ConnectionStatus>(this, 'idle');
+  private readonly syncing = new StoreController<boolean>(this, false);
 
   /** Show only conversations with unread messages. */
   @property({ type: Boolean, attribute: 'unread-only', reflect: true }) unreadOnly = false;
@@ -48,6 +50,17 @@ export class ChatInbox extends PalaverElement {
     super.willUpdate(changed);
     this.conversations.bind(this.activeClient?.$conversations);
     this.user.bind(this.activeClient?.$user);
+    this.connection.bind(this.activeClient?.$connection);
+    this.syncing.bind(this.activeClient?.$syncing);
+  }
+
+  /**
+   * An empty list means "none" only once the server has answered: before the
+   * first connection and while catching up, it means "not known yet".
+   */
+  private get loading(): boolean {
+    const status = this.connection.value;
+    return !this.activeClient || status === 'idle' || status === 'connecting' || this.syncing.value;
   }
 
   /** The conversations shown (after the unread filter), in order. */
@@ -135,7 +148,9 @@ export class ChatInbox extends PalaverElement {
         </div>
         ${
           list.length === 0
-            ? html`<p class="placeholder">${this.unreadOnly ? t.noUnread : t.noConversations}</p>`
+            ? this.loading
+              ? html`<p class="placeholder" role="status" aria-busy="true">${t.noConversationsLoading}</p>`
+              : html`<p class="placeholder">${this.unreadOnly ? t.noUnread : t.noConversations}</p>`
             : html`<ul
               part="list"
               role="listbox"

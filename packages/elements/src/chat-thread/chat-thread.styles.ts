@@ -162,6 +162,23 @@ export const chatThreadStyles = [
     [part='status'].read {
       color: var(--_accent);
     }
+    [part='status'] {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.25em;
+    }
+    /* Not yet on the server: outlined, so it does not pass for sent (not faded: the text keeps its contrast). */
+    .waiting [part='bubble'] {
+      outline: 2px dashed var(--_muted);
+      outline-offset: 2px;
+    }
+    /* Fingers need room: 44 px targets where the pointer is coarse. */
+    @media (pointer: coarse) {
+      .meta button {
+        min-width: 44px;
+        min-height: 44px;
+      }
+    }
     .actions button,
     .meta button {
       font: inherit;

@@ -87,6 +87,16 @@ export class ChatThread extends ProductElement {
   @property({ type: Number, attribute: 'max-length' }) maxLength = LIMITS.messageMaxLength;
 
   @state() private draft = '';
+  /**
+   * Enter was pressed before the conversation was known (first open, offline):
+   * the draft stays in the composer and goes as soon as the conversation opens.
+   */
+  @state() private sendWhenOpened = false;
+  /**
+   * Messages written before the conversation could be opened (first contact,
+   * offline) wait in the outbox under this stand-in id, and show from there.
+   */
+  @state() private draftId: string | undefined;
   @state() private editing: { id: string; body: string } | undefined;
 
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -95,6 +105,7 @@ export class ChatThread extends ProductElement {
   private readonly actions: MessageActions = {
     edit: (message) => {
       this.editing = { id: message.id, body: message.body };
+      void this.focusAfterUpdate(message.clientId, '.edit textarea');
     },
     editInput: (message, body) => {
       this.editing = { id: message.id, body };
@@ -102,16 +113,16 @@ export class ChatThread extends ProductElement {
     editKeydown: (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
-        this.editing = undefined;
+        // Inside <contact-supplier>'s dialog, Escape ends the edit, not the dialog.
+        event.stopPropagation();
+        this.endEdit();
       } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         void this.saveEdit();
       }
     },
     saveEdit: () => void this.saveEdit(),
-    cancelEdit: () => {
-      this.editing = undefined;
-    },
+    cancelEdit: () => this.endEdit(),
     // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
     delete: (message) => void this.activeClient?.delete(message.id).catch(() => undefined),
     retry: (message) => void this.activeClient?.retry(message.clientId),
@@ -141,7 +152,7 @@ export class ChatThread extends ProductElement {
     if (client && !this.conversationId && productOpen) {
       void this.opener.open(client, productOpen);
     }
-    const id = this.conversationId;
+    const id = this.conversationId ?? this.draftId;
     this.messagesStore.bind(client && id ? client.messagesOf(id) : undefined);
     this.conversationStore.bind(client && id ? client.conversationOf(id) : undefined);
     this.statusStore.bind(client && id ? client.threadStatusOf(id) : undefined);
@@ -177,6 +188,7 @@ export class ChatThread extends ProductElement {
   opened(conversation: Conversation): void {
     this.conversationId = conversation.id;
     this.emit('chat-conversation-opened', { conversation });
+    if (this.sendWhenOpened) void this.updateComplete.then(() => this.sendDraft());
   }
 
   // --- composing --------------------------------------------------------------
@@ -205,9 +217,22 @@ export class ChatThread extends ProductElement {
     if (!editing || !this.activeClient) return;
     const body = editing.body.trim();
     if (!isNotBlank(body) || characterCount(body) > this.maxLength) return;
-    this.editing = undefined;
+    this.endEdit();
     // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
     await this.activeClient.edit(editing.id, body).catch(() => undefined);
+  }
+
+  /** Closes the editor; focus goes back to the message's Edit button, never to <body>. */
+  private endEdit(): void {
+    const id = this.editing?.id;
+    this.editing = undefined;
+    const message = this.messagesStore.value.find((m) => m.id === id);
+    if (message) void this.focusAfterUpdate(message.clientId, '.actions button');
+  }
+
+  private async focusAfterUpdate(clientId: string, selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(clientId)}"] ${selector}`)?.focus();
   }
 
   // --- public methods ---------------------------------------------------------
@@ -216,17 +241,38 @@ export class ChatThread extends ProductElement {
   async sendDraft(): Promise<void> {
     const body = this.draft.trim();
     const client = this.activeClient;
-    if (!client || !this.conversationId || !isNotBlank(body) || this.overLimit > 0) return;
+    if (!isNotBlank(body) || this.overLimit > 0) return;
+    const productOpen = this.productOpen;
+    if (client && !this.conversationId && productOpen && !this.opener.permanent) {
+      // First contact before the conversation could be opened: the outbox keeps
+      // it (across reloads) and opens the conversation when it can.
+      this.sendWhenOpened = false;
+      this.clearComposer();
+      const message = await client.sendAbout(productOpen, body);
+      this.draftId = message.conversationId;
+      this.emit('chat-message-sent', { message });
+      return;
+    }
+    if (!client || !this.conversationId) {
+      // Kept, not lost: it goes when the conversation opens (see `opened`).
+      this.sendWhenOpened = !this.opener.permanent;
+      return;
+    }
+    this.sendWhenOpened = false;
     if (!this.emit('chat-message-send', { conversationId: this.conversationId, body }, true)) return;
+    this.clearComposer();
+    client.setTyping(this.conversationId, false);
+    this.window.toNewest();
+    const message = await client.send(this.conversationId, body);
+    this.emit('chat-message-sent', { message });
+  }
+
+  private clearComposer(): void {
     this.draft = '';
     if (this.composer) {
       this.composer.value = '';
       this.composer.style.height = 'auto';
     }
-    client.setTyping(this.conversationId, false);
-    this.window.toNewest();
-    const message = await client.send(this.conversationId, body);
-    this.emit('chat-message-sent', { message });
   }
 
   /** Moves the focus to the composer (once it is rendered). */
@@ -256,7 +302,9 @@ export class ChatThread extends ProductElement {
     const status = this.statusStore.value;
     const ownId = this.userStore.value?.id;
     if (all.length === 0) {
-      const waiting = status.loading || (!conversation && !this.opener.error);
+      // Nothing to invite a "hello" into while the conversation cannot be opened or loaded.
+      if (this.opener.permanent || (status.error && !conversation)) return html``;
+      const waiting = status.loading || !conversation;
       return html`<p class="placeholder">${waiting ? t.loading : t.empty}</p>`;
     }
     const names = new Map((conversation?.participants ?? []).map((p) => [p.userId, p.name]));
@@ -331,13 +379,17 @@ export class ChatThread extends ProductElement {
     // The counter appears in the last tenth of the limit (at least 10, at most 200 characters before it).
     const showCounter = remaining <= Math.min(200, Math.max(10, Math.round(this.maxLength * 0.1)));
     const error = this.opener.error ?? status.error?.message;
+    // Offline is said by the offline banner; a refusal (contacting yourself, a
+    // product that does not exist) is said with the server's reason, and only then
+    // is there nothing to write into.
+    const refused = this.opener.permanent;
     return html`<section part="base">
       ${this.renderProduct(conversation)}
       ${
         connection === 'offline' || connection === 'unauthorized'
           ? html`<div part="banner" role="status">${t.offline}</div>`
           : error && this.messagesStore.value.length === 0
-            ? html`<div part="banner" class="error" role="alert">${t.error}</div>`
+            ? html`<div part="banner" class="error" role="alert">${t.error} <small>${error}</small></div>`
             : nothing
       }
       ${this.renderNotices(t)}
@@ -368,15 +420,21 @@ export class ChatThread extends ProductElement {
           rows="1"
           aria-label=${t.composerLabel}
           placeholder=${t.composerPlaceholder}
+          dir="auto"
           .value=${this.draft}
-          ?disabled=${!this.conversationId}
+          ?disabled=${refused}
           @input=${this.onInput}
           @keydown=${this.onKeydown}
         ></textarea>
-        <button part="send-button" type="submit" ?disabled=${!this.conversationId || !isNotBlank(this.draft) || over > 0}>
+        <button part="send-button" type="submit" ?disabled=${refused || !isNotBlank(this.draft) || over > 0}>
           ${t.send}
         </button>
       </form>
+      ${
+        this.sendWhenOpened && !this.conversationId
+          ? html`<div class="hint" role="status">${t.sendsWhenOpened}</div>`
+          : nothing
+      }
     </section>`;
   }
 }

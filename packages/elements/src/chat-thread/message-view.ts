@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { fullDateTime, relativeTime } from '../shared/time.js';
+import { statusIcons } from './status-icons.js';
 
 /** What every message of one render shares. */
 export interface MessageContext {
@@ -49,7 +50,7 @@ function formattedOf(message: ChatMessage, language: string) {
       when: fullDateTime(message.createdAt, language),
       text: linkify(message.body).map((part) =>
         part.kind === 'link'
-          ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>`
+          ? html`<a href=${part.href} dir="ltr" target="_blank" rel="noopener noreferrer">${part.text}</a>`
           : part.text,
       ),
     };
@@ -63,15 +64,29 @@ function formattedOf(message: ChatMessage, language: string) {
 function renderStatus(message: ChatMessage, { t, actions }: MessageContext): TemplateResult {
   switch (message.status) {
     case 'queued':
-      return html`<span part="status" class="queued" title=${t.queued} aria-label=${t.queued}>🕓</span>`;
+      return html`<span part="status" class="queued" role="img" title=${t.queued} aria-label=${t.queued}
+          >${statusIcons.waiting}</span
+        >${
+          message.error?.code === 'rate_limited'
+            ? html`<span class="held" role="status">${t.rateLimited}</span>`
+            : nothing
+        }`;
     case 'sending':
-      return html`<span part="status" class="sending" title=${t.sending} aria-label=${t.sending}>🕓</span>`;
+      return html`<span part="status" class="sending" role="img" title=${t.sending} aria-label=${t.sending}
+        >${statusIcons.waiting}</span
+      >`;
     case 'sent':
-      return html`<span part="status" class="sent" title=${t.sent} aria-label=${t.sent}>✓</span>`;
+      return html`<span part="status" class="sent" role="img" title=${t.sent} aria-label=${t.sent}
+        >${statusIcons.sent}</span
+      >`;
     case 'read':
-      return html`<span part="status" class="read" title=${t.read} aria-label=${t.read}>✓✓</span>`;
+      return html`<span part="status" class="read" role="img" title=${t.read} aria-label=${t.read}
+        >${statusIcons.read}</span
+      >`;
     default:
-      return html`<span part="status" class="failed">${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span>
+      return html`<span part="status" class="failed"
+          >${statusIcons.failed} ${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span
+        >
         <button type="button" @click=${() => actions.retry(message)}>${t.retry}</button>
         <button type="button" @click=${() => actions.discard(message)}>${t.discard}</button>`;
   }
@@ -89,6 +104,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
     own ? 'own' : 'other',
     deleted ? 'deleted' : '',
     message.status === 'failed' ? 'failed' : '',
+    message.status === 'queued' || message.status === 'sending' ? 'waiting' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -112,6 +128,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
       editing
         ? html`<div class="edit">
           <textarea
+            dir="auto"
             aria-label=${t.edit}
             .value=${context.editing?.body ?? ''}
             @input=${(e: Event) => actions.editInput(message, (e.target as HTMLTextAreaElement).value)}
@@ -122,7 +139,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
             <button type="button" @click=${actions.cancelEdit}>${t.cancel}</button>
           </div>
         </div>`
-        : html`<div part="bubble">${deleted ? t.deleted : text}</div>`
+        : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
     }
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}

@@ -1,3 +1,4 @@
+import { type ErrorCode, PERMANENT_ERROR_CODES } from '@palaver/protocol';
 import type { ChatClient, Conversation, OpenProductConversationInput } from '@palaver/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -14,6 +15,8 @@ export interface OpenByProductHost extends ReactiveControllerHost {
 export class OpenByProductController implements ReactiveController {
   /** Why the last attempt failed, if it did. */
   error: string | undefined;
+  /** The last attempt was refused for good (trying again gives the same answer): nothing can be sent. */
+  permanent = false;
   private opening: string | undefined;
   private stopWaiting: (() => void) | undefined;
 
@@ -30,9 +33,11 @@ export class OpenByProductController implements ReactiveController {
       await client.connect();
       const conversation = await client.openProductConversation(input);
       this.error = undefined;
+      this.permanent = false;
       this.host.opened(conversation);
     } catch (error) {
       const message = (error as Error).message;
+      this.permanent = PERMANENT_ERROR_CODES.has((error as { code?: ErrorCode }).code as ErrorCode);
       if (message !== this.error) {
         this.error = message;
         this.host.requestUpdate();

@@ -39,6 +39,11 @@ export interface PalaverStrings {
   loading: string;
   offline: string;
   error: string;
+  /** Under the composer: Enter was pressed before the conversation opened. */
+  sendsWhenOpened: string;
+  /** Under a message the server asked to hold back (rate limit). */
+  rateLimited: string;
+  noConversationsLoading: string;
   charactersLeft(count: number): string;
   charactersOver(count: number): string;
   today: string;

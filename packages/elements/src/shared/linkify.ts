@@ -1,8 +1,14 @@
 /** A piece of message text: plain text, or a web link to render as `<a>`. */
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-// http(s) only; trailing punctuation stays outside the link ("see https://x.y/z.").
-const LINK = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/gi;
+/**
+ * http(s) only; trailing punctuation stays outside the link ("see https://x.y/z.").
+ * A link also ends at any bidirectional control character: a right-to-left
+ * override inside a link would show its address in another order than it goes
+ * to (`https://evil.example/` + U+202E + `moc.elgoog` reads "…google.com").
+ */
+const BIDI_CONTROLS = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+const LINK = new RegExp(`\\bhttps?:\\/\\/[^\\s<>"'${BIDI_CONTROLS}]+[^\\s<>"'.,;:!?)\\]}${BIDI_CONTROLS}]`, 'gi');
 
 /**
  * Splits text into plain parts and links. Only `http:`/`https:` URLs become

@@ -5,6 +5,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -42,15 +43,29 @@ describe('<chat-inbox>', () => {
       await client.connect();
       await waitForStore(client.$connection, (s) => s === 'online');
       const conversation = await client.openProductConversation({
-        product: product(`p-${name}`),
-        supplierId: supplier.id,
-        supplierName: supplier.name,
+        productToken: await productTokenFor(product(`p-${name}`), supplier),
       });
       await client.send(conversation.id, `Hello from ${name}`);
       buyers.push({ name, client, conversation });
     }
     return { supplierClient, buyers };
   }
+
+  it('says it is loading until the server has answered, and only then that there are no conversations', async () => {
+    const client = await clientFor(server, uniqueUser('Newcomer'));
+    const seen: string[] = [];
+    const inbox = await fixture<ChatInbox>(html`<chat-inbox .client=${client}></chat-inbox>`);
+    const placeholder = () => inside(inbox, '.placeholder')?.textContent?.trim() ?? '';
+    seen.push(placeholder());
+    await expect(inbox).to.be.accessible();
+    await eventually(() => {
+      seen.push(placeholder());
+      expect(placeholder()).to.equal('No conversations yet.');
+    });
+    expect(seen[0]).to.equal('Loading conversations…');
+    expect(seen.indexOf('No conversations yet.')).to.be.greaterThan(seen.lastIndexOf('Loading conversations…'));
+    expect(client.$connection.get()).to.equal('online');
+  });
 
   it('lists conversations by last activity, updates live, filters unread, and is accessible', async () => {
     const { supplierClient, buyers } = await supplierWithBuyers();
@@ -74,9 +89,10 @@ describe('<chat-inbox>', () => {
     await deeClient.connect();
     await waitForStore(deeClient.$connection, (s) => s === 'online');
     const conversation = await deeClient.openProductConversation({
-      product: product('p-Dee'),
-      supplierId: supplierClient.$user.get()?.id as string,
-      supplierName: 'Supplier',
+      productToken: await productTokenFor(product('p-Dee'), {
+        id: supplierClient.$user.get()?.id as string,
+        name: 'Supplier',
+      }),
     });
     await deeClient.send(conversation.id, 'New here');
     await eventually(() => expect(titles(inbox)[0]).to.match(/^Dee/));

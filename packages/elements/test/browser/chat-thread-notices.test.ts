@@ -43,7 +43,7 @@ describe('<chat-thread> notices', () => {
       html`<chat-thread .client=${client} conversation-id=${conversation.id}></chat-thread>`,
     );
     await client.send(conversation.id, 'helo');
-    await eventually(() => expect($(el, '[part="status"]')?.textContent).to.equal('✓'));
+    await eventually(() => expect($(el, '[part="status"]')?.getAttribute('aria-label')).to.equal('Sent'));
 
     await startEditing(el, 'hello');
     await killServer(server);
@@ -70,7 +70,7 @@ describe('<chat-thread> notices', () => {
       max-length="100"
     ></chat-thread>`);
     await client.send(conversation.id, 'short');
-    await eventually(() => expect($(el, '[part="status"]')?.textContent).to.equal('✓'));
+    await eventually(() => expect($(el, '[part="status"]')?.getAttribute('aria-label')).to.equal('Sent'));
 
     await startEditing(el, 'far too long for this server');
     button(el, '.edit', 'Save').click();

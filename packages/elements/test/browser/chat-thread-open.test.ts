@@ -4,6 +4,7 @@ import {
   clientFor,
   destroyClients,
   killServer,
+  productTokenFor,
   type RunningServer,
   restartServer,
   startServer,
@@ -34,9 +35,7 @@ describe('<chat-thread> opening by product', () => {
 
     const el = await fixture<ChatThread>(html`<chat-thread
       .client=${client}
-      product-id="p-open-later"
-      supplier-id=${supplier.id}
-      supplier-name=${supplier.name}
+      product-token=${await productTokenFor({ id: 'p-open-later', title: 'p-open-later' }, supplier)}
     ></chat-thread>`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(el.conversationId).to.equal(undefined);

@@ -44,7 +44,7 @@ describe('<chat-thread> states, theming and direction', () => {
     await eventually(() => expect($(el, '[part="status"]')?.getAttribute('aria-label')).to.equal('Waiting to send'));
     await expect(el).to.be.accessible();
     await restartServer(server);
-    await eventually(() => expect($(el, '[part="status"]')?.textContent).to.equal('✓'), 15000);
+    await eventually(() => expect($(el, '[part="status"]')?.getAttribute('aria-label')).to.equal('Sent'), 15000);
     expect($(el, '[part="banner"]')).to.equal(null);
 
     const missing = await fixture<ChatThread>(
@@ -65,7 +65,7 @@ describe('<chat-thread> states, theming and direction', () => {
     await waitForStore(client.$connection, (s) => s === 'online', 15000);
     const retry = [...(el.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent?.trim() === 'Retry');
     retry?.click();
-    await eventually(() => expect($(el, '[part="status"]')?.textContent).to.equal('✓'));
+    await eventually(() => expect($(el, '[part="status"]')?.getAttribute('aria-label')).to.equal('Sent'));
   });
 
   it('restyles by tokens alone (dark theme) and mirrors for right-to-left', async () => {

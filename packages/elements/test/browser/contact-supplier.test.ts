@@ -4,6 +4,7 @@ import '../../src/contact-supplier/define.js';
 import {
   clientFor,
   destroyClients,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -11,14 +12,7 @@ import {
   waitForStore,
 } from '../../../../test-support/browser-support.js';
 import type { ContactSupplier } from '../../src/index.js';
-import { eventually, inside } from './helpers.js';
-
-/** The element that has focus, looking through shadow roots. */
-function deepActiveElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
+import { deepActiveElement, eventually, inside } from './helpers.js';
 
 describe('<contact-supplier>', () => {
   let server: RunningServer;
@@ -38,10 +32,7 @@ describe('<contact-supplier>', () => {
       <a href="#before">before</a>
       <contact-supplier
         .client=${client}
-        product-id="sku-9"
-        product-title="Copper kettle"
-        supplier-id=${supplier.id}
-        supplier-name=${supplier.name}
+        product-token=${await productTokenFor({ id: 'sku-9', title: 'Copper kettle' }, supplier)}
       ></contact-supplier>
       <a href="#after">after</a>
     </div>`);
@@ -56,7 +47,8 @@ describe('<contact-supplier>', () => {
     await eventually(() => expect(thread.conversationId).to.be.a('string'));
     expect(inside(thread as unknown as ContactSupplier, '[part="product"]')?.textContent).to.contain('Copper kettle');
 
-    // The conversation is the product's: the supplier sees it.
+    // The conversation is the product's: the supplier sees it once the buyer wrote.
+    await client.send(thread.conversationId as string, 'Is the kettle copper all through?');
     const supplierClient = await clientFor(server, supplier);
     await supplierClient.connect();
     await waitForStore(supplierClient.$conversations, (list) =>
@@ -74,5 +66,24 @@ describe('<contact-supplier>', () => {
     await sendKeys({ press: 'Escape' });
     await eventually(() => expect(contact.open).to.equal(false));
     await eventually(() => expect(deepActiveElement()).to.equal(button));
+  });
+
+  it('at the first open, focus is on the composer: what the buyer types at once is kept and sent', async () => {
+    const supplier = uniqueUser('Supplier');
+    const client = await clientFor(server, uniqueUser('Buyer'));
+    const contact = await fixture<ContactSupplier>(html`<contact-supplier
+      .client=${client}
+      product-token=${await productTokenFor({ id: 'sku-first', title: 'Oak board' }, supplier)}
+    ></contact-supplier>`);
+    (inside(contact, '[part="button"]') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await eventually(() => expect(contact.open).to.equal(true));
+    // No waiting for the conversation: a buyer types as soon as the dialog shows.
+    await sendKeys({ type: 'Hi! Is it oiled?' });
+    await sendKeys({ press: 'Enter' });
+    const thread = inside(contact, 'chat-thread') as HTMLElement & { conversationId?: string };
+    expect(deepActiveElement()?.tagName).to.equal('TEXTAREA');
+    await eventually(() => expect(thread.conversationId).to.be.a('string'));
+    await eventually(() => expect(inside(thread, '[part="bubble"]')?.textContent).to.equal('Hi! Is it oiled?'));
   });
 });

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import {
   clientFor,
   destroyClients,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -35,10 +36,7 @@ describe('the palaver.js drop-in', () => {
     const page = await fixture<HTMLElement>(html`<div>
       <header>Messages <unread-badge></unread-badge></header>
       <chat-thread
-        product-id="sku-42"
-        product-title="Stoneware mug"
-        supplier-id=${supplier.id}
-        supplier-name=${supplier.name}
+        product-token=${await productTokenFor({ id: 'sku-42', title: 'Stoneware mug' }, supplier)}
       ></chat-thread>
     </div>`);
     const thread = page.querySelector('chat-thread') as HTMLElement & { conversationId?: string };

@@ -25,3 +25,10 @@ export function inside(host: Element, selector: string): HTMLElement | null {
 export function allInside(host: Element, selector: string): HTMLElement[] {
   return [...(host.shadowRoot?.querySelectorAll<HTMLElement>(selector) ?? [])];
 }
+
+/** The element that has focus, looking through shadow roots. */
+export function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}

@@ -4,6 +4,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -36,9 +37,7 @@ describe('<unread-badge>', () => {
     expect(badge.shadowRoot?.querySelector('[part="base"]')).to.equal(null);
 
     const conversation = await buyerClient.openProductConversation({
-      product: product('p-badge'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-badge'), supplier),
     });
     const one = await fixture<UnreadBadge>(
       html`<unread-badge .client=${supplierClient} conversation-id=${conversation.id}></unread-badge>`,
@@ -69,9 +68,7 @@ describe('<unread-badge>', () => {
     await Promise.all([supplierClient.connect(), buyerClient.connect()]);
     await waitForStore(buyerClient.$connection, (s) => s === 'online');
     const conversation = await buyerClient.openProductConversation({
-      product: product('p-fr'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-fr'), supplier),
     });
     const wrapper = await fixture<HTMLElement>(
       html`<div lang="fr"><unread-badge .client=${supplierClient}></unread-badge></div>`,

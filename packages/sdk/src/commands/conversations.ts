@@ -2,6 +2,7 @@ import type { Conversation, ProductRef } from '@palaver/protocol';
 import type { Connection } from '../connection/connection.js';
 import { readJwtClaims } from '../connection/token.js';
 import type { PayloadOf } from '../connection/transport.js';
+import type { Outbox } from '../persistence/outbox.js';
 import type { ChatState } from '../state/chat-state.js';
 
 /**
@@ -27,11 +28,26 @@ export interface OpenSupportConversationInput {
 export async function openProductConversation(
   state: ChatState,
   connection: Connection,
+  outbox: Outbox | undefined,
   input: OpenProductConversationInput,
 ): Promise<Conversation> {
+  const known = knownProductConversation(state, input);
+  // Offline, a conversation opened before is enough to show the thread and queue messages.
+  if (known && !connection.isConnected) return known;
+  const conversation = await open(state, connection, { kind: 'product', ...input });
+  // Messages written before the conversation could be opened (offline) now belong to it.
+  await outbox?.rebind(draftConversationId(input), conversation.id);
+  return conversation;
+}
+
+/** The conversation about this product the user already has, if the state holds it. */
+export function knownProductConversation(
+  state: ChatState,
+  input: OpenProductConversationInput,
+): Conversation | undefined {
   const me = state.$user.get()?.id;
   const { productId, supplierId } = describedProduct(input);
-  const known = state.$conversations
+  return state.$conversations
     .get()
     .find(
       (c) =>
@@ -40,10 +56,22 @@ export async function openProductConversation(
         (supplierId === undefined || c.participants.some((p) => p.userId === supplierId && p.role === 'supplier')) &&
         c.participants.some((p) => p.userId === me && p.role === 'buyer'),
     );
-  // Offline, a conversation opened before is enough to show the thread and queue messages.
-  if (known && !connection.isConnected) return known;
-  return open(state, connection, { kind: 'product', ...input });
 }
+
+/** Where messages about a product wait while its conversation cannot be opened yet (offline). */
+const DRAFT_PREFIX = 'draft:';
+
+/**
+ * The stand-in id of a product conversation not opened yet: the same for
+ * every open of the same product and supplier, so the messages queued under
+ * it (persisted in the outbox) find their conversation once it opens.
+ */
+export function draftConversationId(input: OpenProductConversationInput): string {
+  const { productId, supplierId } = describedProduct(input);
+  return `${DRAFT_PREFIX}${productId ?? ''}\u0000${supplierId ?? ''}`;
+}
+
+export const isDraftConversationId = (id: string): boolean => id.startsWith(DRAFT_PREFIX);
 
 /**
  * Which product (and supplier, when the input says) an open names — read from

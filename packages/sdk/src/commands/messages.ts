@@ -1,5 +1,6 @@
 import { isNotBlank, type Message } from '@palaver/protocol';
 import type { Connection } from '../connection/connection.js';
+import type { PayloadOf } from '../connection/transport.js';
 import { ChatError, isChatError } from '../errors.js';
 import { classifyFailure, type Outbox } from '../persistence/outbox.js';
 import type { ChatState } from '../state/chat-state.js';
@@ -19,7 +20,7 @@ export async function sendMessage(
   outbox: Outbox | undefined,
   conversationId: string,
   body: string,
-  options: { replyToId?: string },
+  options: { replyToId?: string; open?: PayloadOf<'conversation:open'> },
 ): Promise<ChatMessage> {
   const user = state.$user.get();
   if (!user || !outbox) throw new ChatError('offline', 'The client could not identify the user yet.');
@@ -31,6 +32,7 @@ export async function sendMessage(
     senderId: user.id,
     createdAt: new Date().toISOString(),
     ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+    ...(options.open ? { open: options.open } : {}),
   });
   // As it was when stored: `queued` (the store shows its later states).
   return pendingMessage({ ...entry, status: 'queued' }, user.isAdmin);

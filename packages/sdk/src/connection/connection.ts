@@ -81,8 +81,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** The token the connection runs on now (the last one the server took). */
   let currentToken: string | undefined;
-  /** Why the server said it would close the socket (`session:ended`), until the next connection. */
-  let endedBy: string | undefined;
+  /** The server said it would close the socket (`session:ended`): the token expired or was revoked. */
+  let ended = false;
   const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function';
 
   // The browser knows before any socket timeout when the network goes: close at
@@ -114,10 +114,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     transport.open(token, {
       connected: () => {
         refusals = 0;
-        endedBy = undefined;
+        ended = false;
         $status.set('online');
         connected.emit();
-        if (typeof tokenSource === 'function' && currentToken) refresh.schedule(currentToken);
+        // (With a fixed token the planned refresh finds nothing to ask and does nothing.)
+        refresh.schedule(currentToken as string);
       },
       disconnected: (_willRetry, byServer) => {
         if (closed || $status.get() === 'unauthorized') return;
@@ -126,7 +127,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         // The server closed the socket: its session ended (the token expired or was
         // revoked) or the server is stopping. Socket.IO does not reconnect after that.
         refresh.cancel();
-        if (typeof tokenSource !== 'function' && endedBy) {
+        if (typeof tokenSource !== 'function' && ended) {
           // A fixed token that ended cannot get better: say so instead of knocking again and again.
           $status.set('unauthorized');
           return;
@@ -145,7 +146,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         scheduleReconnect(retryDelay(refusals));
       },
       event: (event, payload, unread) => {
-        if (event === 'session:ended') endedBy = (payload as { code: string }).code;
+        if (event === 'session:ended') ended = true;
         events.emit({ event, payload } as ServerMessage);
         if (unread) events.emit({ event: 'unread', payload: unread });
       },

@@ -2,9 +2,8 @@ import { expiryOf } from './token.js';
 
 /** The most a token is replaced ahead of its expiry; shorter-lived ones at a quarter of what they have left. */
 const LONGEST_LEAD_MS = 60_000;
-/** Bounds of the wait before trying again after a failed refresh. */
+/** The shortest wait before trying again after a failed refresh (otherwise a quarter of what is left). */
 const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 30_000;
 
 export interface TokenRefreshOptions {
   /** Whether a refresh can happen now (a token provider is set and the socket is connected). */
@@ -33,36 +32,33 @@ export interface TokenRefresh {
 export function tokenRefresh(options: TokenRefreshOptions): TokenRefresh {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const at = (delayMs: number, expiresAt: number) => {
+  /** Runs a refresh in `delayMs` for the token that expires at `expiresAt`. */
+  const plan = (expiresAt: number, delayMs: number) => {
     clearTimeout(timer);
-    timer = setTimeout(() => void run(expiresAt), Math.max(0, delayMs));
-  };
-
-  const retryLater = (expiresAt: number) => {
-    const left = expiresAt - Date.now();
-    if (left > 0) at(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, left / 4)), expiresAt);
-  };
-
-  const run = async (expiresAt: number): Promise<void> => {
-    if (!options.canRefresh()) return;
-    try {
-      const token = await options.fetchToken();
-      // A provider that hands back the same token (or an older one) has not refreshed anything yet.
-      if ((expiryOf(token) ?? 0) <= expiresAt) throw new Error('The token provider gave no newer token.');
-      await options.send(token);
-      options.refreshed(token);
-      schedule(token);
-    } catch {
-      retryLater(expiresAt);
-    }
+    timer = setTimeout(async () => {
+      if (!options.canRefresh()) return;
+      try {
+        const token = await options.fetchToken();
+        // A provider that hands back the same token (or an older one) has not refreshed anything yet.
+        if ((expiryOf(token) ?? 0) > expiresAt) {
+          await options.send(token);
+          options.refreshed(token);
+          schedule(token);
+          return;
+        }
+      } catch {
+        // The provider failed or the server refused the token: try again below.
+      }
+      const left = expiresAt - Date.now();
+      if (left > 0) plan(expiresAt, Math.max(RETRY_MIN_MS, left / 4));
+    }, delayMs);
   };
 
   const schedule = (token: string) => {
-    clearTimeout(timer);
     const expiresAt = expiryOf(token);
-    if (expiresAt === undefined) return;
+    if (expiresAt === undefined) return clearTimeout(timer);
     const left = expiresAt - Date.now();
-    at(left - Math.min(LONGEST_LEAD_MS, left / 4), expiresAt);
+    plan(expiresAt, left - Math.min(LONGEST_LEAD_MS, left / 4));
   };
 
   return {

@@ -1,6 +1,6 @@
 import { PERMANENT_ERROR_CODES } from '@palaver/protocol';
 import { retryDelay } from '../connection/backoff.js';
-import type { Transport } from '../connection/transport.js';
+import type { PayloadOf, Transport } from '../connection/transport.js';
 import { ChatError } from '../errors.js';
 import type { ChatState } from '../state/chat-state.js';
 import type { ClientErrorCode, PendingMessage } from '../state/types.js';
@@ -8,6 +8,12 @@ import type { KeyValueStore } from './storage/key-value-store.js';
 
 /** A message waiting in the outbox: what is shown, plus the delivery bookkeeping. Persisted. */
 export interface OutboxEntry extends PendingMessage {
+  /**
+   * Written before its conversation could be opened (offline, first contact):
+   * `conversationId` is a draft id, and the conversation is opened with this
+   * first — then every entry of the draft moves to the real id.
+   */
+  open?: PayloadOf<'conversation:open'>;
   attempts: number;
   /** Not before this time (ms since the epoch): backoff and rate limits. */
   notBefore: number;
@@ -49,6 +55,8 @@ export interface Outbox {
   /** Adds a message; resolves once it is safely stored (it then survives a reload). */
   add(entry: Omit<OutboxEntry, 'order' | 'status' | 'attempts' | 'notBefore'>): Promise<OutboxEntry>;
   retry(clientId: string): Promise<void>;
+  /** Moves the entries queued under a draft conversation id to the conversation it turned out to be. */
+  rebind(draftId: string, conversationId: string): Promise<void>;
   discard(clientId: string): Promise<void>;
   /**
    * A fresh connection: entries that were backing off from network errors go
@@ -187,6 +195,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
     let message: string;
     let retryAfterMs: number | undefined;
     try {
+      if (entry.open) {
+        // First contact written offline: the conversation is opened (get-or-create) before the message goes.
+        const opened = await transport.request('conversation:open', entry.open, SEND_TIMEOUT_MS);
+        if (opened.ok) {
+          state.applyConversations([opened.conversation]);
+          await rebind(entry.conversationId, opened.conversation.id);
+          return;
+        }
+        throw ChatError.from(opened.error);
+      }
       const answer = await transport.request(
         'message:send',
         {
@@ -206,22 +224,33 @@ export function createOutbox(options: OutboxOptions): Outbox {
       ({ code, message, retryAfterMs } = answer.error);
     } catch (error) {
       const chatError = error instanceof ChatError ? error : new ChatError('timeout', String(error));
-      ({ code, message } = chatError);
+      ({ code, message, retryAfterMs } = chatError);
     }
     if (!entries.has(entry.clientId)) return; // discarded meanwhile
     const action = classifyFailure(code);
     if (action === 'fail') {
       await save({ ...entry, status: 'failed', error: { code, message } });
     } else if (action === 'wait') {
-      await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000) });
+      // The error stays on the queued entry so the UI can say why it waits (it goes by itself).
+      await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000), error: { code, message } });
     } else {
+      const { error: _error, ...rest } = entry;
       const attempts = entry.attempts + 1;
-      await save({ ...entry, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
+      await save({ ...rest, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
+    }
+  };
+
+  const rebind = async (draftId: string, conversationId: string): Promise<void> => {
+    for (const entry of [...entries.values()]) {
+      if (entry.conversationId !== draftId) continue;
+      const { open: _open, ...rest } = entry;
+      await save({ ...rest, conversationId, status: entry.status === 'sending' ? 'queued' : entry.status });
     }
   };
 
   return {
     reload: () => exclusive(readFromDisk),
+    rebind,
     async add(entry) {
       // Strictly increasing, even for many sends within one millisecond.
       const order = Math.max(now() * 1000, lastOrder + 1);

@@ -18,7 +18,7 @@ export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'read' | 'failed';
 /** A message as the UI shows it: the server's message, or a pending one from the outbox. */
 export interface ChatMessage extends Message {
   status: DeliveryStatus;
-  /** Why a `failed` message failed. */
+  /** Why a `failed` message failed, or why a `queued` one is held back (`rate_limited`: it goes by itself). */
   error?: Failure;
   /** True for a message still in the outbox (its `id` is local and `seq` is 0). */
   pending?: boolean;
@@ -35,6 +35,7 @@ export interface PendingMessage {
   /** Sending order across the whole outbox. */
   order: number;
   status: 'queued' | 'sending' | 'failed';
+  /** Why it failed (`failed`), or why it is held back for a while (`queued` with `rate_limited`). */
   error?: Failure;
 }
 

@@ -1,4 +1,5 @@
 import { LIMITS } from '@palaver/protocol';
+import { isDraftConversationId } from '../commands/conversations.js';
 import type { Connection } from '../connection/connection.js';
 import { ChatError } from '../errors.js';
 import type { ChatState } from '../state/chat-state.js';
@@ -44,6 +45,8 @@ export function pageThreads(
 
   /** Loads the newest page of a thread. */
   const refresh = async (conversationId: string): Promise<void> => {
+    // A draft (a conversation not opened yet) has no history on the server, only what waits in the outbox.
+    if (isDraftConversationId(conversationId)) return;
     await state.threadReady(conversationId);
     await sync.idle();
     if (!connection.isConnected) return;

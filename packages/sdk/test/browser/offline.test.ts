@@ -6,6 +6,7 @@ import {
   destroyClients,
   killServer,
   product,
+  productTokenFor,
   type RunningServer,
   restartServer,
   startServer,
@@ -47,18 +48,14 @@ describe('offline first', () => {
     await first.connect();
     await waitForStore(first.$connection, (s) => s === 'online');
     const conversation = await first.openProductConversation({
-      product: product(),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product(), supplier),
     });
 
     await killServer(server);
     await waitForStore(first.$connection, (s) => s === 'offline');
     // Offline, the conversation opened before is still at hand.
     const again = await first.openProductConversation({
-      product: product(),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product(), supplier),
     });
     expect(again.id).to.equal(conversation.id);
     const bodies = ['one', 'two', 'three'];
@@ -106,6 +103,60 @@ describe('offline first', () => {
     expect(third.$connection.get()).to.not.equal('online');
     expect(third.$conversations.get().map((c) => c.id)).to.deep.equal([conversation.id]);
     await third.destroy();
+  });
+
+  it('first contact written offline: after a reload the conversation opens and each message goes once', async () => {
+    const buyer = uniqueUser('Buyer');
+    const supplier = uniqueUser('Supplier');
+    const first = await clientFor(server, buyer);
+    await first.connect();
+    await waitForStore(first.$connection, (s) => s === 'online');
+    await killServer(server);
+    await waitForStore(first.$connection, (s) => s === 'offline');
+    const productToken = await productTokenFor(product('p-first-offline'), supplier);
+    const one = await first.sendAbout({ productToken }, 'Is it still available?');
+    const two = await first.sendAbout({ productToken }, 'And in blue?');
+    expect(two.conversationId).to.equal(one.conversationId);
+    expect(
+      first
+        .messagesOf(one.conversationId)
+        .get()
+        .map((m) => [m.body, m.status]),
+    ).to.deep.equal([
+      ['Is it still available?', 'queued'],
+      ['And in blue?', 'queued'],
+    ]);
+    await first.destroy(); // the page closes
+
+    const second = await clientFor(server, buyer);
+    await second.connect();
+    await waitForStore(second.messagesOf(one.conversationId), (list) => list.length === 2, 5000, 'outbox restored');
+    await restartServer(server);
+    const [opened] = await waitForStore(
+      second.$conversations,
+      (list) => list.some((c) => c.product?.id === 'p-first-offline'),
+      15000,
+      'opened',
+    );
+    const id = (opened?.product?.id === 'p-first-offline' ? opened : second.$conversations.get()[0])?.id as string;
+    const mine = await waitForStore(
+      second.messagesOf(id),
+      (list) => list.length === 2 && list.every((m) => !m.pending),
+      15000,
+      'delivered',
+    );
+    expect(mine.map((m) => [m.body, m.seq])).to.deep.equal([
+      ['Is it still available?', 1],
+      ['And in blue?', 2],
+    ]);
+
+    // The supplier sees exactly one conversation, with each message once.
+    const supplierClient = await clientFor(server, supplier);
+    await supplierClient.connect();
+    const theirs = await waitForStore(supplierClient.$conversations, (list) => list.length > 0, 10000, 'listed');
+    expect(theirs.map((c) => [c.id, c.product?.id])).to.deep.equal([[id, 'p-first-offline']]);
+    const history = await serverHistory(supplierClient, id);
+    expect(history.map((m) => m.body)).to.deep.equal(['Is it still available?', 'And in blue?']);
   });
 
   it('a thread subscribed before connect() shows its cache, and loading the newest page online keeps it', async () => {
@@ -193,9 +244,7 @@ describe('offline first', () => {
     await Promise.all([sender.connect(), receiver.connect()]);
     await waitForStore(sender.$connection, (s) => s === 'online');
     const conversation = await sender.openProductConversation({
-      product: product('p-crash'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-crash'), supplier),
     });
     const total = 60;
     const sends = [];
@@ -225,9 +274,7 @@ describe('offline first', () => {
     await client.connect();
     await waitForStore(client.$connection, (s) => s === 'online');
     const conversation = await client.openProductConversation({
-      product: product('p-browser-offline'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-browser-offline'), supplier),
     });
     window.dispatchEvent(new Event('offline'));
     expect(client.$connection.get()).to.equal('offline');

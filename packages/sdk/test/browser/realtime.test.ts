@@ -3,6 +3,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -31,12 +32,8 @@ describe('realtime messaging', () => {
     await waitForStore(supplierClient.$connection, (s) => s === 'online');
 
     const conversation = await buyerClient.openProductConversation({
-      product: product(),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product(), supplier),
     });
-    // The supplier learns about the new conversation without asking.
-    await waitForStore(supplierClient.$conversations, (list) => list.some((c) => c.id === conversation.id));
 
     const buyerView = buyerClient.messagesOf(conversation.id);
     const history: Array<Array<Pick<ChatMessage, 'clientId' | 'status'>>> = [];
@@ -56,6 +53,8 @@ describe('realtime messaging', () => {
     expect(statuses).to.include('sent');
     expect(final.filter((m) => m.clientId === sent.clientId)).to.have.length(1);
 
+    // The supplier learns about the new conversation with its first message, without asking.
+    await waitForStore(supplierClient.$conversations, (list) => list.some((c) => c.id === conversation.id));
     const supplierView = supplierClient.messagesOf(conversation.id);
     const received = await waitForStore(supplierView, (list) => list.some((m) => m.clientId === sent.clientId));
     expect(received.find((m) => m.clientId === sent.clientId)?.body).to.equal('Hello, is the mug in stock?');

@@ -5,6 +5,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   serverMetrics,
   startServer,
@@ -39,9 +40,7 @@ describe('tabs and storage', () => {
     await Promise.all([tabA.connect(), tabB.connect(), other.connect()]);
     await waitForStore(tabB.$connection, (s) => s === 'online');
     const conversation = await tabA.openProductConversation({
-      product: product('p-tabs'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-tabs'), supplier),
     });
     // Both tabs write; only one of them sends the shared outbox.
     for (let i = 0; i < 10; i++)
@@ -101,9 +100,7 @@ describe('tabs and storage', () => {
     expect(client.$storage.get()).to.equal('indexeddb');
     await waitForStore(client.$connection, (s) => s === 'online');
     const conversation = await client.openProductConversation({
-      product: product('p-private'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-private'), supplier),
     });
     await client.send(conversation.id, 'my private note');
     await waitForStore(client.messagesOf(conversation.id), (list) => list[0]?.status === 'sent', 10000);

@@ -3,6 +3,7 @@ import {
   clientFor,
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   startServer,
   stopServer,
@@ -29,9 +30,7 @@ describe('catching up', () => {
     await Promise.all([away.connect(), busy.connect()]);
     await waitForStore(busy.$connection, (s) => s === 'online');
     const conversation = await busy.openProductConversation({
-      product: product('p-busy'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-busy'), supplier),
     });
     await busy.send(conversation.id, 'before');
     const awayView = away.messagesOf(conversation.id);

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   destroyClients,
   product,
+  productTokenFor,
   type RunningServer,
   serverMetrics,
   startServer,
@@ -76,9 +77,7 @@ describe('two tabs without IndexedDB', () => {
     }
     const [first, second] = tabs as [ChatClient, ChatClient];
     const conversation = await first.openProductConversation({
-      product: product('p-no-idb-tabs'),
-      supplierId: supplier.id,
-      supplierName: supplier.name,
+      productToken: await productTokenFor(product('p-no-idb-tabs'), supplier),
     });
     return { first, second, conversation };
   }
