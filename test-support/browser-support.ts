@@ -36,6 +36,9 @@ export const killServer = (server: RunningServer) => executeServerCommand('palav
 export const restartServer = (server: RunningServer, env?: Record<string, string>) =>
   executeServerCommand('palaver-restart', { id: server.id, ...(env ? { env } : {}) });
 export const stopServer = (server: RunningServer) => executeServerCommand('palaver-stop', { id: server.id });
+/** The server's Prometheus text (/metrics asks for a token, which the test runner holds). */
+export const serverMetrics = async (server: RunningServer): Promise<string> =>
+  (await executeServerCommand('palaver-metrics', { id: server.id })) as string;
 
 export async function tokenFor(user: TestUser, expiresIn: string | number = '1h'): Promise<string> {
   return (await executeServerCommand('palaver-token', { user, expiresIn })) as string;

@@ -16,6 +16,8 @@ import { SignJWT } from 'jose';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const serverBin = join(root, 'demo-server', 'bin', 'palaver-server.js');
 export const TEST_JWT_SECRET = 'browser-tests-secret-that-is-long-enough';
+/** /metrics is not public: the test servers ask for this token (see the `palaver-metrics` command). */
+const TEST_METRICS_TOKEN = 'browser-tests-metrics-token';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -41,6 +43,13 @@ function launch(server) {
       REDIS_URL: '',
       LOG_LEVEL: 'info',
       PRESENCE_GRACE_MS: '100',
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
+      // Write limits far above what a test does; tests of a limit set their own.
+      RATE_LIMIT_OPENS: '100000',
+      RATE_LIMIT_EDITS: '100000',
+      RATE_LIMIT_DELETES: '100000',
+      RATE_LIMIT_TYPING: '100000',
+      RATE_LIMIT_READS: '100000',
       ...server.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -98,6 +107,14 @@ export function palaverServerPlugin() {
           rmSync(server.dir, { recursive: true, force: true });
           servers.delete(payload.id);
           return true;
+        }
+        case 'palaver-metrics': {
+          // Fetched here, not in the page: the token stays out of browser code.
+          const server = servers.get(payload.id);
+          const response = await fetch(`http://127.0.0.1:${server.port}/metrics`, {
+            headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+          });
+          return response.text();
         }
         case 'palaver-token': {
           const { user, expiresIn = '1h' } = payload;

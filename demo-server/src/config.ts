@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '@palaver/protocol';
 import { z } from 'zod';
+import type { LimitSettings } from './service/limits.js';
 
 /** Everything the server reads from its environment, validated at start. */
 export interface ServerConfig {
@@ -28,6 +29,12 @@ export interface ServerConfig {
   rateLimitMessages: number;
   /** The window of the message rate limit, in ms (one minute by default). */
   rateLimitWindowMs: number;
+  /** Every per-user write limit (messages included), each with its window. */
+  rateLimits: LimitSettings;
+  /** `Bearer` token that `/metrics` on the main port asks for; without it (and without a metrics port) /metrics is 404. */
+  metricsToken: string | undefined;
+  /** A second listener on 127.0.0.1 that serves only /metrics, for a scraper on the same host. */
+  metricsPort: number | undefined;
   /** How long a user stays "online" after their last socket left (page reloads, flaky networks). */
   presenceGraceMs: number;
   /** How long a "typing" state lasts without being renewed. */
@@ -105,6 +112,17 @@ const envSchema = z.object({
   MESSAGE_MAX_LENGTH: integer(1, 100_000).default(LIMITS.messageMaxLength),
   RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(LIMITS.rateLimitMessagesPerMinute),
   RATE_LIMIT_WINDOW_MS: integer(1000, 3_600_000).default(60_000),
+  RATE_LIMIT_OPENS: integer(1, 1_000_000).default(LIMITS.rateLimitConversationOpensPerHour),
+  RATE_LIMIT_OPENS_WINDOW_MS: integer(1000, 86_400_000).default(3_600_000),
+  RATE_LIMIT_EDITS: integer(1, 1_000_000).default(LIMITS.rateLimitEditsPerMinute),
+  RATE_LIMIT_DELETES: integer(1, 1_000_000).default(LIMITS.rateLimitDeletesPerMinute),
+  RATE_LIMIT_TYPING: integer(1, 1_000_000).default(LIMITS.rateLimitTypingPerMinute),
+  RATE_LIMIT_READS: integer(1, 1_000_000).default(LIMITS.rateLimitReadsPerMinute),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 printable characters without spaces (a random string)')
+    .optional(),
+  METRICS_PORT: integer(1, 65535).optional(),
   PRESENCE_GRACE_MS: integer(0, 600_000).default(3000),
   TYPING_TIMEOUT_MS: integer(100, 600_000).default(6000),
   GROUP_COMMIT_WINDOW_MS: integer(0, 100).default(2),
@@ -177,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const messageMaxLength = values.MESSAGE_MAX_LENGTH;
+  const perWindow = (limit: number, windowMs = values.RATE_LIMIT_WINDOW_MS) => ({ limit, windowMs });
   return {
     port: values.PORT,
     host: values.HOST,
@@ -194,6 +213,16 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     messageMaxLength,
     rateLimitMessages: values.RATE_LIMIT_MESSAGES,
     rateLimitWindowMs: values.RATE_LIMIT_WINDOW_MS,
+    rateLimits: {
+      messages: perWindow(values.RATE_LIMIT_MESSAGES),
+      conversationOpens: perWindow(values.RATE_LIMIT_OPENS, values.RATE_LIMIT_OPENS_WINDOW_MS),
+      edits: perWindow(values.RATE_LIMIT_EDITS),
+      deletes: perWindow(values.RATE_LIMIT_DELETES),
+      typing: perWindow(values.RATE_LIMIT_TYPING),
+      reads: perWindow(values.RATE_LIMIT_READS),
+    },
+    metricsToken: values.METRICS_TOKEN,
+    metricsPort: values.METRICS_PORT,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
     typingTimeoutMs: values.TYPING_TIMEOUT_MS,
     groupCommitWindowMs: values.GROUP_COMMIT_WINDOW_MS,

@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PresenceEvent } from '@palaver/protocol';
+import { idSchema, type PresenceEvent, type RevocationResult } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import express from 'express';
@@ -23,8 +23,10 @@ import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
 import { createTokenVerifier } from './transport/auth.js';
 import { createHttpApp } from './transport/http.js';
+import { listenForMetrics } from './transport/metrics-endpoint.js';
 import { createSecurityLog } from './transport/security-log.js';
 import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
+import { parseInput } from './validation.js';
 import { VERSION } from './version.js';
 
 export interface PalaverServer {
@@ -41,8 +43,17 @@ export interface PalaverServer {
   readonly httpServer: HttpServer;
   /** The Express application (REST API, health, metrics). */
   readonly app: Express;
-  /** Listens on `config.host:config.port` (port 0 picks a free one) and resolves with the address. */
-  start(): Promise<{ port: number; url: string }>;
+  /**
+   * Listens on `config.host:config.port` (port 0 picks a free one) and resolves
+   * with the address; `metricsUrl` when `METRICS_PORT` is set.
+   */
+  start(): Promise<{ port: number; url: string; metricsUrl?: string }>;
+  /**
+   * Revokes a user's sessions: tokens issued before now are refused from now on,
+   * and every socket of the user, on every node, is told and closed. What the
+   * server API's `POST /api/server/users/:id/revoke` calls.
+   */
+  revokeSessions(userId: string): Promise<RevocationResult>;
   /**
    * Graceful stop: refuse new work, let answers in flight go out, disconnect
    * sockets, close the database. Safe to call twice.
@@ -131,22 +142,16 @@ export async function createPalaverServer(
     presence: realtime,
     metrics,
     messageMaxLength: config.messageMaxLength,
-    rateLimitMessages: config.rateLimitMessages,
-    rateLimitWindowMs: config.rateLimitWindowMs,
+    limits: config.rateLimits,
     groupCommitWindowMs: config.groupCommitWindowMs,
     jwtSecret: config.jwtSecret,
     allowClientProducts: config.allowClientProducts,
+    // On a cluster every limit is counted in Redis, so a user gets no more by spreading over nodes.
     ...(cluster
-      ? {
-          sendLimiter: new RedisSlidingWindowLimiter(
-            cluster,
-            'messages',
-            config.rateLimitMessages,
-            config.rateLimitWindowMs,
-          ),
-        }
+      ? { limiter: (name, { limit, windowMs }) => new RedisSlidingWindowLimiter(cluster, name, limit, windowMs) }
       : {}),
   });
+  const authenticate = async (token: unknown) => service.sessions.admit(await verifier.verifySession(token));
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
@@ -168,7 +173,8 @@ export async function createPalaverServer(
       : undefined,
   });
   httpServer.on('request', app);
-  attachSocketHandlers({ io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight });
+  attachSocketHandlers({ io, authenticate, service, realtime, metrics, logger, securityLog, inFlight });
+  let metricsListener: HttpServer | undefined;
 
   let closing: Promise<void> | undefined;
   let backups: { stop(): Promise<void> } | undefined;
@@ -184,7 +190,18 @@ export async function createPalaverServer(
     io,
     httpServer,
     app,
+    async revokeSessions(userId) {
+      const { result, notices } = await service.sessions.revoke(parseInput(idSchema, userId, 'user id'));
+      realtime.deliver(notices);
+      return result;
+    },
     async start() {
+      let metricsUrl: string | undefined;
+      if (config.metricsPort !== undefined) {
+        const listening = await listenForMetrics(config.metricsPort, metrics, config.metricsToken);
+        metricsListener = listening.server;
+        metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
+      }
       const { port, url } = await new Promise<{ port: number; url: string }>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -218,13 +235,15 @@ export async function createPalaverServer(
         },
         `listening on ${url}`,
       );
-      return { port, url };
+      return { port, url, ...(metricsUrl ? { metricsUrl } : {}) };
     },
     close() {
       closing ??= (async () => {
         inFlight.closing = true;
         clearInterval(sweep);
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        metricsListener?.close();
+        metricsListener?.closeAllConnections();
         // Answers already being computed still go out before sockets are dropped.
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

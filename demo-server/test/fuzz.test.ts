@@ -185,7 +185,7 @@ describe('fuzzing every input', () => {
       body: 'still here',
     });
     assert.equal(message.body, 'still here');
-    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    const metrics = await t.metricsText();
     assert.doesNotMatch(metrics, /palaver_errors_total\{code="internal"\} [1-9]/);
   });
 });

@@ -27,6 +27,20 @@ import { signToken } from '../src/transport/auth.js';
 import { databaseEnv, dropDatabase } from './test-database.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256';
+/** What the test servers ask for on `/metrics` (see `metricsText`). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/**
+ * Write limits far above what a test does, so tests about something else never
+ * meet them; tests of the limits set their own.
+ */
+export const GENEROUS_LIMITS: Record<string, string> = {
+  RATE_LIMIT_OPENS: '100000',
+  RATE_LIMIT_EDITS: '100000',
+  RATE_LIMIT_DELETES: '100000',
+  RATE_LIMIT_TYPING: '100000',
+  RATE_LIMIT_READS: '100000',
+};
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -51,7 +65,8 @@ export interface TestServer {
   databaseEnv: Record<string, string>;
   dir: string;
   token(user: TestUser, expiresIn?: string | number): Promise<string>;
-  /** A connected socket for this user; closed by `close()`. */
+  /** The Prometheus text of `/metrics` (with the metrics token). */
+  metricsText(): Promise<string>;
   /** A socket of this user; `handshake` adds to its handshake's `auth` (beside the token). */
   connect(user: TestUser, handshake?: Omit<HandshakeAuth, 'token'>): Promise<ClientSocket>;
   /** A REST call as this user (or anonymous with `null`). */
@@ -78,6 +93,8 @@ export async function startTestServer(
     ...database,
     LOG_LEVEL: 'silent',
     PRESENCE_GRACE_MS: '50',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...GENEROUS_LIMITS,
     ...env,
   });
   const server = await createPalaverServer(config, logger);
@@ -92,6 +109,11 @@ export async function startTestServer(
     databaseEnv: database,
     dir: folder,
     token,
+    async metricsText() {
+      const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+      if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+      return response.text();
+    },
     async connect(user, handshake) {
       const socket = await connectSocket(url, await token(user), handshake);
       sockets.push(socket);
@@ -259,7 +281,7 @@ export interface ServerProcess {
 /** Runs `palaver-server` as its own process, as an operator would, and waits until it listens. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
-    env: { ...process.env, JWT_SECRET: TEST_SECRET, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, JWT_SECRET: TEST_SECRET, PORT: '0', LOG_LEVEL: 'info', ...GENEROUS_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

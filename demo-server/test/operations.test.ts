@@ -146,7 +146,7 @@ describe('operations', () => {
       await send(socket, id, 'counted');
       await t.rest(alice, 'GET', '/api/conversations/unknown-id');
       await connectSocket(t.url, 'bad').catch(() => undefined);
-      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      const text = await t.metricsText();
       assert.match(text, /^palaver_connected_sockets 1$/m);
       assert.match(text, /^palaver_messages_sent_total 1$/m);
       assert.match(text, /^palaver_ack_latency_seconds_count\{event="message:send"\} 1$/m);
@@ -172,7 +172,7 @@ describe('operations', () => {
         ),
       );
       assert.equal(new Set(acks.map((a) => a.message.seq)).size, 80);
-      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      const text = await t.metricsText();
       const sum = Number(/^palaver_commit_batch_size_sum (\d+)$/m.exec(text)?.[1]);
       const count = Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]);
       assert.equal(sum, 80, 'every message went through a commit');
@@ -195,7 +195,7 @@ describe('operations', () => {
           await new Promise((resolve) => setTimeout(resolve, spacingMs));
         }
         await Promise.all(sends);
-        const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+        const text = await t.metricsText();
         return Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]);
       } finally {
         await t.close();
@@ -230,7 +230,7 @@ describe('operations', () => {
         seqs,
         Array.from({ length: 21 }, (_, i) => i + 1),
       );
-      const text = await fetch(`${t.url}/metrics`).then((r) => r.text());
+      const text = await t.metricsText();
       assert.ok(Number(/^palaver_commit_batch_size_count (\d+)$/m.exec(text)?.[1]) < 22, 'they shared a batch');
     } finally {
       await t.close();
@@ -314,7 +314,7 @@ describe('operations', () => {
       const { id } = await openProduct(socket);
       for (let i = 0; i < 20; i++) await send(socket, id, `to be checkpointed ${i}`);
       const checkpoints = async () => {
-        const text = await (await fetch(`${t.url}/metrics`)).text();
+        const text = await t.metricsText();
         return Number(/^palaver_wal_checkpoints_total (\d+)/m.exec(text)?.[1] ?? 0);
       };
       const deadline = Date.now() + 5000;

@@ -51,7 +51,7 @@ describe('webhooks', () => {
         listed.body.deliveries.map((d) => d.attempts),
         [4, 4],
       );
-      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      const metrics = await t.metricsText();
       assert.match(metrics, /palaver_webhook_attempts_total\{outcome="retry"\} 6/);
     } finally {
       await t.close();
@@ -72,7 +72,10 @@ describe('webhooks', () => {
       await ok(buyer, 'message:edit', { messageId: message.id, body: 'first, edited' });
       await ok(buyer, 'message:delete', { messageId: message.id });
       const accepted = await receiver.waitForAccepted(4);
-      const updates = accepted.filter((entry) => entry.event === 'message.updated');
+      // Deliveries are not ordered (several go at once); event ids are time-ordered.
+      const updates = accepted
+        .filter((entry) => entry.event === 'message.updated')
+        .sort((a, b) => a.body.id.localeCompare(b.body.id));
       assert.deepEqual(
         updates.map((entry) => (entry.body.data.message as Message).body),
         ['first, edited', ''],

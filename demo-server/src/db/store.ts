@@ -43,6 +43,15 @@ export interface ChatStore {
   /** Users who share at least one started conversation with this one (who may see their presence). */
   contactsOf(userId: string): Promise<string[]>;
 
+  // --- sessions
+  /**
+   * Refuses the user's tokens issued before `before` (ms since the epoch) from
+   * now on; never moves an earlier revocation back. Resolves with the time kept.
+   */
+  revokeSessions(userId: string, before: number): Promise<number>;
+  /** When the user's sessions were last revoked (ms since the epoch), if ever. */
+  revokedBefore(userId: string): Promise<number | undefined>;
+
   // --- conversations
   /**
    * Who is in a conversation and what kind it is; undefined when there is no
@@ -53,6 +62,8 @@ export interface ChatStore {
   access(conversationId: string, fresh?: boolean): Promise<ConversationAccess | undefined>;
   /** Drops cached membership of a conversation that someone joined on another node. */
   forgetAccess(conversationId: string): void;
+  /** The id of the conversation with this get-or-create key, if it exists (nothing is created). */
+  findConversation(key: ConversationKey): Promise<string | undefined>;
   /** Get-or-create of the one conversation about `product` between this buyer and supplier. */
   openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }>;
   /** Get-or-create of the support conversation of `clientId` about `subject` (case and spacing ignored). */
@@ -113,6 +124,12 @@ export interface ConversationAccess {
   /** The same users as `participants`, as the list fan-out takes. */
   readonly participantIds: readonly string[];
 }
+
+/** What makes a conversation the one it is: get-or-create finds it by this. */
+export type ConversationKey =
+  | { kind: 'product'; productId: string; buyerId: string; supplierId: string }
+  /** `subject` as given: compared folded (case, spaces), as get-or-create does. */
+  | { kind: 'support'; clientId: string; subject: string };
 
 export interface OpenProductInput {
   buyer: ChatUser;

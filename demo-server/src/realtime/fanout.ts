@@ -1,4 +1,4 @@
-import type { Message, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
+import type { Message, ServerToClientEvents, SessionEndedEvent, UnreadCounts } from '@palaver/protocol';
 import type { Server } from 'socket.io';
 import type { Audience, EventPayload } from '../service/notices.js';
 
@@ -34,6 +34,8 @@ export interface Fanout {
     payload: EventPayload<E>,
     exceptUserIds: readonly string[],
   ): void;
+  /** Tells every socket of the user why, then closes them all (on every node, through the adapter). */
+  endSessions(userId: string, event: SessionEndedEvent): void;
 }
 
 /**
@@ -88,6 +90,12 @@ export function socketFanout(io: Server, clustered: boolean): Fanout {
         event,
         payload,
       );
+    },
+    endSessions(userId, event) {
+      const room = userRoom(userId);
+      // Both go out through the same Redis connection, in this order: the reason arrives before the close.
+      io.in(room).emit('session:ended', event);
+      io.in(room).disconnectSockets(true);
     },
   };
 }

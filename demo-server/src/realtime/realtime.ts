@@ -57,6 +57,9 @@ export function createRealtime(options: RealtimeOptions): Realtime {
           case 'typing-ended':
             typing.stop(notice.userId, notice.conversationId);
             break;
+          case 'end-sessions':
+            fanout.endSessions(notice.userId, notice.event);
+            break;
         }
       }
     },

@@ -4,11 +4,12 @@ import { AccessRules } from './access.js';
 import { ConversationService } from './conversations.js';
 import { DirectoryService } from './directory.js';
 import { GroupCommit } from './group-commit.js';
+import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
 import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
-import { type RateLimiter, SlidingWindowLimiter } from './rate-limit.js';
 import { ReadService } from './reads.js';
+import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
 export type { Actor } from './actor.js';
@@ -18,15 +19,15 @@ export interface ChatServiceOptions {
   presence: PresenceReader;
   metrics: Metrics;
   messageMaxLength: number;
-  rateLimitMessages: number;
-  rateLimitWindowMs: number;
+  /** How many writes of each kind one user may make, and in what window. */
+  limits: LimitSettings;
   groupCommitWindowMs: number;
   /** Verifies product tokens (the same secret as user tokens). */
   jwtSecret: string;
   /** Development only: product cards and suppliers as the browser describes them. */
   allowClientProducts: boolean;
-  /** The message limit shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
-  sendLimiter?: RateLimiter;
+  /** Makes the limiters shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
+  limiter?: LimiterFactory;
 }
 
 /**
@@ -43,6 +44,10 @@ export interface ChatService {
   presence: PresenceService;
   /** The server API's side: the marketplace's users and products, its own messages, export and erasure. */
   directory: DirectoryService;
+  /** Who may connect with which token, and revoking a user's sessions. */
+  sessions: SessionService;
+  /** The per-user limit of each kind of write. */
+  limits: Limits;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -50,21 +55,22 @@ export interface ChatService {
 export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, metrics } = options;
   const rules = new AccessRules(store, options.messageMaxLength);
+  const limits = createLimits(options.limits, options.limiter);
   const products = new ProductResolver(store.directory, options.jwtSecret, options.allowClientProducts);
-  const conversations = new ConversationService(store, rules, products);
-  const sendLimiter =
-    options.sendLimiter ?? new SlidingWindowLimiter(options.rateLimitMessages, options.rateLimitWindowMs);
+  const conversations = new ConversationService(store, rules, products, limits);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
-  const messages = new MessageService(store, rules, conversations, commits, sendLimiter, () =>
-    metrics.messagesSent.inc(),
-  );
+  const messages = new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc());
   return {
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages),
-    reads: new ReadService(store, rules),
+    reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
-    presence: new PresenceService(store, rules, options.presence),
-    sweep: () => sendLimiter.sweep(),
+    presence: new PresenceService(store, rules, options.presence, limits),
+    sessions: new SessionService(store),
+    limits,
+    sweep: () => {
+      for (const limiter of Object.values(limits)) limiter.sweep();
+    },
   };
 }

@@ -6,10 +6,11 @@ import {
   LIMITS,
   type OpenConversationInput,
 } from '@palaver/protocol';
-import type { ChatStore, ListPosition } from '../db/store.js';
+import type { ChatStore, ConversationKey, ListPosition } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { AccessRules } from './access.js';
 import type { Actor } from './actor.js';
+import { type Limits, limitedCreate } from './limits.js';
 import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
 import type { ProductResolver } from './products.js';
 
@@ -19,6 +20,7 @@ export class ConversationService {
     private readonly store: ChatStore,
     private readonly rules: AccessRules,
     private readonly products: ProductResolver,
+    private readonly limits: Limits,
   ) {}
 
   /**
@@ -33,12 +35,16 @@ export class ConversationService {
       if (!canOpenProductWith(user, supplier.id)) {
         throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
       }
-      const { id } = await this.store.openProductConversation({
-        buyer: user,
-        supplierId: supplier.id,
-        supplierName: supplier.name,
-        product,
-      });
+      // Only an open that creates a conversation counts against the limit (limits.ts).
+      const key = { kind: 'product' as const, productId: product.id, buyerId: user.id, supplierId: supplier.id };
+      const { id } = await limitedCreate(this.limits, user.id, this.exists(key), () =>
+        this.store.openProductConversation({
+          buyer: user,
+          supplierId: supplier.id,
+          supplierName: supplier.name,
+          product,
+        }),
+      );
       return { result: (await this.store.conversation(id, user.id)) as Conversation, notices: [] };
     }
     let clientId = user.id;
@@ -51,13 +57,16 @@ export class ConversationService {
       }
       clientId = input.clientUserId;
     }
-    const opened = await this.store.openSupportConversation({
-      clientId,
-      subject: input.subject,
-      ...(input.clientName ? { clientName: input.clientName.trim() } : {}),
-      // An admin opening a thread with a client takes it as an agent.
-      ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
-    });
+    const key = { kind: 'support', clientId, subject: input.subject } as const;
+    const opened = await limitedCreate(this.limits, user.id, this.exists(key), () =>
+      this.store.openSupportConversation({
+        clientId,
+        subject: input.subject,
+        ...(input.clientName ? { clientName: input.clientName.trim() } : {}),
+        // An admin opening a thread with a client takes it as an agent.
+        ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
+      }),
+    );
     const conversation = (await this.store.conversation(opened.id, user.id)) as Conversation;
     // An agent joining a thread that has messages is news to everyone in it (and takes its history unread).
     const notices =
@@ -65,6 +74,11 @@ export class ConversationService {
         ? [...(await this.announce(opened.id)), ...(await unreadNotices(this.store, [user.id], [opened.id]))]
         : [];
     return { result: conversation, notices };
+  }
+
+  /** Whether the conversation of this key exists (asked only at the limit of new conversations). */
+  private exists(key: ConversationKey): () => Promise<boolean> {
+    return async () => (await this.store.findConversation(key)) !== undefined;
   }
 
   /** `conversation:updated` to each participant (with their own unread count) and to admins. */

@@ -6,8 +6,8 @@ import { type AccessRules, audienceOf } from './access.js';
 import type { Actor } from './actor.js';
 import { type ConversationService, unreadNotices } from './conversations.js';
 import type { GroupCommit, Turn } from './group-commit.js';
+import { type Limits, rateLimited, takeSlot } from './limits.js';
 import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
-import type { RateLimiter } from './rate-limit.js';
 
 /** Sending, editing, deleting and paging through messages. */
 export class MessageService {
@@ -16,7 +16,7 @@ export class MessageService {
     private readonly rules: AccessRules,
     private readonly conversations: ConversationService,
     private readonly commits: GroupCommit,
-    private readonly sendLimiter: RateLimiter,
+    private readonly limits: Limits,
     private readonly onStored: () => void,
   ) {}
 
@@ -51,12 +51,12 @@ export class MessageService {
         throw new ChatError('invalid_payload', 'replyToId must name a message of the same conversation.');
       }
     }
-    const slot = await this.sendLimiter.take(user.id);
+    const slot = await this.limits.messages.take(user.id);
     if (!slot.allowed) {
       // A resend is answered even when the sender is throttled: it adds nothing.
       const known = await this.store.messageByClientId(user.id, input.clientId);
       if (known) return { result: resent(known, input.conversationId), notices: [] };
-      throw new ChatError('rate_limited', 'Too many messages; wait a moment.', { retryAfterMs: slot.retryAfterMs });
+      throw rateLimited('messages', slot.retryAfterMs);
     }
     const stored = await this.commits.add(
       {
@@ -137,6 +137,8 @@ export class MessageService {
     if (message.deletedAt) throw new ChatError('invalid_payload', 'A deleted message cannot be edited.');
     const body = this.rules.checkedBody(input.body);
     if (body === message.body) return { result: message, notices: [] };
+    // Counted once it would write: a repeated edit to the same text costs nothing and is free.
+    await takeSlot(this.limits, 'edits', actor.user.id);
     const edited = await this.store.editMessage(message.id, body);
     return { result: edited, notices: [toConversation(audienceOf(access), 'message:updated', edited)] };
   }
@@ -144,6 +146,7 @@ export class MessageService {
   async delete(actor: Actor, input: DeleteMessageInput): Promise<Outcome<Message>> {
     const { message, access } = await this.own(actor, input.messageId, 'delete');
     if (message.deletedAt) return { result: message, notices: [] };
+    await takeSlot(this.limits, 'deletes', actor.user.id);
     return this.tombstone(message.id, access);
   }
 

@@ -1,4 +1,4 @@
-import type { ChatUser, Message, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
+import type { ChatUser, Message, ServerToClientEvents, SessionEndedEvent, UnreadCounts } from '@palaver/protocol';
 
 /**
  * What a change tells whom. The service decides the notices of each change and
@@ -28,7 +28,9 @@ export type Notice =
   /** A user starts or stops typing (realtime/ keeps the state and its expiry). */
   | { to: 'typing'; user: ChatUser; conversationId: string; audience: Audience; typing: boolean }
   /** The user's typing state in this conversation ends, if any (they just sent a message). */
-  | { to: 'typing-ended'; userId: string; conversationId: string };
+  | { to: 'typing-ended'; userId: string; conversationId: string }
+  /** Every socket of the user, on every node, is told why and closed (their sessions were revoked). */
+  | { to: 'end-sessions'; userId: string; event: SessionEndedEvent };
 
 export const toUsers = <E extends EventName>(userIds: readonly string[], event: E, payload: EventPayload<E>): Notice =>
   ({ to: 'users', userIds, event, payload }) as Notice;

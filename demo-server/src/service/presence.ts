@@ -2,6 +2,7 @@ import type { PresenceEvent, PresenceQueryInput, PresenceQueryResult, TypingInpu
 import type { ChatStore } from '../db/store.js';
 import { type AccessRules, audienceOf } from './access.js';
 import type { Actor } from './actor.js';
+import { type Limits, takeSlot } from './limits.js';
 import { type Notice, toUsers } from './notices.js';
 
 /** Whether a user is online right now (kept by realtime/, across nodes in a cluster). */
@@ -15,10 +16,13 @@ export class PresenceService {
     private readonly store: ChatStore,
     private readonly rules: AccessRules,
     private readonly presence: PresenceReader,
+    private readonly limits: Limits,
   ) {}
 
   async typing({ user }: Actor, input: TypingInput): Promise<Notice[]> {
     const { access: checked } = await this.rules.writable(user, input.conversationId);
+    // A flood is dropped: nothing goes out, and the ack (if any) says rate_limited.
+    await takeSlot(this.limits, 'typing', user.id);
     // Nobody else knows of a conversation before its first message: typing in it stays private.
     const access = checked.started ? checked : await this.rules.find(checked.id, true);
     if (!access.started) return [];

@@ -2,6 +2,7 @@ import type { ReadInput, ReadResult, UnreadCounts } from '@palaver/protocol';
 import type { ChatStore } from '../db/store.js';
 import { type AccessRules, audienceOf } from './access.js';
 import type { Actor } from './actor.js';
+import { type Limits, takeSlot } from './limits.js';
 import { type Outcome, toConversation, toUsers } from './notices.js';
 
 /** Read pointers and unread counts. */
@@ -9,6 +10,7 @@ export class ReadService {
   constructor(
     private readonly store: ChatStore,
     private readonly rules: AccessRules,
+    private readonly limits: Limits,
   ) {}
 
   async markRead({ user }: Actor, input: ReadInput): Promise<Outcome<ReadResult>> {
@@ -17,6 +19,7 @@ export class ReadService {
       // An admin looking at someone else's thread: reading it changes nothing for them.
       return { result: { unreadCount: 0, unreadTotal: await this.store.unreadTotal(user.id) }, notices: [] };
     }
+    await takeSlot(this.limits, 'reads', user.id);
     const update = await this.store.markRead(access.id, user.id, input.seq);
     const unreadTotal = await this.store.unreadTotal(user.id);
     const { unreadCount } = update;

@@ -1,43 +1,51 @@
-import { type ChatUser, isReservedUserId, tokenClaimsSchema } from '@palaver/protocol';
+import { type ChatUser, isReservedUserId, LIMITS, tokenClaimsSchema } from '@palaver/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ChatError } from '../errors.js';
+import type { Session } from '../service/sessions.js';
 
 /** The only algorithm accepted: pinned so `alg: none` or an RS/HS confusion can never pass. */
 const ALGORITHM = 'HS256';
 
 export interface TokenVerifier {
   verify(token: unknown): Promise<ChatUser>;
+  /** The user and the token's span (`iat`, `exp`): what a socket's session and a revocation check need. */
+  verifySession(token: unknown): Promise<Session>;
 }
 
 export function createTokenVerifier(secret: string): TokenVerifier {
   const key = new TextEncoder().encode(secret);
+  const verifySession = async (token: unknown): Promise<Session> => {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new ChatError('unauthorized', 'A token is required.');
+    }
+    if (token.length > LIMITS.tokenMaxLength) throw new ChatError('unauthorized', 'The token is not valid.');
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: [ALGORITHM],
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) {
+        throw new ChatError('token_expired', 'The token has expired.');
+      }
+      throw new ChatError('unauthorized', 'The token is not valid.');
+    }
+    const claims = tokenClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new ChatError('unauthorized', 'The token lacks a valid sub, name or exp claim.');
+    }
+    const { sub, name, avatar, role, exp } = claims.data;
+    if (isReservedUserId(sub)) throw new ChatError('unauthorized', 'This user id is reserved by Palaver.');
+    const user: ChatUser = { id: sub, name: name.trim(), isAdmin: role === 'admin' };
+    if (avatar) user.avatarUrl = avatar;
+    const { iat } = payload as { iat?: unknown };
+    return { user, expiresAt: exp * 1000, issuedAt: typeof iat === 'number' ? iat * 1000 : undefined };
+  };
   return {
+    verifySession,
     async verify(token) {
-      if (typeof token !== 'string' || token.length === 0) {
-        throw new ChatError('unauthorized', 'A token is required.');
-      }
-      if (token.length > 8192) throw new ChatError('unauthorized', 'The token is not valid.');
-      let payload: unknown;
-      try {
-        ({ payload } = await jwtVerify(token, key, {
-          algorithms: [ALGORITHM],
-          requiredClaims: ['sub', 'exp'],
-        }));
-      } catch (error) {
-        if (error instanceof errors.JWTExpired) {
-          throw new ChatError('token_expired', 'The token has expired.');
-        }
-        throw new ChatError('unauthorized', 'The token is not valid.');
-      }
-      const claims = tokenClaimsSchema.safeParse(payload);
-      if (!claims.success) {
-        throw new ChatError('unauthorized', 'The token lacks a valid sub, name or exp claim.');
-      }
-      const { sub, name, avatar, role } = claims.data;
-      if (isReservedUserId(sub)) throw new ChatError('unauthorized', 'This user id is reserved by Palaver.');
-      const user: ChatUser = { id: sub, name: name.trim(), isAdmin: role === 'admin' };
-      if (avatar) user.avatarUrl = avatar;
-      return user;
+      return (await verifySession(token)).user;
     },
   };
 }

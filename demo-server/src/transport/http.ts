@@ -1,4 +1,3 @@
-import type { ChatUser } from '@palaver/protocol';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -17,6 +16,7 @@ import { mountRoutes, type RouteGroup } from './api/route.js';
 import { serverRoutes } from './api/server-routes.js';
 import { userRoutes } from './api/user-routes.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
+import { metricsRoute } from './metrics-endpoint.js';
 import type { SecurityLog } from './security-log.js';
 
 export interface HttpAppOptions {
@@ -92,15 +92,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsRoute(metrics, config.metricsToken));
 
   options.extend?.(app);
 
   const groups = {
     user: userRoutes(service, realtime),
-    server: serverRoutes(service.directory, store.webhooks, realtime),
+    server: serverRoutes(service.directory, store.webhooks, service.sessions, realtime),
   };
   const document = openApiDocument({
     version: options.version,
@@ -134,8 +132,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const api = express.Router();
   api.use(...jsonBodies);
   api.use(async (req: AuthedRequest, _res, next) => {
-    const user: ChatUser = await verifier.verify(bearerToken(req.headers.authorization));
-    await store.rememberUser(user);
+    const { user } = await service.sessions.admit(await verifier.verifySession(bearerToken(req.headers.authorization)));
     req.actor = { user };
     next();
   });

@@ -8,7 +8,6 @@ import {
   type ServerToClientEvents,
 } from '@palaver/protocol';
 import type { Server, Socket } from 'socket.io';
-import type { ChatStore } from '../db/store.js';
 import { ChatError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -16,16 +15,21 @@ import { ADMINS_ROOM, separateUnreadRoom, userRoom } from '../realtime/fanout.js
 import type { Realtime } from '../realtime/realtime.js';
 import type { Actor, ChatService } from '../service/chat-service.js';
 import type { Notice, Outcome } from '../service/notices.js';
+import { SESSION_REVOKED } from '../service/sessions.js';
 import { parseInput } from '../validation.js';
-import type { TokenVerifier } from './auth.js';
 import type { SecurityLog } from './security-log.js';
+import { type Authenticate, SocketSession } from './socket-session.js';
 
 export interface SocketData {
   user: ChatUser;
+  /** When the handshake's token expires (ms since the epoch). */
+  expiresAt: number;
+  /** When it was issued (ms), if it says. */
+  issuedAt: number | undefined;
 }
 
 export type PalaverIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type PalaverSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type PalaverSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** What a handled event answers (beside `ok: true`) and the notices its change sends. */
 interface Handled {
@@ -35,7 +39,7 @@ interface Handled {
 
 /** What each client event does once its payload passed the schema. */
 type Handlers = {
-  [E in ClientEventName]: (actor: Actor, payload: never) => Promise<Handled>;
+  [E in ClientEventName]: (actor: Actor, payload: never, session: SocketSession) => Promise<Handled>;
 };
 
 /** A write's result under `key` (or spread when it is the answer itself), with its notices. */
@@ -56,13 +60,16 @@ function handlersFor(service: ChatService): Handlers {
     sync: async (actor, payload) => ({ answer: await service.sync.sync(actor, payload) }),
     'presence:query': async (actor, payload) => ({ answer: await service.presence.query(actor, payload) }),
     'unread:get': async (actor) => ({ answer: await service.reads.unread(actor) }),
+    'auth:refresh': async (_actor, payload: { token: string }, session) => ({
+      answer: await session.refresh(payload.token),
+    }),
   };
 }
 
 export interface SocketLayerOptions {
   io: PalaverIo;
-  verifier: TokenVerifier;
-  store: ChatStore;
+  /** Checks a token: signature, expiry and revocation. */
+  authenticate: Authenticate;
   service: ChatService;
   realtime: Realtime;
   metrics: Metrics;
@@ -79,14 +86,15 @@ export interface SocketLayerOptions {
  * either `{ ok: true, ... }` or `{ ok: false, error }` — never a thrown error.
  */
 export function attachSocketHandlers(options: SocketLayerOptions): void {
-  const { io, verifier, store, service, realtime, metrics, logger, securityLog, inFlight } = options;
+  const { io, authenticate, service, realtime, metrics, logger, securityLog, inFlight } = options;
   const handlers = handlersFor(service);
 
   io.use(async (socket, next) => {
     try {
-      const user = await verifier.verify((socket.handshake.auth as { token?: unknown } | undefined)?.token);
-      await store.rememberUser(user);
-      socket.data.user = user;
+      const session = await authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+      socket.data.user = session.user;
+      socket.data.expiresAt = session.expiresAt;
+      socket.data.issuedAt = session.issuedAt;
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -98,13 +106,24 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
   });
 
   io.on('connection', (socket: PalaverSocket) => {
-    const { user } = socket.data;
+    const { user, expiresAt, issuedAt } = socket.data;
+    const session = new SocketSession(socket, expiresAt, authenticate);
     void socket.join(userRoom(user.id));
     const { unreadWithMessages } = (socket.handshake.auth ?? {}) as Partial<HandshakeAuth>;
     if (unreadWithMessages !== true) void socket.join(separateUnreadRoom(user.id));
     if (user.isAdmin) void socket.join(ADMINS_ROOM);
     metrics.connectedSockets.inc();
     realtime.connected(user.id);
+    // A revocation that ran while this handshake was being checked closed the room before this
+    // socket was in it: asked again now that it is, one of the two sees the other.
+    service.sessions.revoked({ user, expiresAt, issuedAt }).then(
+      (revoked) => {
+        if (revoked) session.end(SESSION_REVOKED);
+      },
+      (error: unknown) => {
+        if (!inFlight.closing) logger.error({ err: error }, 'revocation check failed');
+      },
+    );
 
     socket.on('disconnect', () => {
       metrics.connectedSockets.dec();
@@ -122,8 +141,15 @@ export function attachSocketHandlers(options: SocketLayerOptions): void {
       try {
         if (inFlight.closing) throw new ChatError('internal', 'The server is shutting down; try again.');
         if (!handler || !schema) throw new ChatError('invalid_payload', `Unknown event "${event}".`);
+        if (session.expired) {
+          // The timer is about to close it; nothing more is done for this token meanwhile.
+          setImmediate(() => session.end({ code: 'token_expired', message: 'The token has expired.' }));
+          throw new ChatError('token_expired', 'The token has expired; send auth:refresh before it does.');
+        }
         const payload = parseInput(schema, args[0], `${event} payload`);
-        const { answer, notices } = await handler({ user, socketId: socket.id }, payload as never);
+        // socket.data.user, not the handshake's: auth:refresh may have renamed the user.
+        const actor = { user: socket.data.user, socketId: socket.id };
+        const { answer, notices } = await handler(actor, payload as never, session);
         if (notices) realtime.deliver(notices);
         ack?.({ ok: true, ...answer });
       } catch (error) {

@@ -118,6 +118,16 @@ export type PresenceQueryInput = z.infer<typeof presenceQuerySchema>;
 /** Extension: the asking user's unread counts, as `GET /api/unread` (payload `{}`). */
 export const unreadQuerySchema = z.object({});
 
+/**
+ * Extension: a fresh token for the socket's session, sent before the current
+ * one expires so the socket carries on instead of being cut off. It must be
+ * for the same user (`sub`) and role; its `exp` becomes the session's end.
+ */
+export const authRefreshSchema = z.object({
+  token: z.string().check(z.minLength(1), z.maxLength(LIMITS.tokenMaxLength)),
+});
+export type AuthRefreshInput = z.infer<typeof authRefreshSchema>;
+
 // ---------------------------------------------------------------------------
 // Results and server → client payloads
 // ---------------------------------------------------------------------------
@@ -151,6 +161,22 @@ export interface PresenceQueryResult {
   presence: PresenceEvent[];
 }
 
+/** Extension: the answer to `auth:refresh`: when the session now ends (the new token's `exp`). */
+export interface AuthRefreshResult {
+  expiresAt: string;
+}
+
+/**
+ * Extension: why the server is about to close this socket (sent just before it
+ * does). `token_expired`: the token's `exp` passed without an `auth:refresh`;
+ * `unauthorized`: the user's sessions were revoked. Either way: fetch a fresh
+ * token and connect again.
+ */
+export interface SessionEndedEvent {
+  code: 'token_expired' | 'unauthorized';
+  message: string;
+}
+
 /** What every acknowledgement carries. */
 export type AckResponse<T extends object = Record<never, never>> =
   | ({ ok: true } & T)
@@ -170,6 +196,7 @@ export interface ClientToServerEvents {
   sync: (payload: SyncInput, ack: Ack<SyncResult>) => void;
   'presence:query': (payload: PresenceQueryInput, ack: Ack<PresenceQueryResult>) => void;
   'unread:get': (payload: Record<string, never>, ack: Ack<UnreadCounts>) => void;
+  'auth:refresh': (payload: AuthRefreshInput, ack: Ack<AuthRefreshResult>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -185,6 +212,7 @@ export interface ServerToClientEvents {
   unread: (counts: UnreadCounts) => void;
   typing: (event: TypingEvent) => void;
   presence: (event: PresenceEvent) => void;
+  'session:ended': (event: SessionEndedEvent) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -202,4 +230,5 @@ export const clientEventSchemas = {
   sync: syncSchema,
   'presence:query': presenceQuerySchema,
   'unread:get': unreadQuerySchema,
+  'auth:refresh': authRefreshSchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

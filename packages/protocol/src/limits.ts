@@ -8,6 +8,13 @@ export const LIMITS = {
   messageMaxLength: 5000,
   /** Messages one user may send per minute. `RATE_LIMIT_MESSAGES`. */
   rateLimitMessagesPerMinute: 30,
+  /** Conversations one user may create per hour (opening an existing one is free). `RATE_LIMIT_OPENS`. */
+  rateLimitConversationOpensPerHour: 20,
+  /** Edits, deletes, typing events and reads one user may make per minute (`RATE_LIMIT_EDITS` …). */
+  rateLimitEditsPerMinute: 30,
+  rateLimitDeletesPerMinute: 30,
+  rateLimitTypingPerMinute: 60,
+  rateLimitReadsPerMinute: 120,
   /** Default and maximum page sizes of history and conversation listings. */
   pageSizeDefault: 50,
   pageSizeMax: 100,
@@ -22,7 +29,7 @@ export const LIMITS = {
   priceMaxLength: 64,
   urlMaxLength: 2048,
   cursorMaxLength: 512,
-  /** Longest JWT (user or product token) accepted. */
+  /** Longest JWT (user or product token) accepted: handshake, REST, `auth:refresh`. */
   tokenMaxLength: 8192,
   /** Attachments one message may name. */
   attachmentsPerMessageMax: 10,

@@ -73,6 +73,13 @@ export type SystemMessageInput = z.infer<typeof systemMessageSchema>;
 /** `GET /api/server/conversations`: every conversation, or one user's. */
 export const serverListQuerySchema = z.extend(listConversationsQuerySchema, { userId: z.optional(idSchema) });
 
+/**
+ * The answer to `POST /api/server/users/:id/revoke`: the user's tokens issued
+ * before `revokedBefore` are refused from then on, and their sockets were closed.
+ */
+export const revocationResultSchema = z.object({ userId: idSchema, revokedBefore: timestampSchema });
+export type RevocationResult = z.infer<typeof revocationResultSchema>;
+
 /** `GET /api/server/users/:id/export`: everything Palaver keeps about a user. */
 export const userExportSchema = z.object({
   user: serverUserSchema,

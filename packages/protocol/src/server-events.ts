@@ -14,6 +14,7 @@ export const SERVER_EVENT_NAMES = [
   'unread',
   'typing',
   'presence',
+  'session:ended',
 ] as const satisfies readonly ServerEventName[];
 
 type Holds<T extends true> = T;

@@ -29,7 +29,12 @@ export type { ConnectionStatus } from './connection/connection.js';
 export interface ChatClientOptions {
   /** The Palaver server, e.g. `https://chat.shop.example`. Not needed with `transport`. */
   url?: string;
-  /** The user's JWT, or a function that fetches a fresh one (called again when the server says it expired). */
+  /**
+   * The user's JWT, or a function that fetches a fresh one. A function is called
+   * again shortly before each token expires (the socket carries on with the new
+   * one, `auth:refresh`) and whenever the server refused or closed the session.
+   * A fixed token that expires ends in `$connection` = `unauthorized`.
+   */
   token: TokenSource;
   /**
    * The user's id, when `token` is a function: lets the client open its cache

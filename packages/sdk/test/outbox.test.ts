@@ -14,6 +14,7 @@ function scriptedTransport(answers: Array<(body: string) => AckResponse<{ messag
     connected: true,
     open() {},
     close() {},
+    setToken() {},
     notify() {},
     async request(event, payload) {
       assert.equal(event, 'message:send');

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import type pg from 'pg';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
-import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
+import type {
+  ConversationAccess,
+  ConversationKey,
+  ListPosition,
+  OpenProductInput,
+  OpenSupportInput,
+} from '../store.js';
 import { takeChange, visibleIds } from './change-feed.js';
 import { NothingWritten, type Queryable, type Tx, transaction } from './pool.js';
 import type { PostgresUsers } from './users.js';
@@ -103,6 +109,20 @@ export class PostgresConversations {
       [input.product.id, input.buyer.id, input.supplierId],
     );
     return rows[0];
+  }
+
+  async find(key: ConversationKey): Promise<string | undefined> {
+    const { rows } =
+      key.kind === 'product'
+        ? await this.pool.query<{ id: string }>(
+            `SELECT id FROM conversations WHERE kind = 'product' AND product_id = $1 AND buyer_id = $2 AND supplier_id = $3`,
+            [key.productId, key.buyerId, key.supplierId],
+          )
+        : await this.pool.query<{ id: string }>(
+            `SELECT id FROM conversations WHERE kind = 'support' AND client_id = $1 AND subject_key = $2`,
+            [key.clientId, supportSubjectKey(key.subject.trim())],
+          );
+    return rows[0]?.id;
   }
 
   async openProduct(input: OpenProductInput): Promise<{ id: string; created: boolean }> {

@@ -118,6 +118,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'session revocations',
+    sql: `
+      -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.
+      CREATE TABLE session_revocations (
+        user_id         TEXT COLLATE "C" PRIMARY KEY,
+        revoked_before  BIGINT NOT NULL
+      );
+    `,
+  },
+  {
     version: 4,
     name: 'webhook events and deliveries',
     sql: `

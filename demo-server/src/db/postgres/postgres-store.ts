@@ -4,6 +4,7 @@ import type {
   ChangesPage,
   ChatStore,
   ConversationAccess,
+  ConversationKey,
   DeleteOutcome,
   InsertMessageInput,
   ListPosition,
@@ -21,6 +22,7 @@ import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
+import { PostgresRevocations } from './revocations.js';
 import { PostgresUsers } from './users.js';
 import { PostgresWebhooks } from './webhooks.js';
 
@@ -49,6 +51,7 @@ export class PostgresStore implements ChatStore {
   private readonly messages: PostgresMessages;
   private readonly changes: PostgresChanges;
   readonly webhooks: PostgresWebhooks;
+  private readonly revocations: PostgresRevocations;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -63,6 +66,7 @@ export class PostgresStore implements ChatStore {
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, new PostgresEventRecorder(recordEvents));
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
+    this.revocations = new PostgresRevocations(pool);
   }
 
   /** Connects, applies the migrations this database lacks (one node at a time), and reads its instance id. */
@@ -118,12 +122,24 @@ export class PostgresStore implements ChatStore {
     return this.users.contactsOf(userId);
   }
 
+  revokeSessions(userId: string, before: number): Promise<number> {
+    return this.revocations.revoke(userId, before);
+  }
+
+  revokedBefore(userId: string): Promise<number | undefined> {
+    return this.revocations.revokedBefore(userId);
+  }
+
   access(conversationId: string, fresh?: boolean): Promise<ConversationAccess | undefined> {
     return this.conversations.access(conversationId, fresh);
   }
 
   forgetAccess(conversationId: string): void {
     this.conversations.forget(conversationId);
+  }
+
+  findConversation(key: ConversationKey): Promise<string | undefined> {
+    return this.conversations.find(key);
   }
 
   openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {

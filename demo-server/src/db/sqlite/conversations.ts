@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
-import type { ConversationAccess, ListPosition, OpenProductInput, OpenSupportInput } from '../store.js';
+import type {
+  ConversationAccess,
+  ConversationKey,
+  ListPosition,
+  OpenProductInput,
+  OpenSupportInput,
+} from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteUsers } from './users.js';
@@ -27,6 +33,11 @@ export class SqliteConversations {
       productKey: prepare(`
         SELECT id, product_json FROM conversations
         WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`),
+      // Statements of their own: pluck() switches a statement for every user of it.
+      findProduct: prepare(`
+        SELECT id FROM conversations WHERE kind = 'product' AND product_id = ? AND buyer_id = ? AND supplier_id = ?`).pluck(),
+      findSupport: prepare(`
+        SELECT id FROM conversations WHERE kind = 'support' AND client_id = ? AND subject_key = ?`).pluck(),
       replaceCard: prepare('UPDATE conversations SET product_json = ?, change_seq = ? WHERE id = ?'),
       supportKey: prepare(`
         SELECT id FROM conversations WHERE kind = 'support' AND client_id = ? AND subject_key = ?`),
@@ -93,6 +104,14 @@ export class SqliteConversations {
     }
     this.accessCache.set(conversationId, access);
     return access;
+  }
+
+  find(key: ConversationKey): string | undefined {
+    const id =
+      key.kind === 'product'
+        ? this.statements.findProduct.get(key.productId, key.buyerId, key.supplierId)
+        : this.statements.findSupport.get(key.clientId, supportSubjectKey(key.subject.trim()));
+    return id as string | undefined;
   }
 
   openProduct(input: OpenProductInput): { id: string; created: boolean } {

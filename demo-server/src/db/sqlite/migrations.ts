@@ -201,6 +201,17 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'session revocations',
+    sql: `
+      -- Tokens of a user issued (iat) before revoked_before (ms since the epoch) are refused.
+      CREATE TABLE session_revocations (
+        user_id         TEXT PRIMARY KEY,
+        revoked_before  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 9,
     name: 'webhook events and deliveries',
     sql: `

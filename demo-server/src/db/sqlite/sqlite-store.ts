@@ -3,6 +3,7 @@ import type {
   ChangesPage,
   ChatStore,
   ConversationAccess,
+  ConversationKey,
   DeleteOutcome,
   InsertMessageInput,
   ListPosition,
@@ -20,6 +21,7 @@ import { SqliteDirectory } from './directory.js';
 import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteReads } from './reads.js';
+import { SqliteRevocations } from './revocations.js';
 import { SqliteUsers } from './users.js';
 import { SqliteWebhooks } from './webhooks.js';
 
@@ -56,6 +58,7 @@ export class SqliteStore implements ChatStore {
   private readonly messages: SqliteMessages;
   private readonly changes: SqliteChanges;
   private readonly feed: SqliteChangeFeed;
+  private readonly revocations: SqliteRevocations;
   private readonly pingStatement;
   readonly webhooks: SqliteWebhooks;
 
@@ -82,6 +85,7 @@ export class SqliteStore implements ChatStore {
     );
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
+    this.revocations = new SqliteRevocations(db);
   }
 
   async ping(): Promise<boolean> {
@@ -115,12 +119,24 @@ export class SqliteStore implements ChatStore {
     return this.users.contactsOf(userId);
   }
 
+  async revokeSessions(userId: string, before: number): Promise<number> {
+    return this.revocations.revoke(userId, before);
+  }
+
+  async revokedBefore(userId: string): Promise<number | undefined> {
+    return this.revocations.revokedBefore(userId);
+  }
+
   /** Always exact: one process writes this file, and its cache drops an entry on every join. */
   async access(conversationId: string): Promise<ConversationAccess | undefined> {
     return this.conversations.access(conversationId);
   }
 
   forgetAccess(): void {}
+
+  async findConversation(key: ConversationKey): Promise<string | undefined> {
+    return this.conversations.find(key);
+  }
 
   async openProductConversation(input: OpenProductInput): Promise<{ id: string; created: boolean }> {
     return this.conversations.openProduct(input);

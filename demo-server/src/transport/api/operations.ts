@@ -31,7 +31,13 @@ export const OPERATIONS_PATHS: readonly ExtraPath[] = [
     tag: 'Operations',
     response: readySchema,
   },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'Operations', response: 'text' },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: Authorization: Bearer <METRICS_TOKEN>; 404 unless METRICS_TOKEN is set',
+    tag: 'Operations',
+    response: 'text',
+  },
   {
     method: 'get',
     path: '/api/openapi.json',

@@ -5,6 +5,7 @@ import {
   historyResultSchema,
   idSchema,
   messageResultSchema,
+  revocationResultSchema,
   serverListQuerySchema,
   serverProductResultSchema,
   serverUserResultSchema,
@@ -20,6 +21,7 @@ import type { WebhookStore } from '../../db/webhooks.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
 import type { Outcome } from '../../service/notices.js';
+import type { SessionService } from '../../service/sessions.js';
 import { type RouteGroup, routeFor } from './route.js';
 
 /** What a server-API handler knows of its caller: only that it holds the key. */
@@ -32,6 +34,7 @@ const byId = z.object({ id: idSchema });
 export function serverRoutes(
   directory: DirectoryService,
   webhooks: WebhookStore,
+  sessions: SessionService,
   realtime: Realtime,
 ): RouteGroup<BackendContext> {
   const delivered = <T>({ result, notices }: Outcome<T>): T => {
@@ -76,6 +79,16 @@ export function serverRoutes(
         params: byId,
         response: z.object({ erasedMessages: z.int() }),
         handle: async (_, { params }) => delivered(await directory.erase(params.id)),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/revoke',
+        summary: "Revoke a user's sessions: their sockets close on every node; tokens issued before now are refused",
+        description:
+          'Tokens are compared by iat, in whole seconds: sign new ones at least a second later. Safe to repeat.',
+        params: byId,
+        response: revocationResultSchema,
+        handle: async (_, { params }) => delivered(await sessions.revoke(params.id)),
       }),
       route({
         method: 'put',

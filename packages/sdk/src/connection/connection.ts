@@ -4,6 +4,7 @@ import { ChatError } from '../errors.js';
 import { type Signal, signal } from '../state/signal.js';
 import { retryDelay } from './backoff.js';
 import { type TokenSource, userFromToken } from './token.js';
+import { tokenRefresh } from './token-refresh.js';
 import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport } from './transport.js';
 
 /**
@@ -11,7 +12,9 @@ import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport } from '.
  * - `connecting`: first connection in progress
  * - `online`: connected and live
  * - `offline`: connection lost or server unreachable; retrying by itself, sends are queued
- * - `unauthorized`: the server refused the token and no fresh one could be had
+ * - `unauthorized`: the server refused the token and no fresh one could be had (a token
+ *   given as a string that expired or was revoked ends here: pass a provider function,
+ *   or `setToken` a new one)
  * - `closed`: `disconnect()`, `logout()` or `destroy()` was called
  */
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized' | 'closed';
@@ -76,6 +79,10 @@ export function createConnection(options: ConnectionOptions): Connection {
   let closed = false;
   let refusals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the connection runs on now (the last one the server took). */
+  let currentToken: string | undefined;
+  /** The server said it would close the socket (`session:ended`): the token expired or was revoked. */
+  let ended = false;
   const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function';
 
   // The browser knows before any socket timeout when the network goes: close at
@@ -92,15 +99,40 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   const fetchToken = async (): Promise<string> => (typeof tokenSource === 'string' ? tokenSource : await tokenSource());
 
+  const refresh = tokenRefresh({
+    canRefresh: () => !closed && typeof tokenSource === 'function' && transport.connected,
+    fetchToken,
+    send: (token) => request('auth:refresh', { token }),
+    refreshed: (token) => {
+      currentToken = token;
+      transport.setToken(token);
+    },
+  });
+
   const open = (token: string): void => {
+    currentToken = token;
     transport.open(token, {
       connected: () => {
         refusals = 0;
+        ended = false;
         $status.set('online');
         connected.emit();
+        // (With a fixed token the planned refresh finds nothing to ask and does nothing.)
+        refresh.schedule(currentToken as string);
       },
-      disconnected: () => {
-        if (!closed && $status.get() !== 'unauthorized') $status.set('offline');
+      disconnected: (_willRetry, byServer) => {
+        if (closed || $status.get() === 'unauthorized') return;
+        $status.set('offline');
+        if (!byServer) return;
+        // The server closed the socket: its session ended (the token expired or was
+        // revoked) or the server is stopping. Socket.IO does not reconnect after that.
+        refresh.cancel();
+        if (typeof tokenSource !== 'function' && ended) {
+          // A fixed token that ended cannot get better: say so instead of knocking again and again.
+          $status.set('unauthorized');
+          return;
+        }
+        scheduleReconnect(retryDelay(1));
       },
       refused: (reason) => {
         refusals++;
@@ -114,11 +146,18 @@ export function createConnection(options: ConnectionOptions): Connection {
         scheduleReconnect(retryDelay(refusals));
       },
       event: (event, payload, unread) => {
+        if (event === 'session:ended') ended = true;
         events.emit({ event, payload } as ServerMessage);
         if (unread) events.emit({ event: 'unread', payload: unread });
       },
     });
   };
+
+  const request = async <E extends ClientEvent>(
+    event: E,
+    payload: PayloadOf<E>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<ResultOf<E>> => unwrap(await transport.request(event, payload, timeoutMs)) as ResultOf<E>;
 
   const scheduleReconnect = (delayMs = retryDelay(1)): void => {
     clearTimeout(retryTimer);
@@ -172,6 +211,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     },
     stop(destroy = false) {
       clearTimeout(retryTimer);
+      refresh.cancel();
       if (hasWindow) {
         window.removeEventListener('offline', onBrowserOffline);
         window.removeEventListener('online', onBrowserOnline);
@@ -184,13 +224,12 @@ export function createConnection(options: ConnectionOptions): Connection {
     setToken(token) {
       tokenSource = token;
       refusals = 0;
+      refresh.cancel();
       if (closed) return;
       transport.close();
       if (started) void reconnect();
     },
-    async request(event, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
-      return unwrap(await transport.request(event, payload, timeoutMs)) as never;
-    },
+    request,
     notify(event, payload) {
       transport.notify(event, payload);
     },

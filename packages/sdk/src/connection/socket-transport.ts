@@ -18,6 +18,8 @@ export interface SocketTransportOptions {
 /** The Socket.IO transport: WebSocket first, HTTP long-polling where WebSocket is blocked. */
 export function socketTransport(url: string, options: SocketTransportOptions = {}): Transport {
   let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  /** Read at every (re)connection attempt, so Socket.IO's own reconnections use the latest token. */
+  let currentToken = '';
   const pending = new Set<() => void>();
   const failPending = () => {
     for (const fail of [...pending]) fail();
@@ -28,9 +30,10 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
     },
     open(token, handlers: TransportHandlers) {
       socket?.close();
+      currentToken = token;
       const current: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
         // Unread counts on `message:new` itself: one frame per message, and the badge moves with it.
-        auth: { token, unreadWithMessages: true } satisfies HandshakeAuth,
+        auth: (send) => send({ token: currentToken, unreadWithMessages: true } satisfies HandshakeAuth),
         transports: ['websocket', 'polling'],
         reconnectionDelay: 500,
         reconnectionDelayMax: options.reconnectionDelayMax ?? 5000,
@@ -39,9 +42,9 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
       });
       socket = current;
       current.on('connect', () => handlers.connected());
-      current.on('disconnect', () => {
+      current.on('disconnect', (reason) => {
         failPending();
-        handlers.disconnected(current.active);
+        handlers.disconnected(current.active, reason === 'io server disconnect');
       });
       current.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
         // A refusal by the server's middleware is final for this token; network errors are retried by Socket.IO.
@@ -57,6 +60,9 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
           (payload, unread) => handlers.event(event, payload as never, unread),
         );
       }
+    },
+    setToken(token) {
+      currentToken = token;
     },
     close() {
       socket?.close();

@@ -38,3 +38,9 @@ export function readJwtClaims(token: string): Record<string, unknown> | undefine
     return undefined;
   }
 }
+
+/** When the token expires (ms since the epoch, from `exp`), if it says. */
+export function expiryOf(token: string): number | undefined {
+  const exp = readJwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}

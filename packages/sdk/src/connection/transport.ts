@@ -15,8 +15,11 @@ export interface RefusedReason {
 
 export interface TransportHandlers {
   connected(): void;
-  /** The connection was lost; `willRetry` tells whether the transport reconnects by itself. */
-  disconnected(willRetry: boolean): void;
+  /**
+   * The connection was lost; `willRetry` tells whether the transport reconnects
+   * by itself, `byServer` that the server closed it (it will not).
+   */
+  disconnected(willRetry: boolean, byServer?: boolean): void;
   /** The server refused the connection (bad or expired token). The transport does not retry. */
   refused(reason: RefusedReason): void;
   /** A server event; `unread`: the counts a `message:new` gave this user, when they ride on it. */
@@ -33,6 +36,8 @@ export interface Transport {
   open(token: string, handlers: TransportHandlers): void;
   /** Stops, and does not reconnect. */
   close(): void;
+  /** The token for the transport's next reconnections (the server took it with `auth:refresh`). */
+  setToken(token: string): void;
   /**
    * Sends a client event and resolves with the server's ack. Rejects with a
    * transport error when not connected or when no ack comes within `timeoutMs`:

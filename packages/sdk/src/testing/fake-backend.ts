@@ -1,6 +1,6 @@
 import type { AckResponse, ChatErrorBody, ChatUser, Conversation, Message, ProductRef } from '@palaver/protocol';
 import { errorBody, LIMITS } from '@palaver/protocol';
-import { userFromToken } from '../connection/token.js';
+import { expiryOf, userFromToken } from '../connection/token.js';
 import type { ClientEvent, PayloadOf, Transport, TransportHandlers } from '../connection/transport.js';
 import type { FakeConnection } from './fake-data.js';
 import { Refusal, refuse } from './fake-data.js';
@@ -163,6 +163,12 @@ export class FakeChatBackend extends FakeChatOperations {
         };
       case 'unread:get':
         return this.unread(user.id);
+      case 'auth:refresh': {
+        const next = userFromToken(input.token as string);
+        if (!next) throw refuse('unauthorized', 'The token is not valid.');
+        if (next.id !== user.id) throw refuse('forbidden', 'The new token is for another user.');
+        return { expiresAt: new Date(expiryOf(input.token as string) ?? Date.now()).toISOString() };
+      }
       default:
         throw refuse('invalid_payload', `Unknown event "${event}".`);
     }

@@ -46,6 +46,10 @@ export class FakeTransport implements Transport {
     this.backend.deliver(() => handlers.connected());
   }
 
+  setToken(token: string): void {
+    if (this.token !== undefined) this.token = token;
+  }
+
   close(): void {
     if (this.connection) this.backend.disconnect(this.connection);
     this.connection = undefined;

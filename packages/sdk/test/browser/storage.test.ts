@@ -7,6 +7,7 @@ import {
   product,
   productTokenFor,
   type RunningServer,
+  serverMetrics,
   startServer,
   stopServer,
   uniqueUser,
@@ -15,7 +16,7 @@ import {
 
 /** How many `message:send` events the server has handled (its Prometheus counter). */
 async function sendRequestsSeenBy(server: RunningServer): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await serverMetrics(server);
   const match = /^palaver_ack_latency_seconds_count\{event="message:send"\} (\d+)$/m.exec(text);
   return Number(match?.[1] ?? 0);
 }

@@ -4,6 +4,7 @@ import {
   product,
   productTokenFor,
   type RunningServer,
+  serverMetrics,
   startServer,
   stopServer,
   tokenFor,
@@ -16,7 +17,7 @@ type Sdk = typeof import('../../src/index.js');
 
 /** How many `message:send` events the server has handled (its Prometheus counter). */
 async function sendRequestsSeenBy(server: RunningServer): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await serverMetrics(server);
   const match = /^palaver_ack_latency_seconds_count\{event="message:send"\} (\d+)$/m.exec(text);
   return Number(match?.[1] ?? 0);
 }
