@@ -175,8 +175,9 @@ describe('server API', () => {
     await tombstone;
     const again = await api<{ erasedMessages: number }>('POST', `/users/${dan.id}/erase`);
     assert.equal(again.body.erasedMessages, 0);
-    // A login with a token made before the erasure does not restore the name.
-    await t.connect(dan);
+    // Their sockets were closed and a token made before the erasure is refused.
+    assert.equal(danSocket.connected, false);
+    await assert.rejects(t.connect(dan), /revoked/);
 
     const leaks = (value: unknown) => {
       const text = JSON.stringify(value);

@@ -60,14 +60,15 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const conversations = new ConversationService(store, rules, products, limits);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
   const messages = new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc());
+  const sessions = new SessionService(store);
   return {
     conversations,
     messages,
-    directory: new DirectoryService(store, conversations, messages),
+    directory: new DirectoryService(store, conversations, messages, sessions),
     reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
     presence: new PresenceService(store, rules, options.presence, limits),
-    sessions: new SessionService(store),
+    sessions,
     limits,
     sweep: () => {
       for (const limiter of Object.values(limits)) limiter.sweep();

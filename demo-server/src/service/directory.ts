@@ -17,6 +17,7 @@ import { ChatError } from '../errors.js';
 import type { ConversationService } from './conversations.js';
 import type { MessageService } from './messages.js';
 import type { Notice, Outcome } from './notices.js';
+import type { SessionService } from './sessions.js';
 
 /** Who the marketplace's backend acts as when it reads: it may see everything, like an admin. */
 const BACKEND = { id: MARKETPLACE_SENDER.id, name: MARKETPLACE_SENDER.name, isAdmin: true };
@@ -31,6 +32,7 @@ export class DirectoryService {
     private readonly store: ChatStore,
     private readonly conversations: ConversationService,
     private readonly messages: MessageService,
+    private readonly sessions: SessionService,
   ) {}
 
   async upsertUser(id: string, input: UpsertUserInput): Promise<ServerUser> {
@@ -104,15 +106,16 @@ export class DirectoryService {
   }
 
   /**
-   * Erases a user: their profile loses name, avatar, email and locale, and
-   * every message they sent becomes a tombstone for everyone (the usual
-   * `message:updated`). Safe to repeat: a second call finishes what a crash
+   * Erases a user: their profile loses name, avatar, email and locale, their
+   * sessions are revoked (sockets closed, tokens refused), and every message
+   * they sent becomes a tombstone for everyone (the usual `message:updated`). Safe to repeat: a second call finishes what a crash
    * interrupted and changes nothing more.
    */
   async erase(id: string): Promise<Outcome<{ erasedMessages: number }>> {
     await this.user(id);
     await this.store.directory.eraseProfile(id);
-    const notices: Notice[] = [];
+    // Their tokens stop working and their sockets close, on every node.
+    const notices: Notice[] = [...(await this.sessions.revoke(id)).notices];
     let erasedMessages = 0;
     for (const message of await this.store.directory.messagesSentBy(id)) {
       if (message.deletedAt) continue;
