@@ -53,6 +53,10 @@ export interface ServerConfig {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookPollMs: number;
+  /** Unread messages count as "unread while away" once this old (message.unread webhook). */
+  notifyAfterMs: number;
+  /** How often to look for them. */
+  notifyScanMs: number;
   /** Scheduled backups of the SQLite database go here (none without it). */
   backupDir: string | undefined;
   backupIntervalMs: number;
@@ -142,6 +146,18 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(5000),
   WEBHOOK_POLL_MS: integer(10, 60_000).default(250),
+  NOTIFY_AFTER_MINUTES: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 10 or 0.5')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(0)
+        .max(7 * 24 * 60),
+    )
+    .default(10),
+  NOTIFY_SCAN_MS: integer(50, 3_600_000).default(30_000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: z
     .string()
@@ -236,6 +252,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
     webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
     webhookPollMs: values.WEBHOOK_POLL_MS,
+    notifyAfterMs: Math.round(values.NOTIFY_AFTER_MINUTES * 60_000),
+    notifyScanMs: values.NOTIFY_SCAN_MS,
     backupDir: values.BACKUP_DIR,
     backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
     backupKeep: values.BACKUP_KEEP,

@@ -16,6 +16,7 @@ import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { AwayNotifier } from './notify/away.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
 import { scheduleBackups } from './operations/backup-schedule.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
@@ -137,6 +138,16 @@ export async function createPalaverServer(
     typingTimeoutMs: config.typingTimeoutMs,
     clustered: cluster !== undefined,
   });
+  // "Unread while away" is told through webhooks (message.unread): it runs where they are configured.
+  const away = webhooks
+    ? new AwayNotifier({
+        store: store.notifications,
+        isOnline: (userId) => realtime.isOnline(userId),
+        afterMs: config.notifyAfterMs,
+        scanMs: config.notifyScanMs,
+        logger,
+      })
+    : undefined;
   const service = createChatService({
     store,
     presence: realtime,
@@ -212,6 +223,7 @@ export async function createPalaverServer(
         });
       });
       webhooks?.start();
+      away?.start();
       if (config.backupDir && !config.databaseUrl && config.databasePath !== ':memory:') {
         backups = scheduleBackups({
           databasePath: config.databasePath,
@@ -248,6 +260,7 @@ export async function createPalaverServer(
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await realtime.dispose();
+        await away?.stop();
         await webhooks?.stop();
         await backups?.stop();
         // Sockets dropped from here on announce nothing and touch no database.

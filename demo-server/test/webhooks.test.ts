@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Message } from '@palaver/protocol';
-import { bob, carol, connectAs, ok, openProduct, send, spawnServer, startCluster, startTestServer } from './helpers.js';
+import {
+  bob,
+  carol,
+  connectAs,
+  ok,
+  openProduct,
+  send,
+  spawnServer,
+  startCluster,
+  startTestServer,
+  type TestUser,
+} from './helpers.js';
 import { SERVER_API_KEY, serverApi } from './server-api-client.js';
 import { clusterOnly, databaseEnv, dropDatabase } from './test-database.js';
 import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
@@ -81,6 +92,59 @@ describe('webhooks', () => {
         ['first, edited', ''],
       );
       assert.ok((updates[1]?.body.data.message as Message | undefined)?.deletedAt);
+    } finally {
+      await t.close();
+      await receiver.close();
+    }
+  });
+
+  it('message.unread: one event per burst for someone away; nothing for who reads in time or is online', async () => {
+    const receiver = await startReceiver();
+    const t = await startTestServer({
+      ...fast(receiver.url),
+      NOTIFY_AFTER_MINUTES: '0.005', // 300 ms
+      NOTIFY_SCAN_MS: '50',
+    });
+    const away: TestUser = { id: 'supplier-away', name: 'Away Supplier' };
+    const reader: TestUser = { id: 'supplier-reader', name: 'Quick Reader' };
+    const present: TestUser = { id: 'supplier-present', name: 'Always Online' };
+    const unreadFor = (userId: string) =>
+      receiver.accepted().filter((entry) => entry.event === 'message.unread' && entry.body.data.userId === userId);
+    try {
+      const buyer = await t.connect(carol);
+      const readerSocket = await t.connect(reader);
+      const presentSocket = await t.connect(present);
+      const toAway = await openProduct(buyer, away);
+      const toReader = await openProduct(buyer, reader);
+      const toPresent = await openProduct(buyer, present);
+      for (let i = 0; i < 5; i++) await send(buyer, toAway.id, `burst ${i}`);
+      const last = await send(buyer, toReader.id, 'read me quickly');
+      await send(buyer, toPresent.id, 'you are online');
+      await ok(readerSocket, 'conversation:read', { conversationId: toReader.id, seq: last.seq });
+      readerSocket.disconnect();
+
+      await receiver.waitForAccepted(1, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const events = unreadFor(away.id);
+      assert.equal(events.length, 1);
+      const digest = events[0]?.body.data as {
+        totalUnread: number;
+        conversations: Array<{ conversationId: string; latest: Message[] }>;
+      };
+      assert.equal(digest.totalUnread, 5);
+      assert.deepEqual(
+        digest.conversations.map((c) => [c.conversationId, c.latest.map((m) => m.body)]),
+        [[toAway.id, ['burst 0', 'burst 1', 'burst 2', 'burst 3', 'burst 4']]],
+      );
+      assert.deepEqual(unreadFor(reader.id), []);
+      assert.deepEqual(unreadFor(present.id), []);
+      presentSocket.disconnect();
+
+      // A new burst is a new event, with everything still unread.
+      await send(buyer, toAway.id, 'anyone there?');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(unreadFor(away.id).length, 2);
+      assert.equal((unreadFor(away.id)[1]?.body.data as { totalUnread: number }).totalUnread, 6);
     } finally {
       await t.close();
       await receiver.close();

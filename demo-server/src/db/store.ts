@@ -9,6 +9,7 @@ import type {
   UnreadCounts,
 } from '@palaver/protocol';
 import type { DirectoryStore } from './directory.js';
+import type { NotificationStore } from './notifications.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -30,6 +31,8 @@ export interface ChatStore {
   readonly directory: DirectoryStore;
   /** Webhook events and their deliveries (see `WebhookStore`). */
   readonly webhooks: WebhookStore;
+  /** Who has messages unread while away, and what they were told (see `NotificationStore`). */
+  readonly notifications: NotificationStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

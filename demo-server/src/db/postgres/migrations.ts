@@ -161,6 +161,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         WHERE delivered_at IS NULL AND failed_at IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'unread while away: what each participant was told about',
+    sql: `
+      -- The last message a participant was notified of (webhook message.unread, email).
+      ALTER TABLE participants ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

@@ -20,6 +20,7 @@ import { PostgresDirectory } from './directory.js';
 import { PostgresEventRecorder } from './events.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
+import { PostgresNotifications } from './notifications.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
@@ -51,6 +52,7 @@ export class PostgresStore implements ChatStore {
   private readonly messages: PostgresMessages;
   private readonly changes: PostgresChanges;
   readonly webhooks: PostgresWebhooks;
+  readonly notifications: PostgresNotifications;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -63,7 +65,9 @@ export class PostgresStore implements ChatStore {
     this.directory = new PostgresDirectory(pool, this.users);
     this.conversations = new PostgresConversations(pool, this.users, onJoin);
     this.reads = new PostgresReads(pool, this.conversations);
-    this.messages = new PostgresMessages(pool, this.conversations, this.reads, new PostgresEventRecorder(recordEvents));
+    const events = new PostgresEventRecorder(recordEvents);
+    this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
+    this.notifications = new PostgresNotifications(pool, events);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);

@@ -245,4 +245,13 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE delivered_at IS NULL AND failed_at IS NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'unread while away: what each participant was told about',
+    sql: `
+      -- The last message a participant was notified of (webhook message.unread, email):
+      -- a burst of messages makes one notification.
+      ALTER TABLE participants ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDirectory } from './directory.js';
 import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
+import { SqliteNotifications } from './notifications.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
 import { SqliteUsers } from './users.js';
@@ -61,6 +62,7 @@ export class SqliteStore implements ChatStore {
   private readonly revocations: SqliteRevocations;
   private readonly pingStatement;
   readonly webhooks: SqliteWebhooks;
+  readonly notifications: SqliteNotifications;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -76,13 +78,9 @@ export class SqliteStore implements ChatStore {
     this.directory = new SqliteDirectory(db, this.users);
     this.conversations = new SqliteConversations(db, this.feed, this.users);
     this.reads = new SqliteReads(db, this.feed, this.conversations);
-    this.messages = new SqliteMessages(
-      db,
-      this.feed,
-      this.conversations,
-      this.reads,
-      new SqliteEventRecorder(db, recordEvents),
-    );
+    const events = new SqliteEventRecorder(db, recordEvents);
+    this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
+    this.notifications = new SqliteNotifications(db, events);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);
