@@ -84,6 +84,7 @@ function isAllowed(host: string, allowDomains: readonly string[]): boolean {
   return allowDomains.some((domain) => bare === domain || bare.endsWith(`.${domain}`));
 }
 
+const PATH = /[^\s]*/y;
 const LOCAL_CHAR = /[a-z0-9._%+'-]/;
 const HOST_CHAR = /[a-z0-9.-]/;
 
@@ -135,6 +136,7 @@ export function findWebAddresses(view: TextView, original: string, allowDomains:
   const text = view.text;
   const token = /[a-z0-9\ue001.-]+/g;
   for (let match = token.exec(text); match !== null; match = token.exec(text)) {
+    if (!match[0].includes('.') && !match[0].includes(WEAK_DOT)) continue;
     let start = match.index;
     let end = start + match[0].length;
     const raw = match[0].replace(/[.\ue001-]+$/, '');
@@ -158,7 +160,8 @@ export function findWebAddresses(view: TextView, original: string, allowDomains:
     }
     // The path, query or port that follows, up to the next space.
     if (/[/?#:]/.test(text[end] ?? '')) {
-      const rest = /^[^\s]*/.exec(text.slice(end))?.[0] ?? '';
+      PATH.lastIndex = end;
+      const rest = PATH.exec(text)?.[0] ?? '';
       end += rest.replace(/[.,;:!?)\]'"]+$/, '').length;
       token.lastIndex = end;
     }

@@ -14,7 +14,14 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { findEmails, findHandles, findWebAddresses, spellOutView } from './address-detection.js';
 import { findPhoneNumbers, PhoneContext } from './phone-detection.js';
-import { isInvisible, joinSpacedCharacters, normalise, type TextView, toOriginal } from './text-view.js';
+import {
+  collapseSpaces,
+  isInvisible,
+  joinSpacedCharacters,
+  normalise,
+  type TextView,
+  toOriginal,
+} from './text-view.js';
 
 export type ContactKind = 'email' | 'phone' | 'url' | 'handle';
 
@@ -74,7 +81,7 @@ export function createContactMasker(options: ContactMaskingOptions): ContactMask
 
   function mask(text: string): MaskResult {
     if (text.length === 0) return { text, masked: false, kinds: [] };
-    const joined = joinSpacedCharacters(normalise(text));
+    const joined = joinSpacedCharacters(collapseSpaces(normalise(text)));
     const spelled = spellOutView(joined);
     const found: Array<{ view: TextView; start: number; end: number; kind: ContactKind }> = [];
     for (const range of findPhoneNumbers(joined.text, new PhoneContext(region))) {

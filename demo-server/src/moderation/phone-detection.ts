@@ -83,7 +83,7 @@ export class PhoneContext {
   private calls = 0;
   constructor(
     readonly region: CountryCode,
-    readonly budget = 400,
+    readonly budget = 200,
   ) {}
 
   isNumber(digits: string, plus: boolean, cue: boolean): boolean {

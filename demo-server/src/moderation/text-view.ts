@@ -95,6 +95,20 @@ export function normalise(text: string): TextView {
   const to: number[] = [];
   let index = 0;
   for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code < 0x80) {
+      // Plain ASCII: only letters change (to lower case).
+      from.push(index);
+      to.push(index + 1);
+      out +=
+        code >= 65 && code <= 90
+          ? String.fromCharCode(code + 32)
+          : code === 9 || code === 11 || code === 12 || code === 13
+            ? ' '
+            : char;
+      index++;
+      continue;
+    }
     const normalised = normaliseCharacter(char);
     for (let k = 0; k < normalised.length; k++) {
       from.push(index);
@@ -111,6 +125,8 @@ export function normalise(text: string): TextView {
  * The characters of a replacement come from the whole matched range.
  */
 export function rewrite(view: TextView, pattern: RegExp, replace: (match: RegExpExecArray) => string): TextView {
+  pattern.lastIndex = 0;
+  if (!pattern.test(view.text)) return view;
   let out = '';
   const from: number[] = [];
   const to: number[] = [];
@@ -147,6 +163,15 @@ export function rewrite(view: TextView, pattern: RegExp, replace: (match: RegExp
 /** The range of the original text behind the view's range `[start, end)`. */
 export function toOriginal(view: TextView, start: number, end: number): { start: number; end: number } {
   return { start: view.from[start] ?? 0, end: view.to[end - 1] ?? 0 };
+}
+
+/**
+ * Turns each run of spaces into one space (or one line break if it held one), so that no
+ * later pattern ever meets a long run of spaces: `\s*` and `\s+` then cost one step, and
+ * the scans stay linear whatever the message.
+ */
+export function collapseSpaces(view: TextView): TextView {
+  return rewrite(view, /[ \n]{2,}/g, (match) => (match[0].includes('\n') ? '\n' : ' '));
 }
 
 /**
