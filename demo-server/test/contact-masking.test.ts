@@ -20,6 +20,8 @@ interface Corpus {
   settings: { region: CountryCode; allowDomains: string[] };
   mustMask: CorpusGroup[];
   mustNotMask: CorpusGroup[];
+  /** Written after the engine and never used to tune it: reported, not held to the targets. */
+  holdout: { mustMask: CorpusGroup[]; mustNotMask: CorpusGroup[] };
 }
 
 const corpus = JSON.parse(
@@ -52,55 +54,87 @@ describe('the labelled corpus', () => {
     const ordinary = corpus.mustNotMask.flatMap((group) => group.texts);
     assert.ok(evasions.length >= 300, `${evasions.length} evasion attempts`);
     assert.ok(ordinary.length >= 300, `${ordinary.length} ordinary messages`);
-    assert.equal(new Set([...evasions, ...ordinary]).size, evasions.length + ordinary.length);
+    const all = [
+      ...evasions,
+      ...ordinary,
+      ...[...corpus.holdout.mustMask, ...corpus.holdout.mustNotMask].flatMap((g) => g.texts),
+    ];
+    assert.equal(new Set(all).size, all.length);
   });
 
   test(`recall ≥ ${RECALL_TARGET * 100} % and false positives ≤ ${FALSE_POSITIVE_TARGET * 100} %`, () => {
-    let caught = 0;
-    let total = 0;
-    const misses: string[] = [];
-    const perCategory: string[] = [];
-    for (const group of corpus.mustMask) {
-      const masker = maskerFor(group);
-      let groupCaught = 0;
-      for (const text of group.texts) {
-        const result = masker.mask(text);
-        if (result.masked && !leaks(result.text)) groupCaught++;
-        else misses.push(`  [${group.category}] ${text}  →  ${result.text}`);
-      }
-      caught += groupCaught;
-      total += group.texts.length;
-      perCategory.push(`  ${group.category}: ${groupCaught}/${group.texts.length}`);
-    }
-    let falsePositives = 0;
-    let ordinary = 0;
-    const wrong: string[] = [];
-    for (const group of corpus.mustNotMask) {
-      const masker = maskerFor(group);
-      for (const text of group.texts) {
-        const result = masker.mask(text);
-        ordinary++;
-        if (result.masked) {
-          falsePositives++;
-          wrong.push(`  [${group.category}] ${text}  →  ${result.text}`);
-        }
-      }
-    }
-    const recall = caught / total;
-    const falsePositiveRate = falsePositives / ordinary;
+    const result = measure(corpus);
+    const held = measure(corpus.holdout);
     console.log(
-      `contact masking corpus: recall ${(recall * 100).toFixed(1)} % (${caught}/${total}), ` +
-        `false positives ${(falsePositiveRate * 100).toFixed(2)} % (${falsePositives}/${ordinary})`,
+      `contact masking corpus: recall ${percent(result.recall)} (${result.caught}/${result.total}), ` +
+        `false positives ${percent(result.falsePositiveRate)} (${result.falsePositives}/${result.ordinary})`,
     );
-    if (report)
-      console.log(['per category:', ...perCategory, 'missed:', ...misses, 'masked wrongly:', ...wrong].join('\n'));
-    assert.ok(recall >= RECALL_TARGET, `recall ${recall} below target; missed:\n${misses.join('\n')}`);
+    console.log(
+      `contact masking holdout (written after the engine): recall ${percent(held.recall)} (${held.caught}/${held.total}), ` +
+        `false positives ${percent(held.falsePositiveRate)} (${held.falsePositives}/${held.ordinary})`,
+    );
+    if (report) {
+      const lines = [
+        'per category:',
+        ...result.perCategory,
+        'missed:',
+        ...result.misses,
+        'masked wrongly:',
+        ...result.wrong,
+      ];
+      lines.push('holdout missed:', ...held.misses, 'holdout masked wrongly:', ...held.wrong);
+      console.log(lines.join('\n'));
+    }
     assert.ok(
-      falsePositiveRate <= FALSE_POSITIVE_TARGET,
-      `false-positive rate ${falsePositiveRate} above target; masked:\n${wrong.join('\n')}`,
+      result.recall >= RECALL_TARGET,
+      `recall ${result.recall} below target; missed:\n${result.misses.join('\n')}`,
+    );
+    assert.ok(
+      result.falsePositiveRate <= FALSE_POSITIVE_TARGET,
+      `false-positive rate ${result.falsePositiveRate} above target; masked:\n${result.wrong.join('\n')}`,
     );
   });
 });
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)} %`;
+}
+
+function measure(sets: { mustMask: CorpusGroup[]; mustNotMask: CorpusGroup[] }) {
+  let caught = 0;
+  let total = 0;
+  const misses: string[] = [];
+  const perCategory: string[] = [];
+  for (const group of sets.mustMask) {
+    const masker = maskerFor(group);
+    let groupCaught = 0;
+    for (const text of group.texts) {
+      const result = masker.mask(text);
+      if (result.masked && !leaks(result.text)) groupCaught++;
+      else misses.push(`  [${group.category}] ${text}  →  ${result.text}`);
+    }
+    caught += groupCaught;
+    total += group.texts.length;
+    perCategory.push(`  ${group.category}: ${groupCaught}/${group.texts.length}`);
+  }
+  let falsePositives = 0;
+  let ordinary = 0;
+  const wrong: string[] = [];
+  for (const group of sets.mustNotMask) {
+    const masker = maskerFor(group);
+    for (const text of group.texts) {
+      const result = masker.mask(text);
+      ordinary++;
+      if (result.masked) {
+        falsePositives++;
+        wrong.push(`  [${group.category}] ${text}  →  ${result.text}`);
+      }
+    }
+  }
+  const recall = caught / total;
+  const falsePositiveRate = falsePositives / ordinary;
+  return { recall, falsePositiveRate, caught, total, falsePositives, ordinary, misses, wrong, perCategory };
+}
 
 const HIDDEN = DEFAULT_REPLACEMENT;
 
