@@ -53,6 +53,8 @@ export interface ServerConfig {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookPollMs: number;
+  /** Contact details hidden from the other side of product conversations (`CONTACT_MASKING=mask`). */
+  contactMasking: { region: string; allowDomains: string[] } | undefined;
   /** Unread messages count as "unread while away" once this old (message.unread webhook). */
   notifyAfterMs: number;
   /** How often to look for them. */
@@ -146,6 +148,20 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(5000),
   WEBHOOK_POLL_MS: integer(10, 60_000).default(250),
+  CONTACT_MASKING: z.enum(['off', 'mask']).optional(),
+  CONTACT_MASKING_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as FR or GB')
+    .default('FR'),
+  CONTACT_MASKING_ALLOW: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    ),
   NOTIFY_AFTER_MINUTES: z
     .string()
     .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 10 or 0.5')
@@ -252,6 +268,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
     webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
     webhookPollMs: values.WEBHOOK_POLL_MS,
+    // The demo shows masking at work unless told otherwise; elsewhere it is off by default.
+    contactMasking:
+      (values.CONTACT_MASKING ?? (demo ? 'mask' : 'off')) === 'mask'
+        ? { region: values.CONTACT_MASKING_REGION, allowDomains: values.CONTACT_MASKING_ALLOW }
+        : undefined,
     notifyAfterMs: Math.round(values.NOTIFY_AFTER_MINUTES * 60_000),
     notifyScanMs: values.NOTIFY_SCAN_MS,
     backupDir: values.BACKUP_DIR,

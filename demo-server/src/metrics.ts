@@ -52,6 +52,12 @@ export function createMetrics() {
       labelNames: ['state'] as const,
       registers: [registry],
     }),
+    messagesMasked: new Counter({
+      name: 'palaver_messages_masked_total',
+      help: 'Messages whose contact details were hidden from the other side, by kind of detail',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import { idSchema, type PresenceEvent, type RevocationResult } from '@palaver/pr
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import express from 'express';
+import type { CountryCode } from 'libphonenumber-js';
 import { Server } from 'socket.io';
 import { membershipChannel } from './cluster/membership.js';
 import { RedisPresence } from './cluster/presence.js';
@@ -16,6 +17,7 @@ import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createContactMasker } from './moderation/contact-masking.js';
 import { AwayNotifier } from './notify/away.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
 import { scheduleBackups } from './operations/backup-schedule.js';
@@ -148,7 +150,23 @@ export async function createPalaverServer(
         logger,
       })
     : undefined;
+  const masker = config.contactMasking
+    ? createContactMasker({
+        region: config.contactMasking.region as CountryCode,
+        allowDomains: config.contactMasking.allowDomains,
+      })
+    : undefined;
   const service = createChatService({
+    ...(masker
+      ? {
+          masking: {
+            mask: (text: string) => masker.mask(text),
+            onMasked: (kinds: readonly string[]) => {
+              for (const kind of kinds) metrics.messagesMasked.inc({ kind });
+            },
+          },
+        }
+      : {}),
     store,
     presence: realtime,
     metrics,

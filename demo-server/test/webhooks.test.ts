@@ -144,7 +144,7 @@ describe('webhooks', () => {
       await send(buyer, toAway.id, 'anyone there?');
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal(unreadFor(away.id).length, 2);
-      assert.equal((unreadFor(away.id)[1]?.body.data as { totalUnread: number }).totalUnread, 6);
+      assert.equal((unreadFor(away.id)[1]?.body.data as { totalUnread: number } | undefined)?.totalUnread, 6);
     } finally {
       await t.close();
       await receiver.close();

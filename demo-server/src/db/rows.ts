@@ -27,6 +27,8 @@ export interface MessageRow {
   sender_id: string;
   from_admin: number;
   body: string;
+  /** The text with contact details hidden, when there were any to hide (`CONTACT_MASKING`). */
+  masked_body?: string | null;
   reply_to_id: string | null;
   created_at: string;
   edited_at: string | null;
@@ -48,7 +50,21 @@ export interface ParticipantRow {
 
 export const now = () => new Date().toISOString();
 
-export function toMessage(row: MessageRow): Message {
+/**
+ * The original text of a message whose contact details are hidden. A symbol
+ * key: never sent (JSON drops it), and lost rather than leaked when a copy
+ * is made carelessly — a message's `body` is what the other side may read.
+ */
+export const ORIGINAL_BODY: unique symbol = Symbol('original body');
+export type StoredBody = Message & { [ORIGINAL_BODY]?: string };
+
+/** The message as the other side may read it: masked text when there is one, the original kept aside. */
+export function withMasking(message: Message, maskedBody: string | null | undefined): StoredBody {
+  if (maskedBody === null || maskedBody === undefined || message.deletedAt) return message;
+  return { ...message, body: maskedBody, masked: true, [ORIGINAL_BODY]: message.body };
+}
+
+export function toMessage(row: MessageRow): StoredBody {
   const message: Message = {
     id: row.id,
     clientId: row.client_id,
@@ -63,7 +79,7 @@ export function toMessage(row: MessageRow): Message {
   if (row.reply_to_id) message.replyToId = row.reply_to_id;
   if (row.edited_at) message.editedAt = row.edited_at;
   if (row.deleted_at) message.deletedAt = row.deleted_at;
-  return message;
+  return withMasking(message, row.masked_body);
 }
 
 export function toParticipant(row: ParticipantRow): Participant {
@@ -111,7 +127,7 @@ export function toConversation(
 }
 
 /** A message as a send stores it: a new time-ordered id, the conversation's next `seq`, never edited. */
-export function newMessage(input: InsertMessageInput, seq: number, at: string): Message {
+export function newMessage(input: InsertMessageInput, seq: number, at: string): StoredBody {
   const message: Message = {
     id: newMessageId(),
     clientId: input.clientId,
@@ -124,5 +140,5 @@ export function newMessage(input: InsertMessageInput, seq: number, at: string): 
     createdAt: at,
   };
   if (input.replyToId !== undefined) message.replyToId = input.replyToId;
-  return message;
+  return withMasking(message, input.maskedBody);
 }

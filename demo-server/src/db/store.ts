@@ -86,7 +86,8 @@ export interface ChatStore {
    * time; one failing message never undoes the others.
    */
   insertMessages(inputs: InsertMessageInput[]): Promise<Array<StoredMessage | Error>>;
-  editMessage(id: string, body: string): Promise<Message>;
+  /** Replaces a message's text (and its masked form: undefined when there is nothing to hide). */
+  editMessage(id: string, body: string, maskedBody?: string): Promise<Message>;
   /** Blanks a message (once) and uncounts it where it was unread. */
   deleteMessage(id: string): Promise<DeleteOutcome>;
   history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult>;
@@ -160,6 +161,8 @@ export interface InsertMessageInput {
   sender: ChatUser;
   clientId: string;
   body: string;
+  /** The text with contact details hidden, when the masker found any (`CONTACT_MASKING`). */
+  maskedBody?: string;
   replyToId?: string;
   /** An admin writing in a support conversation they are not in joins it as an agent. */
   joinAsAgent: boolean;

@@ -5,6 +5,7 @@ import { ConversationService } from './conversations.js';
 import { DirectoryService } from './directory.js';
 import { GroupCommit } from './group-commit.js';
 import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
+import type { ContactMaskingPolicy } from './masking.js';
 import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
@@ -28,6 +29,8 @@ export interface ChatServiceOptions {
   allowClientProducts: boolean;
   /** Makes the limiters shared by the nodes of a cluster (cluster/rate-limit.ts); in memory when absent. */
   limiter?: LimiterFactory;
+  /** Hides contact details from the other side of product conversations (`CONTACT_MASKING=mask`). */
+  masking?: ContactMaskingPolicy;
 }
 
 /**
@@ -59,7 +62,15 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const products = new ProductResolver(store.directory, options.jwtSecret, options.allowClientProducts);
   const conversations = new ConversationService(store, rules, products, limits);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
-  const messages = new MessageService(store, rules, conversations, commits, limits, () => metrics.messagesSent.inc());
+  const messages = new MessageService(
+    store,
+    rules,
+    conversations,
+    commits,
+    limits,
+    () => metrics.messagesSent.inc(),
+    options.masking,
+  );
   const sessions = new SessionService(store);
   return {
     conversations,

@@ -11,6 +11,7 @@ import { ChatError } from '../errors.js';
 import type { AccessRules } from './access.js';
 import type { Actor } from './actor.js';
 import { type Limits, limitedCreate } from './limits.js';
+import { ADMIN_VIEWER, conversationFor } from './masking.js';
 import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
 import type { ProductResolver } from './products.js';
 
@@ -45,7 +46,10 @@ export class ConversationService {
           product,
         }),
       );
-      return { result: (await this.store.conversation(id, user.id)) as Conversation, notices: [] };
+      return {
+        result: conversationFor(user, (await this.store.conversation(id, user.id)) as Conversation),
+        notices: [],
+      };
     }
     let clientId = user.id;
     if (input.clientUserId !== undefined && input.clientUserId !== user.id) {
@@ -67,7 +71,7 @@ export class ConversationService {
         ...(user.isAdmin && clientId !== user.id ? { agentId: user.id } : {}),
       }),
     );
-    const conversation = (await this.store.conversation(opened.id, user.id)) as Conversation;
+    const conversation = conversationFor(user, (await this.store.conversation(opened.id, user.id)) as Conversation);
     // An agent joining a thread that has messages is news to everyone in it (and takes its history unread).
     const notices =
       opened.joined && conversation.lastSeq > 0
@@ -87,24 +91,28 @@ export class ConversationService {
     const notices: Notice[] = [];
     for (const userId of participantIds) {
       const conversation = (await this.store.conversation(conversationId, userId)) as Conversation;
-      notices.push(toUsers([userId], 'conversation:updated', conversation));
+      notices.push(
+        toUsers([userId], 'conversation:updated', conversationFor({ id: userId, isAdmin: false }, conversation)),
+      );
     }
     if (kind === 'support') {
       const conversation = (await this.store.conversation(conversationId, '')) as Conversation;
-      notices.push(toAdmins('conversation:updated', conversation, participantIds));
+      notices.push(toAdmins('conversation:updated', conversationFor(ADMIN_VIEWER, conversation), participantIds));
     }
     return notices;
   }
 
   async get({ user }: Actor, conversationId: string): Promise<Conversation> {
     await this.rules.readable(user, conversationId);
-    return (await this.store.conversation(conversationId, user.id)) as Conversation;
+    return conversationFor(user, (await this.store.conversation(conversationId, user.id)) as Conversation);
   }
 
   async list({ user }: Actor, query: { limit?: number; before?: string }): Promise<ConversationListResult> {
     const limit = query.limit ?? LIMITS.pageSizeDefault;
     const before = query.before === undefined ? undefined : decodeListCursor(query.before);
-    const conversations = await this.store.listConversations(user, limit, before);
+    const conversations = (await this.store.listConversations(user, limit, before)).map((c) =>
+      conversationFor(user, c),
+    );
     const result: ConversationListResult = { conversations };
     const last = conversations[conversations.length - 1];
     if (conversations.length === limit && last) result.next = encodeListCursor(last);

@@ -15,6 +15,7 @@ import {
 import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { ConversationService } from './conversations.js';
+import { messageFor } from './masking.js';
 import type { MessageService } from './messages.js';
 import type { Notice, Outcome } from './notices.js';
 import type { SessionService } from './sessions.js';
@@ -99,7 +100,8 @@ export class DirectoryService {
     return {
       user,
       conversations,
-      messages: await this.store.directory.messagesSentBy(id),
+      // Their own words, as they wrote them.
+      messages: (await this.store.directory.messagesSentBy(id)).map((message) => messageFor(actor.user, message)),
       reads: await this.store.directory.readsOf(id),
       exportedAt: new Date().toISOString(),
     };

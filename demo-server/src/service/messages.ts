@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import { type ConversationService, unreadNotices } from './conversations.js';
 import type { GroupCommit, Turn } from './group-commit.js';
 import { type Limits, rateLimited, takeSlot } from './limits.js';
+import { ADMIN_VIEWER, type ContactMaskingPolicy, messageFor, updatedNotices } from './masking.js';
 import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
 
 /** Sending, editing, deleting and paging through messages. */
@@ -18,7 +19,19 @@ export class MessageService {
     private readonly commits: GroupCommit,
     private readonly limits: Limits,
     private readonly onStored: () => void,
+    /** Hides contact details from the other side (`CONTACT_MASKING`); absent when off. */
+    private readonly masking?: ContactMaskingPolicy,
   ) {}
+
+  /** The text the other side of a product conversation reads, when the masker hides something. */
+  private maskedBody(access: ConversationAccess, body: string): string | undefined {
+    // Support conversations are with the marketplace's own staff: nothing to hide from them.
+    if (!this.masking || access.kind !== 'product') return undefined;
+    const result = this.masking.mask(body);
+    if (!result.masked) return undefined;
+    this.masking.onMasked(result.kinds);
+    return result.text;
+  }
 
   /**
    * Checks a send at once (membership, length, rate limit), then queues it for
@@ -55,15 +68,17 @@ export class MessageService {
     if (!slot.allowed) {
       // A resend is answered even when the sender is throttled: it adds nothing.
       const known = await this.store.messageByClientId(user.id, input.clientId);
-      if (known) return { result: resent(known, input.conversationId), notices: [] };
+      if (known) return { result: messageFor(user, resent(known, input.conversationId)), notices: [] };
       throw rateLimited('messages', slot.retryAfterMs);
     }
+    const maskedBody = this.maskedBody(access, body);
     const stored = await this.commits.add(
       {
         conversationId: access.id,
         sender: user,
         clientId: input.clientId,
         body,
+        ...(maskedBody !== undefined ? { maskedBody } : {}),
         joinAsAgent,
         ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
       },
@@ -72,10 +87,10 @@ export class MessageService {
     if (!stored.created) {
       // A resend of a stored message adds nothing: it does not count against the limit.
       await slot.giveBack();
-      return { result: resent(stored.message, access.id), notices: [] };
+      return { result: messageFor(user, resent(stored.message, access.id)), notices: [] };
     }
     this.onStored();
-    return { result: stored.message, notices: await this.afterStored(actor, access, stored) };
+    return { result: messageFor(user, stored.message), notices: await this.afterStored(actor, access, stored) };
   }
 
   /** What follows a stored message: typing stops, the message and the new counts go out. */
@@ -93,14 +108,17 @@ export class MessageService {
       notices.push({
         to: 'new-message',
         userId,
-        message,
+        // The sender's other tabs read their own text; everyone else what they may see.
+        message: userId === user.id ? messageFor(user, message) : message,
         ...(counts && userId !== user.id
           ? { unread: { total: counts.total, conversations: { [access.id]: counts.unread } } }
           : {}),
         ...(actor.socketId ? { exceptSocketId: actor.socketId } : {}),
       });
     }
-    if (access.kind === 'support') notices.push(toAdmins('message:new', message, access.participantIds));
+    if (access.kind === 'support') {
+      notices.push(toAdmins('message:new', messageFor(ADMIN_VIEWER, message), access.participantIds));
+    }
     // The sender's pointer moved onto their own message: if it passed messages
     // from others, their unread count changed and the others may show ✓✓.
     const mine = countsOf.get(user.id);
@@ -136,11 +154,12 @@ export class MessageService {
     const { message, access } = await this.own(actor, input.messageId, 'edit');
     if (message.deletedAt) throw new ChatError('invalid_payload', 'A deleted message cannot be edited.');
     const body = this.rules.checkedBody(input.body);
-    if (body === message.body) return { result: message, notices: [] };
+    const current = messageFor(actor.user, message);
+    if (body === current.body) return { result: current, notices: [] };
     // Counted once it would write: a repeated edit to the same text costs nothing and is free.
     await takeSlot(this.limits, 'edits', actor.user.id);
-    const edited = await this.store.editMessage(message.id, body);
-    return { result: edited, notices: [toConversation(audienceOf(access), 'message:updated', edited)] };
+    const edited = await this.store.editMessage(message.id, body, this.maskedBody(access, body));
+    return { result: messageFor(actor.user, edited), notices: updatedNotices(audienceOf(access), edited) };
   }
 
   async delete(actor: Actor, input: DeleteMessageInput): Promise<Outcome<Message>> {
@@ -194,7 +213,8 @@ export class MessageService {
 
   async history({ user }: Actor, input: HistoryInput): Promise<HistoryResult> {
     const access = await this.rules.readable(user, input.conversationId);
-    return this.store.history(access.id, input.beforeSeq, input.limit ?? LIMITS.pageSizeDefault);
+    const page = await this.store.history(access.id, input.beforeSeq, input.limit ?? LIMITS.pageSizeDefault);
+    return { ...page, messages: page.messages.map((message) => messageFor(user, message)) };
   }
 }
 

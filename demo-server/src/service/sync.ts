@@ -2,6 +2,7 @@ import { LIMITS, type SyncInput, type SyncResult } from '@palaver/protocol';
 import type { Change, ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { Actor } from './actor.js';
+import { conversationFor, messageFor } from './masking.js';
 
 const SYNC_CURSOR_VERSION = '1';
 
@@ -25,7 +26,9 @@ export class SyncService {
       // No cursor, or one from another database (restored backup, wiped file): start over.
       const head = await this.store.head();
       return {
-        conversations: await this.store.listConversations(user, Math.min(limit, 1000)),
+        conversations: (await this.store.listConversations(user, Math.min(limit, 1000))).map((c) =>
+          conversationFor(user, c),
+        ),
         messages: [],
         reads: [],
         cursor: this.encode(head),
@@ -41,8 +44,8 @@ export class SyncService {
     const upTo = <T>(list: Array<Change<T>>) =>
       list.filter((change) => change.changeSeq <= boundary).map((c) => c.item);
     return {
-      conversations: upTo(page.conversations),
-      messages: upTo(page.messages),
+      conversations: upTo(page.conversations).map((c) => conversationFor(user, c)),
+      messages: upTo(page.messages).map((m) => messageFor(user, m)),
       reads: upTo(page.reads),
       cursor: this.encode(full.length > 0 ? boundary : Math.max(boundary, page.head)),
       hasMore: full.length > 0,

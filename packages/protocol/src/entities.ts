@@ -51,6 +51,12 @@ export const messageSchema = z.object({
   fromAdmin: z.boolean(),
   /** Plain text; "" once deleted. */
   body: z.string(),
+  /**
+   * Extension: contact details in the text are hidden from the other side
+   * (server's `CONTACT_MASKING`). A recipient's `body` has them replaced; the
+   * sender (and admins) read the original and may tell the sender so.
+   */
+  masked: z.optional(z.boolean()),
   attachments: z.array(attachmentSchema),
   replyToId: z.optional(idSchema),
   createdAt: timestampSchema,

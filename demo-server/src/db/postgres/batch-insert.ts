@@ -104,9 +104,9 @@ export async function insertBatch(tx: Tx, inputs: readonly InsertMessageInput[],
   const messages = stored.map((outcome) => outcome.message);
   await tx.query(
     `INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
-       created_at, change_seq)
+       created_at, change_seq, masked_body)
      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
-       $8::text[], $9::text[], $10::bigint[])`,
+       $8::text[], $9::text[], $10::bigint[], $11::text[])`,
     [
       messages.map((m) => m.id),
       messages.map((m) => m.conversationId),
@@ -114,10 +114,11 @@ export async function insertBatch(tx: Tx, inputs: readonly InsertMessageInput[],
       messages.map((m) => m.clientId),
       messages.map((m) => m.senderId),
       messages.map((m) => (m.fromAdmin ? 1 : 0)),
-      messages.map((m) => m.body),
+      inputs.map((input) => input.body),
       messages.map((m) => m.replyToId ?? null),
       messages.map(() => at),
       messages.map((_, index) => changeOf(index)),
+      inputs.map((input) => input.maskedBody ?? null),
     ],
   );
 

@@ -114,8 +114,8 @@ export class PostgresMessages {
     // A clientId seen before fails here (unique index); `insert` answers it with the stored message.
     await tx.query(
       `INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
-         created_at, change_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         created_at, change_seq, masked_body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         message.id,
         conversationId,
@@ -127,6 +127,7 @@ export class PostgresMessages {
         input.replyToId ?? null,
         at,
         change,
+        input.maskedBody ?? null,
       ],
     );
     const counts = await this.reads.countNewMessage(tx, { conversationId, senderId, seq, now: at, change });
@@ -137,12 +138,13 @@ export class PostgresMessages {
     return stored;
   }
 
-  async edit(id: string, body: string): Promise<Message> {
+  async edit(id: string, body: string, maskedBody?: string): Promise<Message> {
     return transaction(this.pool, async (tx) => {
       const change = await takeChange(tx);
       const { rows } = await tx.query<MessageRow>(
-        'UPDATE messages SET body = $2, edited_at = $3, change_seq = $4 WHERE id = $1 RETURNING *',
-        [id, body, now(), change],
+        `UPDATE messages SET body = $2, masked_body = $5, edited_at = $3, change_seq = $4
+         WHERE id = $1 RETURNING *`,
+        [id, body, now(), change, maskedBody ?? null],
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);
@@ -156,7 +158,7 @@ export class PostgresMessages {
     const deleted = await transaction(this.pool, async (tx): Promise<DeleteOutcome | undefined> => {
       const change = await takeChange(tx);
       const { rows } = await tx.query<MessageRow>(
-        `UPDATE messages SET body = '', deleted_at = $2, change_seq = $3
+        `UPDATE messages SET body = '', masked_body = NULL, deleted_at = $2, change_seq = $3
          WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
         [id, now(), change],
       );

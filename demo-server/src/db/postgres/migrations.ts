@@ -169,6 +169,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE participants ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    name: 'contact details hidden from the other side',
+    sql: `
+      -- The text as recipients read it when CONTACT_MASKING hid something (NULL: nothing hidden).
+      ALTER TABLE messages ADD COLUMN masked_body TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

@@ -26,13 +26,15 @@ export class SqliteMessages {
       byId: prepare('SELECT * FROM messages WHERE id = ?'),
       byClientId: prepare('SELECT * FROM messages WHERE sender_id = ? AND client_id = ?'),
       insert: prepare(`
-        INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
-          created_at, change_seq, created_change)
-        VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @replyToId, @now, @change, @change)`),
+        INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, masked_body,
+          reply_to_id, created_at, change_seq, created_change)
+        VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @maskedBody, @replyToId, @now,
+          @change, @change)`),
       edit: prepare(`
-        UPDATE messages SET body = @body, edited_at = @now, change_seq = @change WHERE id = @id RETURNING *`),
+        UPDATE messages SET body = @body, masked_body = @maskedBody, edited_at = @now, change_seq = @change
+        WHERE id = @id RETURNING *`),
       delete: prepare(`
-        UPDATE messages SET body = '', deleted_at = @now, change_seq = @change
+        UPDATE messages SET body = '', masked_body = NULL, deleted_at = @now, change_seq = @change
         WHERE id = @id AND deleted_at IS NULL RETURNING *`),
       history: prepare(`
         SELECT * FROM messages WHERE conversation_id = @conversationId AND seq < @beforeSeq
@@ -103,6 +105,7 @@ export class SqliteMessages {
       senderId,
       fromAdmin: input.sender.isAdmin ? 1 : 0,
       body: input.body,
+      maskedBody: input.maskedBody ?? null,
       replyToId: input.replyToId ?? null,
       now: at,
       change,
@@ -138,12 +141,18 @@ export class SqliteMessages {
       .immediate();
   }
 
-  edit(id: string, body: string): Message {
+  edit(id: string, body: string, maskedBody?: string): Message {
     return this.db
       .transaction(() => {
         const change = this.feed.take();
         const at = now();
-        const row = this.statements.edit.get({ id, body, now: at, change }) as MessageRow;
+        const row = this.statements.edit.get({
+          id,
+          body,
+          maskedBody: maskedBody ?? null,
+          now: at,
+          change,
+        }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
         const message = toMessage(row);
         this.events.record(messageUpdated(message, at));

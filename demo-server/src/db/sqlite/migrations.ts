@@ -254,4 +254,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE participants ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 11,
+    name: 'contact details hidden from the other side',
+    sql: `
+      -- The text as recipients read it when CONTACT_MASKING hid something (NULL: nothing hidden).
+      ALTER TABLE messages ADD COLUMN masked_body TEXT;
+    `,
+  },
 ];

@@ -167,8 +167,8 @@ export class SqliteStore implements ChatStore {
     return this.messages.insert(inputs);
   }
 
-  async editMessage(id: string, body: string): Promise<Message> {
-    return this.messages.edit(id, body);
+  async editMessage(id: string, body: string, maskedBody?: string): Promise<Message> {
+    return this.messages.edit(id, body, maskedBody);
   }
 
   async deleteMessage(id: string): Promise<DeleteOutcome> {
