@@ -17,7 +17,8 @@ import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
 import { dayKey, dayLabel } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
-import { type MessageActions, type MessageContext, renderMessage } from './message-view.js';
+import { MessageActionsController } from './message-actions.js';
+import { type MessageContext, renderMessage } from './message-view.js';
 import { OpenByProductController } from './open-by-product.js';
 import { ReadTrackingController } from './read-tracking.js';
 import { RenderedWindowController } from './rendered-window.js';
@@ -76,6 +77,7 @@ export class ChatThread extends ProductElement {
   private readonly window = new RenderedWindowController(this);
   private readonly reads = new ReadTrackingController(this);
   private readonly opener = new OpenByProductController(this);
+  private readonly actions = new MessageActionsController(this, () => this.activeClient);
 
   /** @internal The scrolling list (for the controllers). */
   @query('[part="log"]') readonly log!: HTMLElement | null;
@@ -97,37 +99,8 @@ export class ChatThread extends ProductElement {
    * offline) wait in the outbox under this stand-in id, and show from there.
    */
   @state() private draftId: string | undefined;
-  @state() private editing: { id: string; body: string } | undefined;
 
   private clock: ReturnType<typeof setInterval> | undefined;
-
-  /** What the buttons and the editor of each message do. */
-  private readonly actions: MessageActions = {
-    edit: (message) => {
-      this.editing = { id: message.id, body: message.body };
-      void this.focusAfterUpdate(message.clientId, '.edit textarea');
-    },
-    editInput: (message, body) => {
-      this.editing = { id: message.id, body };
-    },
-    editKeydown: (event) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        // Inside <contact-supplier>'s dialog, Escape ends the edit, not the dialog.
-        event.stopPropagation();
-        this.endEdit();
-      } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        void this.saveEdit();
-      }
-    },
-    saveEdit: () => void this.saveEdit(),
-    cancelEdit: () => this.endEdit(),
-    // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
-    delete: (message) => void this.activeClient?.delete(message.id).catch(() => undefined),
-    retry: (message) => void this.activeClient?.retry(message.clientId),
-    discard: (message) => void this.activeClient?.discard(message.clientId),
-  };
 
   // --- lifecycle ------------------------------------------------------------
 
@@ -212,29 +185,6 @@ export class ChatThread extends ProductElement {
     return characterCount(this.draft.trim()) - this.maxLength;
   }
 
-  private async saveEdit(): Promise<void> {
-    const editing = this.editing;
-    if (!editing || !this.activeClient) return;
-    const body = editing.body.trim();
-    if (!isNotBlank(body) || characterCount(body) > this.maxLength) return;
-    this.endEdit();
-    // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
-    await this.activeClient.edit(editing.id, body).catch(() => undefined);
-  }
-
-  /** Closes the editor; focus goes back to the message's Edit button, never to <body>. */
-  private endEdit(): void {
-    const id = this.editing?.id;
-    this.editing = undefined;
-    const message = this.messagesStore.value.find((m) => m.id === id);
-    if (message) void this.focusAfterUpdate(message.clientId, '.actions button');
-  }
-
-  private async focusAfterUpdate(clientId: string, selector: string): Promise<void> {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(clientId)}"] ${selector}`)?.focus();
-  }
-
   // --- public methods ---------------------------------------------------------
 
   /** Sends the text in the composer (what Enter and the send button do). */
@@ -316,7 +266,6 @@ export class ChatThread extends ProductElement {
       ownId,
       names,
       lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
-      editing: this.editing,
       actions: this.actions,
     };
     const [start, end] = this.window.range(all.length);

@@ -50,6 +50,8 @@ export interface PalaverStrings {
   yesterday: string;
   productLabel(title: string): string;
   messageActions: string;
+  /** Asked before a message is deleted. */
+  confirmDelete: string;
   conversations: string;
   unreadOnly: string;
   noUnread: string;
