@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { thumbnailStyles } from '../shared/thumbnail.js';
 import { tokens } from '../shared/tokens.styles.js';
 
 export const chatThreadStyles = [
   tokens,
+  thumbnailStyles,
   css`
     :host {
       --_own-bg: var(--chat-thread-own-bubble, var(--_accent));
@@ -32,12 +34,16 @@ export const chatThreadStyles = [
       border-bottom: 1px solid var(--_border);
       background: var(--_surface-alt);
     }
-    [part='product'] img {
-      width: 2.75rem;
-      height: 2.75rem;
-      object-fit: cover;
-      border-radius: calc(var(--_radius) / 2);
-      flex: none;
+    [part='product'] {
+      --_thumb-size: 2.75rem;
+    }
+    .subject {
+      display: flex;
+      flex-direction: column;
+      min-width: 0;
+    }
+    .subject small {
+      color: var(--_muted);
     }
     [part='product'] a,
     [part='product'] strong {

@@ -15,6 +15,7 @@ import type { PalaverStrings } from '../shared/i18n.js';
 import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
+import { renderThumbnail } from '../shared/thumbnail.js';
 import { dayKey, dayLabel } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
 import { MessageActionsController } from './message-actions.js';
@@ -43,7 +44,7 @@ export interface ChatMessageSendDetail {
  * @fires chat-message-sent - A message was queued (it shows at once and is delivered when possible). `detail: { message }`.
  *
  * @csspart base - The whole thread.
- * @csspart product - The product card on top.
+ * @csspart product - The product card on top (for a support conversation: its subject).
  * @csspart banner - Offline and error notices.
  * @csspart notice - A failed edit or delete: what happened, with Retry (when it may help) and Dismiss.
  * @csspart log - The scrolling list of messages.
@@ -233,14 +234,23 @@ export class ChatThread extends ProductElement {
 
   // --- rendering --------------------------------------------------------------
 
-  private renderProduct(conversation: Conversation | undefined): TemplateResult | typeof nothing {
+  /** What the conversation is about, on top: the product card, or a support thread's subject. */
+  private renderHeader(conversation: Conversation | undefined): TemplateResult | typeof nothing {
+    const t = this.t;
+    if (conversation?.kind === 'support') {
+      const subject = conversation.subject ?? t.support;
+      return html`<header part="product" class="support" aria-label=${t.supportLabel(subject)}>
+        ${renderThumbnail({ support: true })}
+        <span class="subject"><small>${t.support}</small> <strong dir="auto">${subject}</strong></span>
+      </header>`;
+    }
     const product = conversation?.product;
     if (!product) return nothing;
     const title = product.url
-      ? html`<a href=${product.url}>${product.title}</a>`
-      : html`<strong>${product.title}</strong>`;
-    return html`<header part="product" aria-label=${this.t.productLabel(product.title)}>
-      ${product.imageUrl ? html`<img src=${product.imageUrl} alt="" />` : nothing} ${title}
+      ? html`<a href=${product.url} dir="auto">${product.title}</a>`
+      : html`<strong dir="auto">${product.title}</strong>`;
+    return html`<header part="product" aria-label=${t.productLabel(product.title)}>
+      ${product.imageUrl ? renderThumbnail({ imageUrl: product.imageUrl }) : nothing} ${title}
       ${product.price ? html`<span class="price">${product.price}</span>` : nothing}
     </header>`;
   }
@@ -333,7 +343,7 @@ export class ChatThread extends ProductElement {
     // is there nothing to write into.
     const refused = this.opener.permanent;
     return html`<section part="base">
-      ${this.renderProduct(conversation)}
+      ${this.renderHeader(conversation)}
       ${
         connection === 'offline' || connection === 'unauthorized'
           ? html`<div part="banner" role="status">${t.offline}</div>`
