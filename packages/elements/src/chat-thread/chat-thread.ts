@@ -87,7 +87,7 @@ export class ChatThread extends ProductElement {
   /** The conversation to show (or give `product-id` and `supplier-id` to open the one about a product). */
   @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
   /** Longest message accepted (the server's `MESSAGE_MAX_LENGTH`). */
-  @property({ type: Number, attribute: 'max-length' }) maxLength = LIMITS.messageMaxLength;
+  @property({ type: Number, attribute: 'max-length' }) maxLength: number = LIMITS.messageMaxLength;
 
   @state() private draft = '';
   /**
