@@ -118,8 +118,9 @@ export class MessageActionsController implements ReactiveController, MessageActi
         this.closeMenu(true);
         break;
       case 'Tab':
-        // Tab leaves the menu for the next thing on the page, as in a native menu.
-        this.closeMenu(false);
+        // Tab leaves a menu for the next thing on the page, as in a native menu; in the
+        // delete question it moves between Delete and Cancel, and closes it only on leaving.
+        if (!menu.confirming || at === (event.shiftKey ? 0 : items.length - 1)) this.closeMenu(false);
         return;
       default:
         return;

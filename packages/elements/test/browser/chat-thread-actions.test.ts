@@ -102,6 +102,10 @@ describe('<chat-thread> message status and actions', () => {
       at(key, '.confirm .cancel'),
     );
     await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(deepActiveElement(), 'Tab moves within the question').to.equal(at(key, '.confirm .danger'));
+    expect(at(key, '.confirm'), 'and leaves it open').to.exist;
+    await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Enter' });
     await eventually(() => expect(at(key, '.confirm')).to.equal(null));
     expect(deepActiveElement()).to.equal(at(key, '.more-button'));
