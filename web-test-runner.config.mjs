@@ -12,7 +12,10 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 600000,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.browser.json', target: 'es2022' }), palaverServerPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, json: true, tsconfig: './tsconfig.browser.json', target: 'es2022' }),
+    palaverServerPlugin(),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -4,6 +4,8 @@ import type { StorybookConfig } from '@storybook/web-components-vite';
 const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.ts'],
   framework: { name: '@storybook/web-components-vite', options: {} },
+  // Autodocs: a docs page per element, from custom-elements.json (see preview.ts).
+  addons: ['@storybook/addon-docs'],
   core: { disableTelemetry: true },
 };
 

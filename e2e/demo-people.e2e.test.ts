@@ -76,8 +76,31 @@ describe('the demo, as a newcomer tries it', () => {
     const composer = page.locator('contact-supplier chat-thread textarea');
     await composer.fill('Hello from my phone');
     await composer.press('Enter');
-    await page.locator('contact-supplier chat-thread [part="bubble"]').first().waitFor();
+    const bubble = page.locator('contact-supplier chat-thread [part~="own"] [part="bubble"]').first();
+    await bubble.waitFor();
     assert.deepEqual(await overflowing(page, 'contact-supplier [part="dialog"]'), []);
+
+    // On touch, the message's actions: its button shows without hover, a tap on the bubble opens the menu,
+    // and every target is at least 44 px.
+    await page.locator('contact-supplier chat-thread [part~="own"] .more-button').waitFor({ state: 'attached' });
+    await page.waitForFunction(() => {
+      const thread = document.querySelector('contact-supplier')?.shadowRoot?.querySelector('chat-thread');
+      return thread?.shadowRoot?.querySelector('[part="status"]')?.getAttribute('aria-label') === 'Sent';
+    });
+    const more = page.locator('contact-supplier chat-thread .more-button');
+    assert.equal(await more.evaluate((node) => getComputedStyle(node).opacity), '1', 'no hover needed on touch');
+    await bubble.tap();
+    const items = page.locator('contact-supplier chat-thread [role="menu"] [role="menuitem"]');
+    await items.first().waitFor();
+    const sizes = await page
+      .locator('contact-supplier chat-thread .more-button, contact-supplier chat-thread [role="menuitem"]')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => node.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })),
+      );
+    assert.equal(sizes.length, 3, 'the button and its two items');
+    for (const { width, height } of sizes)
+      assert.ok(width >= 44 && height >= 44, `44 px targets: ${JSON.stringify(sizes)}`);
+    assert.deepEqual(await overflowing(page, 'contact-supplier chat-thread [role="menu"]'), [], 'the menu on screen');
     assert.deepEqual(errors, []);
     await context.close();
   });

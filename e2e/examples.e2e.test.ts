@@ -4,18 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { type Demo, launchBrowser, startDemo, watchErrors } from './support.js';
-
-async function sendThroughThread(page: Page, text: string): Promise<void> {
-  const textarea = page.locator('chat-thread textarea');
-  await textarea.waitFor();
-  await page.locator('chat-thread [part="product"]').waitFor();
-  for (let i = 0; i < 100 && !(await textarea.isEnabled()); i++) await page.waitForTimeout(50);
-  await textarea.fill(text);
-  await textarea.press('Enter');
-  await page.locator('chat-thread [part~="own"] [part="status"][aria-label="Sent"]').first().waitFor();
-}
+import type { Browser } from 'playwright-core';
+import { type Demo, launchBrowser, sendThroughThread, startDemo, watchErrors } from './support.js';
 
 describe('docs/examples', () => {
   let demo: Demo;

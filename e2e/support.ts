@@ -22,8 +22,8 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-/** Starts the demo exactly as the README's run command does (after the build). */
-export async function startDemo(): Promise<Demo> {
+/** Starts the demo exactly as the README's run command does (after the build); `env` adds settings (CORS_ORIGIN). */
+export async function startDemo(env: Record<string, string> = {}): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [serverBin], {
@@ -37,6 +37,7 @@ export async function startDemo(): Promise<Demo> {
       REDIS_URL: '',
       LOG_LEVEL: 'warn',
       PRESENCE_GRACE_MS: '200',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -106,4 +107,15 @@ export function watchErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(message.text());
   });
   return errors;
+}
+
+/** Writes `text` into the page's <chat-thread> (once it shows its product) and waits until the server has it. */
+export async function sendThroughThread(page: Page, text: string): Promise<void> {
+  const textarea = page.locator('chat-thread textarea');
+  await textarea.waitFor();
+  await page.locator('chat-thread [part="product"]').waitFor();
+  for (let i = 0; i < 100 && !(await textarea.isEnabled()); i++) await page.waitForTimeout(50);
+  await textarea.fill(text);
+  await textarea.press('Enter');
+  await page.locator('chat-thread [part~="own"] [part="status"][aria-label="Sent"]').first().waitFor();
 }

@@ -1,9 +1,14 @@
 import '@palaver/elements/define';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { attributeControls } from './controls.js';
 import { bowl, buyer, darkTokens, mug, otherBuyer, shadowAll, supplier, vase, waitUntil, world } from './support.js';
 
-const meta: Meta = { title: 'Elements/chat-inbox', component: 'chat-inbox' };
+const meta: Meta = {
+  title: 'Elements/chat-inbox',
+  component: 'chat-inbox',
+  argTypes: attributeControls('chat-inbox'),
+};
 export default meta;
 type Story = StoryObj;
 

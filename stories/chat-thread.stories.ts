@@ -1,6 +1,7 @@
 import '@palaver/elements/define';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { attributeControls } from './controls.js';
 import {
   admin,
   buyer,
@@ -17,6 +18,7 @@ import {
 const meta: Meta = {
   title: 'Elements/chat-thread',
   component: 'chat-thread',
+  argTypes: attributeControls('chat-thread'),
   parameters: {
     docs: { description: { component: 'One conversation: product card, messages, ticks, typing, composer.' } },
   },

@@ -7,10 +7,11 @@ import { render, type TemplateResult } from 'lit';
 import * as inbox from './chat-inbox.stories.js';
 import * as thread from './chat-thread.stories.js';
 import * as contact from './contact-supplier.stories.js';
+import { applyAttributeArgs, attributesOf } from './controls.js';
 import * as badge from './unread-badge.stories.js';
 
 interface StoryModule {
-  default: { title?: string };
+  default: { title?: string; component?: string; argTypes?: Record<string, { control?: unknown }> };
   [name: string]: unknown;
 }
 interface Story {
@@ -21,6 +22,16 @@ interface Story {
 
 for (const module of [thread, badge, inbox, contact] as unknown as StoryModule[]) {
   describe(`stories: ${module.default.title}`, () => {
+    it('has a control for every attribute in custom-elements.json', () => {
+      const tag = module.default.component as string;
+      const attributes = attributesOf(tag).map((attribute) => attribute.name);
+      expect(attributes, 'the manifest knows the element').to.not.be.empty;
+      const controlled = Object.entries(module.default.argTypes ?? {})
+        .filter(([, argType]) => argType.control)
+        .map(([name]) => name);
+      expect(controlled).to.have.members(attributes);
+    });
+
     for (const [exportName, value] of Object.entries(module)) {
       if (exportName === 'default') continue;
       const story = value as Story;
@@ -41,3 +52,23 @@ for (const module of [thread, badge, inbox, contact] as unknown as StoryModule[]
     }
   });
 }
+
+describe('story controls', () => {
+  it('set the attributes a designer changed, and only those', async () => {
+    const canvas = document.createElement('div');
+    document.body.append(canvas);
+    try {
+      render((inbox.Conversations as Story).render?.({}) as TemplateResult, canvas);
+      const element = canvas.querySelector('chat-inbox') as HTMLElement;
+      applyAttributeArgs(canvas, 'chat-inbox', { 'unread-only': true, 'with-thread': undefined, color: 'red' });
+      expect(element.hasAttribute('unread-only')).to.equal(true);
+      expect(element.hasAttribute('with-thread')).to.equal(false);
+      expect(element.hasAttribute('color'), 'not an attribute of the element').to.equal(false);
+      applyAttributeArgs(canvas, 'chat-inbox', { 'unread-only': false });
+      expect(element.hasAttribute('unread-only')).to.equal(false);
+    } finally {
+      render(null, canvas);
+      canvas.remove();
+    }
+  });
+});

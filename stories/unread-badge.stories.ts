@@ -1,9 +1,14 @@
 import '@palaver/elements/define';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { attributeControls } from './controls.js';
 import { buyer, mug, shadow, supplier, waitUntil, world } from './support.js';
 
-const meta: Meta = { title: 'Elements/unread-badge', component: 'unread-badge' };
+const meta: Meta = {
+  title: 'Elements/unread-badge',
+  component: 'unread-badge',
+  argTypes: attributeControls('unread-badge'),
+};
 export default meta;
 type Story = StoryObj;
 

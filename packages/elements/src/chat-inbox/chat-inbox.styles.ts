@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { thumbnailStyles } from '../shared/thumbnail.js';
 import { tokens } from '../shared/tokens.styles.js';
 
 export const chatInboxStyles = [
   tokens,
+  thumbnailStyles,
   css`
     :host {
       --_height: var(--chat-inbox-height, 36rem);
@@ -68,7 +70,7 @@ export const chatInboxStyles = [
     [part~='item'] {
       display: grid;
       grid-template-columns: auto 1fr auto;
-      gap: 0.15rem var(--_space);
+      gap: 0.1rem var(--_space);
       align-items: center;
       padding: var(--_space) calc(var(--_space) * 1.5);
       border-bottom: 1px solid var(--_border);
@@ -83,18 +85,31 @@ export const chatInboxStyles = [
       outline-offset: -2px;
     }
     .thumb {
-      grid-row: span 2;
-      width: 2.5rem;
-      height: 2.5rem;
-      border-radius: calc(var(--_radius) / 2);
-      object-fit: cover;
-      background: var(--_surface-alt);
+      grid-row: span 3;
+      align-self: start;
     }
-    .title {
-      font-weight: 600;
+    .title,
+    .about,
+    .preview {
+      min-width: 0;
       white-space: nowrap;
       overflow: hidden;
       text-overflow: ellipsis;
+    }
+    .title {
+      font-weight: 600;
+    }
+    .about {
+      grid-column: 2 / span 2;
+      font-size: 0.85em;
+    }
+    .tag {
+      padding: 0 0.4em;
+      border-radius: 0.6em;
+      background: var(--_surface-alt);
+      color: var(--_accent);
+      font-size: 0.9em;
+      font-weight: 600;
     }
     .unread .title,
     .unread .preview {
@@ -110,9 +125,6 @@ export const chatInboxStyles = [
       grid-column: 2;
       font-size: 0.85em;
       color: var(--_muted);
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
     }
     [part='count'] {
       justify-self: end;

@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
+import { initialsOf, renderThumbnail } from '../shared/thumbnail.js';
 import { relativeTime } from '../shared/time.js';
 import { chatInboxStyles } from './chat-inbox.styles.js';
 
@@ -99,18 +100,27 @@ export class ChatInbox extends PalaverElement {
     );
   }
 
+  /** Who the conversation is with; a support thread no agent has joined yet is with "Support". */
   private counterpart(conversation: Conversation): string {
     const me = this.user.value?.id;
     const others = conversation.participants.filter((p) => p.userId !== me);
-    return others.map((p) => p.name).join(', ') || conversation.subject || '';
+    return others.map((p) => p.name).join(', ') || (conversation.kind === 'support' ? this.t.support : '');
   }
 
+  /**
+   * Three lines, none of them cut into uselessness by the others: who (and
+   * when), what about (the product, or the support subject), and the last
+   * message ("You: …" when it is the user's own).
+   */
   private renderItem(conversation: Conversation): TemplateResult {
     const t = this.t;
     const unread = conversation.unreadCount;
     const last = conversation.lastMessage;
-    const preview = last ? (last.deletedAt ? t.deleted : last.body) : t.empty;
-    const title = conversation.product?.title ?? conversation.subject ?? '';
+    const text = last ? (last.deletedAt ? t.deleted : last.body) : t.empty;
+    const preview = last && last.senderId === this.user.value?.id ? t.lastMessageByYou(text) : text;
+    const support = conversation.kind === 'support';
+    const about = (support ? conversation.subject : conversation.product?.title) ?? '';
+    const who = this.counterpart(conversation);
     const classes = [unread > 0 ? 'unread' : '', conversation.id === this.activeId ? 'active' : ''].join(' ');
     return html`<li
       id=${`item-${conversation.id}`}
@@ -120,10 +130,11 @@ export class ChatInbox extends PalaverElement {
       aria-selected=${conversation.id === this.selectedId ? 'true' : 'false'}
       @click=${() => this.select(conversation.id)}
     >
-      ${conversation.product?.imageUrl ? html`<img class="thumb" src=${conversation.product.imageUrl} alt="" />` : html`<span class="thumb"></span>`}
-      <span class="title">${this.counterpart(conversation)} · ${title}</span>
+      ${renderThumbnail({ imageUrl: conversation.product?.imageUrl, support, initials: initialsOf(who) })}
+      <span class="title" dir="auto">${who}</span>
       <time datetime=${conversation.updatedAt}>${relativeTime(conversation.updatedAt, this.language)}</time>
-      <span class="preview">${preview}</span>
+      <span class="about" dir="auto">${support ? html`<span class="tag">${t.support}</span> ` : nothing}${about}</span>
+      <span class="preview" dir="auto">${preview}</span>
       ${unread > 0 ? html`<span part="count" aria-label=${t.unreadLabel(unread)}>${unread > 99 ? '99+' : unread}</span>` : nothing}
     </li>`;
   }

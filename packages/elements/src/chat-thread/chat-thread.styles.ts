@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { thumbnailStyles } from '../shared/thumbnail.js';
 import { tokens } from '../shared/tokens.styles.js';
 
 export const chatThreadStyles = [
   tokens,
+  thumbnailStyles,
   css`
     :host {
       --_own-bg: var(--chat-thread-own-bubble, var(--_accent));
@@ -32,12 +34,16 @@ export const chatThreadStyles = [
       border-bottom: 1px solid var(--_border);
       background: var(--_surface-alt);
     }
-    [part='product'] img {
-      width: 2.75rem;
-      height: 2.75rem;
-      object-fit: cover;
-      border-radius: calc(var(--_radius) / 2);
-      flex: none;
+    [part='product'] {
+      --_thumb-size: 2.75rem;
+    }
+    .subject {
+      display: flex;
+      flex-direction: column;
+      min-width: 0;
+    }
+    .subject small {
+      color: var(--_muted);
     }
     [part='product'] a,
     [part='product'] strong {
@@ -172,13 +178,6 @@ export const chatThreadStyles = [
       outline: 2px dashed var(--_muted);
       outline-offset: 2px;
     }
-    /* Fingers need room: 44 px targets where the pointer is coarse. */
-    @media (pointer: coarse) {
-      .meta button {
-        min-width: 44px;
-        min-height: 44px;
-      }
-    }
     .actions button,
     .meta button {
       font: inherit;
@@ -188,6 +187,100 @@ export const chatThreadStyles = [
       padding: 0.1em 0.2em;
       cursor: pointer;
       text-decoration: underline;
+    }
+    [part~='message'] {
+      position: relative;
+    }
+    [part~='message']:focus {
+      outline: none;
+    }
+    /* In a run, a message's time shows on hover or focus only, beside its bubble (nothing moves). */
+    .continued [part='timestamp'] {
+      position: absolute;
+      bottom: 0.2rem;
+      inset-inline-start: calc(100% + 0.4rem);
+      white-space: nowrap;
+      visibility: hidden;
+    }
+    .own.continued [part='timestamp'] {
+      inset-inline-start: auto;
+      inset-inline-end: calc(100% + 0.4rem);
+    }
+    [part~='message']:hover [part='timestamp'],
+    [part~='message']:focus-within [part='timestamp'],
+    .menu-open [part='timestamp'] {
+      visibility: visible;
+    }
+    /* The actions button: there on hover or focus with a mouse, always there on touch. */
+    .more {
+      position: relative;
+      display: inline-flex;
+    }
+    .meta .more-button {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      padding: 0.1em 0.3em;
+      border-radius: 0.4em;
+      color: var(--_muted);
+      opacity: 0;
+    }
+    .meta .more-button:hover {
+      background: var(--_surface-alt);
+      color: var(--_text);
+    }
+    [part~='message']:hover .more-button,
+    [part~='message']:focus-within .more-button,
+    .menu-open .more-button {
+      opacity: 1;
+    }
+    .menu {
+      position: absolute;
+      z-index: 2;
+      /* Below the button: the log scrolls down to it (it could not scroll up to a menu above the first message). */
+      top: calc(100% + 0.25rem);
+      inset-inline-end: 0;
+      display: flex;
+      flex-direction: column;
+      min-width: 9rem;
+      padding: 0.25rem;
+      background: var(--_surface);
+      color: var(--_text);
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) * 0.75);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
+      font-size: var(--_font-size);
+    }
+    .menu.confirm {
+      min-width: 12rem;
+      gap: 0.25rem;
+    }
+    .menu.confirm span {
+      padding: 0.4rem 0.6rem;
+    }
+    .meta .menu button {
+      text-align: start;
+      text-decoration: none;
+      color: var(--_text);
+      padding: 0.45rem 0.6rem;
+      border-radius: calc(var(--_radius) / 2);
+    }
+    .meta .menu button:hover,
+    .meta .menu button:focus-visible {
+      background: var(--_surface-alt);
+    }
+    .meta .menu button.danger {
+      color: var(--_danger);
+    }
+    /* Fingers need room: 44 px targets where the pointer is coarse. */
+    @media (pointer: coarse) {
+      .meta button {
+        min-width: 44px;
+        min-height: 44px;
+      }
+      .meta .more-button {
+        opacity: 1;
+      }
     }
     button:focus-visible,
     textarea:focus-visible,

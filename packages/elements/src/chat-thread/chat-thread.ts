@@ -15,9 +15,11 @@ import type { PalaverStrings } from '../shared/i18n.js';
 import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
+import { renderThumbnail } from '../shared/thumbnail.js';
 import { dayKey, dayLabel } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
-import { type MessageActions, type MessageContext, renderMessage } from './message-view.js';
+import { MessageActionsController } from './message-actions.js';
+import { type MessageContext, renderMessage } from './message-view.js';
 import { OpenByProductController } from './open-by-product.js';
 import { ReadTrackingController } from './read-tracking.js';
 import { RenderedWindowController } from './rendered-window.js';
@@ -42,7 +44,7 @@ export interface ChatMessageSendDetail {
  * @fires chat-message-sent - A message was queued (it shows at once and is delivered when possible). `detail: { message }`.
  *
  * @csspart base - The whole thread.
- * @csspart product - The product card on top.
+ * @csspart product - The product card on top (for a support conversation: its subject).
  * @csspart banner - Offline and error notices.
  * @csspart notice - A failed edit or delete: what happened, with Retry (when it may help) and Dismiss.
  * @csspart log - The scrolling list of messages.
@@ -76,6 +78,7 @@ export class ChatThread extends ProductElement {
   private readonly window = new RenderedWindowController(this);
   private readonly reads = new ReadTrackingController(this);
   private readonly opener = new OpenByProductController(this);
+  private readonly actions = new MessageActionsController(this, () => this.activeClient);
 
   /** @internal The scrolling list (for the controllers). */
   @query('[part="log"]') readonly log!: HTMLElement | null;
@@ -84,7 +87,7 @@ export class ChatThread extends ProductElement {
   /** The conversation to show (or give `product-id` and `supplier-id` to open the one about a product). */
   @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
   /** Longest message accepted (the server's `MESSAGE_MAX_LENGTH`). */
-  @property({ type: Number, attribute: 'max-length' }) maxLength = LIMITS.messageMaxLength;
+  @property({ type: Number, attribute: 'max-length' }) maxLength: number = LIMITS.messageMaxLength;
 
   @state() private draft = '';
   /**
@@ -97,37 +100,8 @@ export class ChatThread extends ProductElement {
    * offline) wait in the outbox under this stand-in id, and show from there.
    */
   @state() private draftId: string | undefined;
-  @state() private editing: { id: string; body: string } | undefined;
 
   private clock: ReturnType<typeof setInterval> | undefined;
-
-  /** What the buttons and the editor of each message do. */
-  private readonly actions: MessageActions = {
-    edit: (message) => {
-      this.editing = { id: message.id, body: message.body };
-      void this.focusAfterUpdate(message.clientId, '.edit textarea');
-    },
-    editInput: (message, body) => {
-      this.editing = { id: message.id, body };
-    },
-    editKeydown: (event) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        // Inside <contact-supplier>'s dialog, Escape ends the edit, not the dialog.
-        event.stopPropagation();
-        this.endEdit();
-      } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        void this.saveEdit();
-      }
-    },
-    saveEdit: () => void this.saveEdit(),
-    cancelEdit: () => this.endEdit(),
-    // Safe to drop: a failed delete becomes a notice (`$notices`), which this thread shows.
-    delete: (message) => void this.activeClient?.delete(message.id).catch(() => undefined),
-    retry: (message) => void this.activeClient?.retry(message.clientId),
-    discard: (message) => void this.activeClient?.discard(message.clientId),
-  };
 
   // --- lifecycle ------------------------------------------------------------
 
@@ -212,29 +186,6 @@ export class ChatThread extends ProductElement {
     return characterCount(this.draft.trim()) - this.maxLength;
   }
 
-  private async saveEdit(): Promise<void> {
-    const editing = this.editing;
-    if (!editing || !this.activeClient) return;
-    const body = editing.body.trim();
-    if (!isNotBlank(body) || characterCount(body) > this.maxLength) return;
-    this.endEdit();
-    // Safe to drop: a failed edit becomes a notice (`$notices`), which this thread shows.
-    await this.activeClient.edit(editing.id, body).catch(() => undefined);
-  }
-
-  /** Closes the editor; focus goes back to the message's Edit button, never to <body>. */
-  private endEdit(): void {
-    const id = this.editing?.id;
-    this.editing = undefined;
-    const message = this.messagesStore.value.find((m) => m.id === id);
-    if (message) void this.focusAfterUpdate(message.clientId, '.actions button');
-  }
-
-  private async focusAfterUpdate(clientId: string, selector: string): Promise<void> {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(clientId)}"] ${selector}`)?.focus();
-  }
-
   // --- public methods ---------------------------------------------------------
 
   /** Sends the text in the composer (what Enter and the send button do). */
@@ -283,14 +234,23 @@ export class ChatThread extends ProductElement {
 
   // --- rendering --------------------------------------------------------------
 
-  private renderProduct(conversation: Conversation | undefined): TemplateResult | typeof nothing {
+  /** What the conversation is about, on top: the product card, or a support thread's subject. */
+  private renderHeader(conversation: Conversation | undefined): TemplateResult | typeof nothing {
+    const t = this.t;
+    if (conversation?.kind === 'support') {
+      const subject = conversation.subject ?? t.support;
+      return html`<header part="product" class="support" aria-label=${t.supportLabel(subject)}>
+        ${renderThumbnail({ support: true })}
+        <span class="subject"><small>${t.support}</small> <strong dir="auto">${subject}</strong></span>
+      </header>`;
+    }
     const product = conversation?.product;
     if (!product) return nothing;
     const title = product.url
-      ? html`<a href=${product.url}>${product.title}</a>`
-      : html`<strong>${product.title}</strong>`;
-    return html`<header part="product" aria-label=${this.t.productLabel(product.title)}>
-      ${product.imageUrl ? html`<img src=${product.imageUrl} alt="" />` : nothing} ${title}
+      ? html`<a href=${product.url} dir="auto">${product.title}</a>`
+      : html`<strong dir="auto">${product.title}</strong>`;
+    return html`<header part="product" aria-label=${t.productLabel(product.title)}>
+      ${product.imageUrl ? renderThumbnail({ imageUrl: product.imageUrl }) : nothing} ${title}
       ${product.price ? html`<span class="price">${product.price}</span>` : nothing}
     </header>`;
   }
@@ -316,7 +276,6 @@ export class ChatThread extends ProductElement {
       ownId,
       names,
       lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
-      editing: this.editing,
       actions: this.actions,
     };
     const [start, end] = this.window.range(all.length);
@@ -384,7 +343,7 @@ export class ChatThread extends ProductElement {
     // is there nothing to write into.
     const refused = this.opener.permanent;
     return html`<section part="base">
-      ${this.renderProduct(conversation)}
+      ${this.renderHeader(conversation)}
       ${
         connection === 'offline' || connection === 'unauthorized'
           ? html`<div part="banner" role="status">${t.offline}</div>`

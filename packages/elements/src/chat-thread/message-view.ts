@@ -3,6 +3,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { fullDateTime, relativeTime } from '../shared/time.js';
+import type { MessageActions } from './message-actions.js';
+import { renderMessageMenu } from './message-menu.js';
 import { statusIcons } from './status-icons.js';
 
 /** What every message of one render shares. */
@@ -14,21 +16,8 @@ export interface MessageContext {
   names: Map<string, string>;
   /** The user's read pointer: messages of others above it count as unread. */
   lastReadSeq: number;
-  /** The message being edited, and its text so far. */
-  editing: { id: string; body: string } | undefined;
+  /** The open menu, the edit in progress, and what the buttons do. */
   actions: MessageActions;
-}
-
-/** What the buttons and the editor of a message do (the thread implements them). */
-export interface MessageActions {
-  edit(message: ChatMessage): void;
-  editInput(message: ChatMessage, body: string): void;
-  editKeydown(event: KeyboardEvent): void;
-  saveEdit(): void;
-  cancelEdit(): void;
-  delete(message: ChatMessage): void;
-  retry(message: ChatMessage): void;
-  discard(message: ChatMessage): void;
 }
 
 /**
@@ -92,12 +81,18 @@ function renderStatus(message: ChatMessage, { t, actions }: MessageContext): Tem
   }
 }
 
-/** One message: author line, bubble (or editor), time, delivery status and the user's actions on it. */
-export function renderMessage(message: ChatMessage, showAuthor: boolean, context: MessageContext): TemplateResult {
+/**
+ * One message: author line, bubble (or editor), time, delivery status and the
+ * user's actions on it. Only the first message of a run (one sender, a few
+ * minutes) shows its author and time; the others show their time on hover or
+ * focus (it is always in the message's accessible name).
+ */
+export function renderMessage(message: ChatMessage, firstOfRun: boolean, context: MessageContext): TemplateResult {
   const { t, language, ownId, names, actions } = context;
   const own = message.senderId === ownId;
   const deleted = Boolean(message.deletedAt);
-  const editing = context.editing?.id === message.id;
+  const editing = actions.editing?.id === message.id;
+  const canAct = own && !deleted && !message.pending;
   const unreadFromOther = !own && !message.pending && message.seq > context.lastReadSeq;
   const classes = [
     'message',
@@ -105,6 +100,8 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
     deleted ? 'deleted' : '',
     message.status === 'failed' ? 'failed' : '',
     message.status === 'queued' || message.status === 'sending' ? 'waiting' : '',
+    firstOfRun ? '' : 'continued',
+    actions.menu?.clientId === message.clientId ? 'menu-open' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -118,9 +115,10 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
     data-seq=${message.seq}
     ?data-unread=${unreadFromOther}
     aria-label=${`${author}, ${when}`}
+    tabindex="-1"
   >
     ${
-      showAuthor
+      firstOfRun
         ? html`<div part="author">${author}${message.fromAdmin ? html`<span class="staff">${t.staff}</span>` : nothing}</div>`
         : nothing
     }
@@ -130,7 +128,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
           <textarea
             dir="auto"
             aria-label=${t.edit}
-            .value=${context.editing?.body ?? ''}
+            .value=${actions.editing?.body ?? ''}
             @input=${(e: Event) => actions.editInput(message, (e.target as HTMLTextAreaElement).value)}
             @keydown=${actions.editKeydown}
           ></textarea>
@@ -139,7 +137,15 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
             <button type="button" @click=${actions.cancelEdit}>${t.cancel}</button>
           </div>
         </div>`
-        : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
+        : canAct
+          ? html`<div
+              part="bubble"
+              dir="auto"
+              @contextmenu=${(e: Event) => actions.bubbleContextMenu(e, message)}
+              @click=${(e: Event) => actions.bubbleClick(e, message)}
+              >${text}</div
+            >`
+          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
     }
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
@@ -147,14 +153,7 @@ export function renderMessage(message: ChatMessage, showAuthor: boolean, context
       >
       ${message.editedAt && !deleted ? html`<span>(${t.edited})</span>` : nothing}
       ${own ? renderStatus(message, context) : nothing}
-      ${
-        own && !deleted && !message.pending && !editing
-          ? html`<span class="actions" role="group" aria-label=${t.messageActions}>
-            <button type="button" @click=${() => actions.edit(message)}>${t.edit}</button>
-            <button type="button" @click=${() => actions.delete(message)}>${t.delete}</button>
-          </span>`
-          : nothing
-      }
+      ${canAct && !editing ? renderMessageMenu(message, t, actions) : nothing}
     </div>
   </article>`;
 }

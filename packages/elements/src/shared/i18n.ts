@@ -49,7 +49,15 @@ export interface PalaverStrings {
   today: string;
   yesterday: string;
   productLabel(title: string): string;
+  /** A support conversation's label (and who it is with before an agent joins). */
+  support: string;
+  /** The thread header of a support conversation. */
+  supportLabel(subject: string): string;
+  /** The inbox's preview of the user's own last message. */
+  lastMessageByYou(text: string): string;
   messageActions: string;
+  /** Asked before a message is deleted. */
+  confirmDelete: string;
   conversations: string;
   unreadOnly: string;
   noUnread: string;

@@ -18,9 +18,11 @@ const bodies = (el: ChatThread) => allInside(el, '[part="bubble"]').map((b) => b
 const button = (el: ChatThread, scope: string, label: string) =>
   allInside(el, `${scope} button`).find((b) => b.textContent?.trim() === label) as HTMLButtonElement;
 
-/** Opens the editor on the only message and types `body` into it. */
+/** Opens the editor on the only message (through its actions menu) and types `body` into it. */
 async function startEditing(el: ChatThread, body: string): Promise<void> {
-  button(el, '[part~="message"]', 'Edit').click();
+  ($(el, '[part~="message"] .more-button') as HTMLButtonElement).click();
+  await eventually(() => expect($(el, '[role="menu"]')).to.exist);
+  button(el, '[role="menu"]', 'Edit').click();
   await eventually(() => expect($(el, '.edit textarea')).to.exist);
   const editor = $(el, '.edit textarea') as HTMLTextAreaElement;
   editor.value = body;

@@ -91,12 +91,18 @@ describe('<chat-thread>', () => {
       html`<chat-thread .client=${client} conversation-id=${conversation.id} max-length="500"></chat-thread>`,
     );
     await client.send(conversation.id, 'Helo');
-    await eventually(() => expect($$(el, '[part~="own"] .actions button')).to.have.length(2));
-    expect($$(el, '[part~="other"] .actions button')).to.have.length(0, 'no actions on others’ messages');
+    await eventually(() => expect($$(el, '[part~="own"] .more-button')).to.have.length(1));
+    expect($$(el, '[part~="other"] .more-button')).to.have.length(0, 'no actions on others’ messages');
 
-    const [editButton] = $$(el, '[part~="own"] .actions button');
-    editButton?.click();
-    await el.updateComplete;
+    const menuItem = async (label: string) => {
+      $(el, '[part~="own"] .more-button')?.click();
+      await eventually(() => expect($(el, '[role="menu"]')).to.exist);
+      $$(el, '[role="menu"] button')
+        .find((b) => b.textContent?.trim() === label)
+        ?.click();
+      await el.updateComplete;
+    };
+    await menuItem('Edit');
     const editor = $(el, '.edit textarea') as HTMLTextAreaElement;
     editor.focus();
     editor.select();
@@ -105,7 +111,8 @@ describe('<chat-thread>', () => {
     await eventually(() => expect(bodies(el)).to.include('Hello'));
     await eventually(() => expect($(el, '[part~="own"] .meta')?.textContent).to.contain('edited'));
 
-    $$(el, '[part~="own"] .actions button')[1]?.click();
+    await menuItem('Delete…');
+    $(el, '.confirm .danger')?.click();
     await eventually(() => expect(bodies(el)).to.include('Message deleted'));
 
     // Longer than the server accepts (50) but within the element's limit: the server refuses it.
