@@ -161,6 +161,11 @@ export const chatThreadStyles = [
       color: var(--_muted);
       margin: 0.125rem calc(var(--_space) / 2) 0;
     }
+    .masked-note {
+      margin: 0.125rem calc(var(--_space) / 2) 0;
+      font-size: 0.75em;
+      color: var(--_muted);
+    }
     [part='status'].failed {
       color: var(--_danger);
       font-weight: 600;

@@ -54,6 +54,7 @@ export interface ChatMessageSendDetail {
  * @csspart bubble - A message's text.
  * @csspart timestamp - A message's time.
  * @csspart status - A message's delivery status.
+ * @csspart masked-note - Under a message whose contact details were hidden (for its sender: from the other side).
  * @csspart typing - The "… is typing" line.
  * @csspart composer - The form at the bottom.
  * @csspart send-button - The send button.

@@ -155,5 +155,10 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
       ${own ? renderStatus(message, context) : nothing}
       ${canAct && !editing ? renderMessageMenu(message, t, actions) : nothing}
     </div>
+    ${
+      message.masked && !deleted
+        ? html`<p part="masked-note" class="masked-note">${own ? t.maskedForOthers : t.maskedForMe}</p>`
+        : nothing
+    }
   </article>`;
 }

@@ -43,6 +43,10 @@ export interface PalaverStrings {
   sendsWhenOpened: string;
   /** Under a message the server asked to hold back (rate limit). */
   rateLimited: string;
+  /** Under one's own message whose contact details the other side does not see (`CONTACT_MASKING`). */
+  maskedForOthers: string;
+  /** Under a received message whose contact details were hidden. */
+  maskedForMe: string;
   noConversationsLoading: string;
   charactersLeft(count: number): string;
   charactersOver(count: number): string;
