@@ -59,11 +59,29 @@ export interface ServerConfig {
   notifyAfterMs: number;
   /** How often to look for them. */
   notifyScanMs: number;
+  /** Email digests of unread messages (`SMTP_URL`, or the demo's own catcher); none without. */
+  email: EmailSettings | undefined;
   /** Scheduled backups of the SQLite database go here (none without it). */
   backupDir: string | undefined;
   backupIntervalMs: number;
   backupKeep: number;
 }
+
+export interface EmailSettings {
+  /** `smtp://` or `smtps://`; undefined in the demo: its in-process catcher is used. */
+  smtpUrl: string | undefined;
+  /** The From header, e.g. `Shop <notifications@shop.example>`. */
+  from: string;
+  /** Where this server is reached from outside (unsubscribe links); the demo uses its listening address. */
+  publicUrl: string | undefined;
+  /** The link back to a conversation: `{conversationId}` is replaced; by default PUBLIC_URL + `/messages?conversation=…`. */
+  conversationUrl: string | undefined;
+  retryBaseMs: number;
+  pollMs: number;
+}
+
+/** What the link back holds in its place, URL-encoded. */
+export const CONVERSATION_PLACEHOLDER = '{conversationId}';
 
 const integer = (min: number, max: number) =>
   z
@@ -174,6 +192,21 @@ const envSchema = z.object({
     )
     .default(10),
   NOTIFY_SCAN_MS: integer(50, 3_600_000).default(30_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be an SMTP URL: smtp://user:password@host:587 (smtps:// for TLS from the start)')
+    .optional(),
+  EMAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. "Shop <notifications@shop.example>"')
+    .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be http(s)://… (where this server is reached)' }).optional(),
+  EMAIL_CONVERSATION_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => value.includes(CONVERSATION_PLACEHOLDER), `must contain ${CONVERSATION_PLACEHOLDER}`)
+    .optional(),
+  EMAIL_RETRY_BASE_MS: integer(10, 3_600_000).default(30_000),
+  EMAIL_POLL_MS: integer(10, 60_000).default(1000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: z
     .string()
@@ -223,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   if (values.BACKUP_DIR && values.DATABASE_URL) {
     throw new ConfigError(
       'Invalid configuration:\n  BACKUP_DIR: scheduled backups are for the SQLite file; back PostgreSQL up with pg_dump (docs/deployment.md)',
+    );
+  }
+  if (values.SMTP_URL && !demo && (!values.EMAIL_FROM || !values.PUBLIC_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SMTP_URL: needs EMAIL_FROM (the sender address) and PUBLIC_URL (where this server is reached, for unsubscribe links)',
     );
   }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
@@ -275,6 +313,18 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
         : undefined,
     notifyAfterMs: Math.round(values.NOTIFY_AFTER_MINUTES * 60_000),
     notifyScanMs: values.NOTIFY_SCAN_MS,
+    // The demo always sends (to its own catcher unless SMTP_URL is set), to show what people would receive.
+    email:
+      values.SMTP_URL || demo
+        ? {
+            smtpUrl: values.SMTP_URL,
+            from: values.EMAIL_FROM ?? 'Palaver demo <notifications@palaver.localhost>',
+            publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+            conversationUrl: values.EMAIL_CONVERSATION_URL,
+            retryBaseMs: values.EMAIL_RETRY_BASE_MS,
+            pollMs: values.EMAIL_POLL_MS,
+          }
+        : undefined,
     backupDir: values.BACKUP_DIR,
     backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
     backupKeep: values.BACKUP_KEEP,

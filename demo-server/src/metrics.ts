@@ -52,6 +52,18 @@ export function createMetrics() {
       labelNames: ['state'] as const,
       registers: [registry],
     }),
+    emailAttempts: new Counter({
+      name: 'palaver_email_attempts_total',
+      help: 'Digest email attempts by outcome: sent (accepted by SMTP), retry, failed (gave up), skipped (no address, unsubscribed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    emailQueue: new Gauge({
+      name: 'palaver_emails',
+      help: 'Digest emails by state (pending, sent, failed, skipped), as stored',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
     messagesMasked: new Counter({
       name: 'palaver_messages_masked_total',
       help: 'Messages whose contact details were hidden from the other side, by kind of detail',

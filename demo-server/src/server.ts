@@ -15,10 +15,14 @@ import { PostgresStore } from './db/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStore } from './db/sqlite/sqlite-store.js';
 import type { ChatStore } from './db/store.js';
 import { mountDemoRoutes, registerDemoCatalogue } from './demo/demo-routes.js';
+import type { MailCatcher } from './demo/mail-catcher.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createContactMasker } from './moderation/contact-masking.js';
 import { AwayNotifier } from './notify/away.js';
+import { composeDigestEmail } from './notify/email-digest.js';
+import { EmailDispatcher, smtpTransport } from './notify/email-dispatcher.js';
+import { emailLinks } from './notify/email-links.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
 import { scheduleBackups } from './operations/backup-schedule.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
@@ -29,6 +33,7 @@ import { createHttpApp } from './transport/http.js';
 import { listenForMetrics } from './transport/metrics-endpoint.js';
 import { createSecurityLog } from './transport/security-log.js';
 import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
+import { mountUnsubscribeRoutes } from './transport/unsubscribe-routes.js';
 import { parseInput } from './validation.js';
 import { VERSION } from './version.js';
 
@@ -105,6 +110,28 @@ export async function createPalaverServer(
           metrics,
         })
       : undefined;
+  // Email digests: to SMTP_URL, or (demo) to a catcher in this process whose mailbox the demo shows.
+  const emailSettings = config.email;
+  let catcher: MailCatcher | undefined;
+  if (emailSettings && !emailSettings.smtpUrl) {
+    const { startMailCatcher } = await import('./demo/mail-catcher.js');
+    catcher = await startMailCatcher();
+  }
+  // Known at start() in the demo (its listening address) when PUBLIC_URL is not set.
+  let publicUrl = emailSettings?.publicUrl ?? '';
+  const mailer = emailSettings
+    ? new EmailDispatcher({
+        store: store.emails,
+        directory: store.directory,
+        transport: smtpTransport(emailSettings.smtpUrl ?? (catcher as MailCatcher).url),
+        from: emailSettings.from,
+        links: emailLinks(emailSettings, config.jwtSecret, () => publicUrl),
+        pollMs: emailSettings.pollMs,
+        retryBaseMs: emailSettings.retryBaseMs,
+        logger,
+        metrics,
+      })
+    : undefined;
   const verifier = createTokenVerifier(config.jwtSecret);
   const securityLog = createSecurityLog(logger);
   const inFlight = { count: 0, closing: false };
@@ -140,16 +167,18 @@ export async function createPalaverServer(
     typingTimeoutMs: config.typingTimeoutMs,
     clustered: cluster !== undefined,
   });
-  // "Unread while away" is told through webhooks (message.unread): it runs where they are configured.
-  const away = webhooks
-    ? new AwayNotifier({
-        store: store.notifications,
-        isOnline: (userId) => realtime.isOnline(userId),
-        afterMs: config.notifyAfterMs,
-        scanMs: config.notifyScanMs,
-        logger,
-      })
-    : undefined;
+  // "Unread while away" is told through webhooks (message.unread) and email digests: it runs where either is on.
+  const away =
+    webhooks || mailer
+      ? new AwayNotifier({
+          store: store.notifications,
+          isOnline: (userId) => realtime.isOnline(userId),
+          afterMs: config.notifyAfterMs,
+          scanMs: config.notifyScanMs,
+          ...(mailer ? { composeEmail: (digest, at) => composeDigestEmail(store, digest, at) } : {}),
+          logger,
+        })
+      : undefined;
   const masker = config.contactMasking
     ? createContactMasker({
         region: config.contactMasking.region as CountryCode,
@@ -197,9 +226,17 @@ export async function createPalaverServer(
     version: VERSION,
     startedAt,
     inFlight,
-    extend: config.demo
-      ? (application) => mountDemoRoutes(application, config.jwtSecret, express.json({ limit: '4kb' }))
-      : undefined,
+    extend: (application) => {
+      if (emailSettings) mountUnsubscribeRoutes(application, store.directory, config.jwtSecret);
+      if (config.demo) {
+        mountDemoRoutes(
+          application,
+          config.jwtSecret,
+          express.json({ limit: '4kb' }),
+          catcher && (() => catcher.mails()),
+        );
+      }
+    },
   });
   httpServer.on('request', app);
   attachSocketHandlers({ io, authenticate, service, realtime, metrics, logger, securityLog, inFlight });
@@ -240,7 +277,9 @@ export async function createPalaverServer(
           resolve({ port, url: `http://${host}:${port}` });
         });
       });
+      publicUrl = emailSettings?.publicUrl ?? url;
       webhooks?.start();
+      mailer?.start();
       away?.start();
       if (config.backupDir && !config.databaseUrl && config.databasePath !== ':memory:') {
         backups = scheduleBackups({
@@ -280,6 +319,8 @@ export async function createPalaverServer(
         await realtime.dispose();
         await away?.stop();
         await webhooks?.stop();
+        await mailer?.stop();
+        await catcher?.close();
         await backups?.stop();
         // Sockets dropped from here on announce nothing and touch no database.
         await io.close();

@@ -20,6 +20,8 @@ export interface DirectoryStore {
   /** Creates or replaces a product; undefined when its supplier is not a known user. */
   upsertProduct(id: string, input: UpsertProductInput): Promise<ServerProduct | undefined>;
   product(id: string): Promise<ServerProduct | undefined>;
+  /** Turns the user's email digests on or off; false when there is no such user. */
+  setEmailNotifications(id: string, on: boolean): Promise<boolean>;
   /** Removes the user's name, avatar, email and locale for good, and marks them erased. */
   eraseProfile(id: string): Promise<void>;
   /** Every message the user sent, oldest first (deleted ones as tombstones). */
@@ -38,6 +40,7 @@ export interface UserRow {
   is_admin: number;
   email: string | null;
   locale: string | null;
+  email_notifications: number;
   created_at: string;
   erased_at: string | null;
 }
@@ -57,6 +60,7 @@ export function toServerUser(row: UserRow): ServerUser {
     id: row.id,
     name: row.name,
     role: row.is_admin === 1 ? 'admin' : 'user',
+    emailNotifications: row.email_notifications !== 0,
     createdAt: row.created_at,
   };
   if (row.avatar_url) user.avatarUrl = row.avatar_url;
@@ -88,4 +92,9 @@ export function userValues(input: UpsertUserInput): [string, string | null, numb
     input.email ?? null,
     input.locale ?? null,
   ];
+}
+
+/** `email_notifications` as given (1 or 0), or null to keep what is stored (on for a new user). */
+export function emailPreference(input: UpsertUserInput): number | null {
+  return input.emailNotifications === undefined ? null : input.emailNotifications ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { Message } from '@palaver/protocol';
+import type { EmailToQueue } from './emails.js';
 import type { RecordedEvent } from './webhooks.js';
 
 /**
@@ -17,10 +18,14 @@ export interface NotificationStore {
   awayCandidates(cutoff: string, limit: number): Promise<AwayCandidate[]>;
   /**
    * Marks what `candidate` covers as notified — only if nobody (another node)
-   * did meanwhile — and records `event` in the same transaction. False when
-   * someone else was first.
+   * did meanwhile — and records `event` and queues `email` in the same
+   * transaction. False when someone else was first (nothing is written).
    */
-  markNotified(covered: readonly AwayCandidate[], event: RecordedEvent | undefined): Promise<boolean>;
+  markNotified(
+    covered: readonly AwayCandidate[],
+    event: RecordedEvent | undefined,
+    email?: EmailToQueue,
+  ): Promise<boolean>;
   /** The newest messages of a conversation after `afterSeq` (at most `limit`, oldest first). */
   messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
 }

@@ -9,6 +9,7 @@ import type {
   UnreadCounts,
 } from '@palaver/protocol';
 import type { DirectoryStore } from './directory.js';
+import type { EmailStore } from './emails.js';
 import type { NotificationStore } from './notifications.js';
 import type { WebhookStore } from './webhooks.js';
 
@@ -33,6 +34,8 @@ export interface ChatStore {
   readonly webhooks: WebhookStore;
   /** Who has messages unread while away, and what they were told (see `NotificationStore`). */
   readonly notifications: NotificationStore;
+  /** Email digests waiting to be sent, and what became of them (see `EmailStore`). */
+  readonly emails: EmailStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

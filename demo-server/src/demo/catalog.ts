@@ -2,11 +2,12 @@ import type { ProductRef } from '@palaver/protocol';
 
 /** The demo marketplace's people. Tokens for them come from `POST /api/demo/token`. */
 export const DEMO_USERS = [
-  { id: 'buyer-alice', name: 'Alice Martin', role: 'buyer' },
-  { id: 'buyer-bruno', name: 'Bruno Keller', role: 'buyer' },
-  { id: 'supplier-nordlys', name: 'Nordlys Ceramics', role: 'supplier' },
-  { id: 'supplier-ferro', name: 'Ferro & Fils', role: 'supplier' },
-  { id: 'admin-sam', name: 'Sam from Support', role: 'admin' },
+  { id: 'buyer-alice', name: 'Alice Martin', role: 'buyer', email: 'alice@potter-forge.example', locale: 'en' },
+  { id: 'buyer-bruno', name: 'Bruno Keller', role: 'buyer', email: 'bruno@potter-forge.example', locale: 'en' },
+  { id: 'supplier-nordlys', name: 'Nordlys Ceramics', role: 'supplier', email: 'hello@nordlys.example', locale: 'en' },
+  // French-speaking: their digest emails are in French.
+  { id: 'supplier-ferro', name: 'Ferro & Fils', role: 'supplier', email: 'commandes@ferro.example', locale: 'fr' },
+  { id: 'admin-sam', name: 'Sam from Support', role: 'admin', email: 'sam@potter-forge.example', locale: 'en' },
 ] as const;
 
 export type DemoUser = (typeof DEMO_USERS)[number];

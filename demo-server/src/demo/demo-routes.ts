@@ -7,13 +7,19 @@ import { ChatError } from '../errors.js';
 import { signToken } from '../transport/auth.js';
 import { parseInput } from '../validation.js';
 import { DEMO_PRODUCTS, DEMO_USERS } from './catalog.js';
+import type { CaughtMail } from './mail-catcher.js';
 import { productImage } from './product-image.js';
 
 /** The demo pages: plain HTML and small modules that use only the public drop-in. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 /** The embedding examples of the repository's docs, when the server runs from a checkout. */
 const EXAMPLES_DIR = fileURLToPath(new URL('../../../docs/examples/', import.meta.url));
-const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
+const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/messages': 'messages.html',
+  '/admin': 'admin.html',
+  '/mailbox': 'mailbox.html',
+};
 
 /** The built drop-in (`npm run build`), served as a marketplace would serve it. */
 /** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
@@ -43,7 +49,8 @@ export async function registerDemoCatalogue(baseUrl: string, apiKey: string): Pr
     if (!response.ok) throw new Error(`registering the demo catalogue: ${path} answered ${response.status}`);
   };
   for (const user of DEMO_USERS) {
-    await put(`/users/${user.id}`, { name: user.name, role: user.role === 'admin' ? 'admin' : 'user' });
+    const { name, email, locale } = user;
+    await put(`/users/${user.id}`, { name, email, locale, role: user.role === 'admin' ? 'admin' : 'user' });
   }
   for (const { id, title, price, imageUrl, url, supplierId } of DEMO_PRODUCTS) {
     await put(`/products/${id}`, { title, price, imageUrl, url, supplierId });
@@ -51,12 +58,19 @@ export async function registerDemoCatalogue(baseUrl: string, apiKey: string): Pr
 }
 
 const tokenRequestSchema = z.object({ userId: z.string() });
+const mailboxQuerySchema = z.object({ userId: z.string() });
 
 /**
  * Demo-only endpoints (`DEMO=1`): anyone may sign in as a demo user. A real
  * marketplace issues tokens from its own backend instead.
  */
-export function mountDemoRoutes(app: express.Express, jwtSecret: string, json: express.RequestHandler) {
+export function mountDemoRoutes(
+  app: express.Express,
+  jwtSecret: string,
+  json: express.RequestHandler,
+  /** What the in-process SMTP catcher received (undefined when emails go to a real SMTP_URL). */
+  mails?: () => CaughtMail[],
+) {
   app.get('/api/demo/users', (_req, res) => {
     res.json({ users: DEMO_USERS });
   });
@@ -84,6 +98,26 @@ export function mountDemoRoutes(app: express.Express, jwtSecret: string, json: e
     app.get(route, (_req, res) => res.sendFile(file, { root: PUBLIC_DIR }));
   }
   app.get('/products/:id', (_req, res) => res.sendFile('product.html', { root: PUBLIC_DIR }));
+  // The Mailbox page: what a demo user would have received, newest first.
+  app.get('/api/demo/mailbox', (req, res) => {
+    const { userId } = parseInput(mailboxQuerySchema, req.query, 'mailbox query');
+    const user = DEMO_USERS.find((candidate) => candidate.id === userId);
+    if (!user) throw new ChatError('not_found', 'No such demo user.');
+    const received = mails?.().filter((mail) => mail.to.includes(user.email)) ?? [];
+    res.set('cache-control', 'no-store').json({
+      address: user.email,
+      catching: mails !== undefined,
+      mails: received.reverse().map(({ subject, from, text, html, headers, receivedAt, messageId }) => ({
+        subject,
+        from,
+        text,
+        html,
+        receivedAt,
+        messageId,
+        listUnsubscribe: headers['list-unsubscribe'],
+      })),
+    });
+  });
   app.post('/api/demo/token', json, async (req, res) => {
     const { userId } = parseInput(tokenRequestSchema, req.body, 'token request');
     const user = DEMO_USERS.find((candidate) => candidate.id === userId);

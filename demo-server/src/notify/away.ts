@@ -1,4 +1,5 @@
 import type { Message } from '@palaver/protocol';
+import type { EmailToQueue } from '../db/emails.js';
 import { newMessageId } from '../db/ids.js';
 import type { AwayCandidate, NotificationStore } from '../db/notifications.js';
 import type { RecordedEvent } from '../db/webhooks.js';
@@ -17,6 +18,8 @@ export interface AwayNotifierOptions {
   afterMs: number;
   /** How often to look. */
   scanMs: number;
+  /** The digest's email, queued in the same transaction (`SMTP_URL`); undefined: this one gets none. */
+  composeEmail?: (digest: AwayDigest, at: string) => Promise<EmailToQueue | undefined>;
   logger: Logger;
   now?: () => number;
 }
@@ -35,6 +38,8 @@ export interface AwayDigest {
  * burst: everything unread at that moment, whatever the number of messages
  * and conversations); marking the burst notified and recording the event are
  * one transaction, and only one node can mark it, so nobody is told twice.
+ * With email digests on, the digest's email is queued in that transaction
+ * too: one email per burst, never two, never lost.
  */
 export class AwayNotifier {
   private timer: NodeJS.Timeout | undefined;
@@ -91,7 +96,10 @@ export class AwayNotifier {
           latest: await store.messagesAfter(candidate.conversationId, candidate.lastReadSeq, QUOTED),
         });
       }
-      if (await store.markNotified(candidates, unreadEvent(digest, new Date(this.now()).toISOString()))) {
+      const at = new Date(this.now()).toISOString();
+      const email = await this.options.composeEmail?.(digest, at);
+      // The event is written only where webhooks are configured (the store's recorder decides).
+      if (await store.markNotified(candidates, unreadEvent(digest, at), email)) {
         told.push(digest);
       }
     }

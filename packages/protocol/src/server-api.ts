@@ -25,6 +25,12 @@ export const upsertUserSchema = z.object({
   locale: z.optional(
     z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag like fr or en-GB')),
   ),
+  /**
+   * Email digests of unread messages (when the server sends email): on for a
+   * new user. Left out, the current choice is kept, so a profile update never
+   * undoes an unsubscribe.
+   */
+  emailNotifications: z.optional(z.boolean()),
 });
 export type UpsertUserInput = z.infer<typeof upsertUserSchema>;
 
@@ -35,6 +41,8 @@ export const serverUserSchema = z.object({
   role: z.enum(['user', 'admin']),
   email: z.optional(z.string()),
   locale: z.optional(z.string()),
+  /** Whether the user gets email digests (off once they unsubscribed). */
+  emailNotifications: z.boolean(),
   createdAt: timestampSchema,
   /** Set once the user was erased: their name, avatar and messages are gone. */
   erasedAt: z.optional(timestampSchema),

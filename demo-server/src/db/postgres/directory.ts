@@ -9,6 +9,7 @@ import type {
 import {
   type DirectoryStore,
   ERASED_NAME,
+  emailPreference,
   type ProductRow,
   toServerProduct,
   toServerUser,
@@ -28,11 +29,13 @@ export class PostgresDirectory implements DirectoryStore {
 
   async upsertUser(id: string, input: UpsertUserInput): Promise<ServerUser | undefined> {
     await this.db.query(
-      `INSERT INTO users (id, name, avatar_url, is_admin, email, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO users (id, name, avatar_url, is_admin, email, locale, created_at, email_notifications)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::integer, 1))
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url,
-         is_admin = excluded.is_admin, email = excluded.email, locale = excluded.locale
+         is_admin = excluded.is_admin, email = excluded.email, locale = excluded.locale,
+         email_notifications = COALESCE($8::integer, users.email_notifications)
        WHERE users.erased_at IS NULL`,
-      [id, ...userValues(input), now()],
+      [id, ...userValues(input), now(), emailPreference(input)],
     );
     this.users.forget(id);
     return this.user(id);
@@ -59,6 +62,14 @@ export class PostgresDirectory implements DirectoryStore {
   async product(id: string): Promise<ServerProduct | undefined> {
     const { rows } = await this.db.query<ProductRow>('SELECT * FROM products WHERE id = $1', [id]);
     return rows[0] ? toServerProduct(rows[0]) : undefined;
+  }
+
+  async setEmailNotifications(id: string, on: boolean): Promise<boolean> {
+    const { rowCount } = await this.db.query('UPDATE users SET email_notifications = $1 WHERE id = $2', [
+      on ? 1 : 0,
+      id,
+    ]);
+    return rowCount === 1;
   }
 
   async eraseProfile(id: string): Promise<void> {

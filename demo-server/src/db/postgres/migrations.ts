@@ -177,6 +177,30 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE messages ADD COLUMN masked_body TEXT;
     `,
   },
+  {
+    version: 7,
+    name: "email digests: the outbox and each user's preference",
+    sql: `
+      -- Off once the user unsubscribed (or the marketplace said so); a new user gets emails.
+      ALTER TABLE users ADD COLUMN email_notifications INTEGER NOT NULL DEFAULT 1;
+      -- One row per digest to send, written in the same transaction that marks
+      -- the burst notified; nodes take rows with FOR UPDATE SKIP LOCKED and a lease.
+      CREATE TABLE email_outbox (
+        id               TEXT COLLATE "C" PRIMARY KEY,
+        user_id          TEXT COLLATE "C" NOT NULL,
+        payload          TEXT NOT NULL,
+        created_at       TEXT COLLATE "C" NOT NULL,
+        state            TEXT NOT NULL DEFAULT 'pending',
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  BIGINT NOT NULL DEFAULT 0,
+        locked_until     BIGINT,
+        finished_at      TEXT,
+        last_error       TEXT,
+        smtp_response    TEXT
+      );
+      CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE state = 'pending';
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

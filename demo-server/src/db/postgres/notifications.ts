@@ -1,8 +1,10 @@
 import type { Message } from '@palaver/protocol';
 import type pg from 'pg';
+import type { EmailToQueue } from '../emails.js';
 import type { AwayCandidate, NotificationStore } from '../notifications.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { RecordedEvent } from '../webhooks.js';
+import type { PostgresEmails } from './emails.js';
 import type { PostgresEventRecorder } from './events.js';
 import { NothingWritten, transaction } from './pool.js';
 
@@ -11,6 +13,7 @@ export class PostgresNotifications implements NotificationStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly events: PostgresEventRecorder,
+    private readonly emails: PostgresEmails,
   ) {}
 
   async awayCandidates(cutoff: string, limit: number): Promise<AwayCandidate[]> {
@@ -44,7 +47,11 @@ export class PostgresNotifications implements NotificationStore {
     }));
   }
 
-  async markNotified(covered: readonly AwayCandidate[], event: RecordedEvent | undefined): Promise<boolean> {
+  async markNotified(
+    covered: readonly AwayCandidate[],
+    event: RecordedEvent | undefined,
+    email?: EmailToQueue,
+  ): Promise<boolean> {
     const done = await transaction(this.pool, async (tx) => {
       for (const candidate of covered) {
         const { rowCount } = await tx.query(
@@ -56,6 +63,7 @@ export class PostgresNotifications implements NotificationStore {
         if (rowCount !== 1) throw new NothingWritten(false);
       }
       if (event) await this.events.record(tx, [event]);
+      if (email) await this.emails.enqueue(tx, email);
       return true;
     });
     return done;

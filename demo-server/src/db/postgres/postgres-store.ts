@@ -17,6 +17,7 @@ import { feedHead } from './change-feed.js';
 import { PostgresChanges } from './changes.js';
 import { PostgresConversations } from './conversations.js';
 import { PostgresDirectory } from './directory.js';
+import { PostgresEmails } from './emails.js';
 import { PostgresEventRecorder } from './events.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
@@ -53,6 +54,7 @@ export class PostgresStore implements ChatStore {
   private readonly changes: PostgresChanges;
   readonly webhooks: PostgresWebhooks;
   readonly notifications: PostgresNotifications;
+  readonly emails: PostgresEmails;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -67,7 +69,8 @@ export class PostgresStore implements ChatStore {
     this.reads = new PostgresReads(pool, this.conversations);
     const events = new PostgresEventRecorder(recordEvents);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
-    this.notifications = new PostgresNotifications(pool, events);
+    this.emails = new PostgresEmails(pool);
+    this.notifications = new PostgresNotifications(pool, events, this.emails);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);

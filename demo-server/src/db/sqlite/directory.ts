@@ -9,6 +9,7 @@ import type {
 import {
   type DirectoryStore,
   ERASED_NAME,
+  emailPreference,
   type ProductRow,
   toServerProduct,
   toServerUser,
@@ -29,10 +30,13 @@ export class SqliteDirectory implements DirectoryStore {
   ) {
     this.statements = {
       upsertUser: db.prepare(`
-        INSERT INTO users (id, name, avatar_url, is_admin, email, locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO users (id, name, avatar_url, is_admin, email, locale, created_at, email_notifications)
+        VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, 1))
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url,
-          is_admin = excluded.is_admin, email = excluded.email, locale = excluded.locale
+          is_admin = excluded.is_admin, email = excluded.email, locale = excluded.locale,
+          email_notifications = COALESCE(?, users.email_notifications)
         WHERE users.erased_at IS NULL`),
+      setEmailNotifications: db.prepare('UPDATE users SET email_notifications = ? WHERE id = ?'),
       user: db.prepare('SELECT * FROM users WHERE id = ?'),
       upsertProduct: db.prepare(`
         INSERT INTO products (id, title, price, image_url, url, supplier_id, updated_at)
@@ -51,7 +55,8 @@ export class SqliteDirectory implements DirectoryStore {
   }
 
   async upsertUser(id: string, input: UpsertUserInput): Promise<ServerUser | undefined> {
-    this.statements.upsertUser.run(id, ...userValues(input), now());
+    const preference = emailPreference(input);
+    this.statements.upsertUser.run(id, ...userValues(input), now(), preference, preference);
     this.users.forget(id);
     return this.user(id);
   }
@@ -79,6 +84,10 @@ export class SqliteDirectory implements DirectoryStore {
   async product(id: string): Promise<ServerProduct | undefined> {
     const row = this.statements.product.get(id) as ProductRow | undefined;
     return row ? toServerProduct(row) : undefined;
+  }
+
+  async setEmailNotifications(id: string, on: boolean): Promise<boolean> {
+    return this.statements.setEmailNotifications.run(on ? 1 : 0, id).changes === 1;
   }
 
   async eraseProfile(id: string): Promise<void> {

@@ -262,4 +262,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN masked_body TEXT;
     `,
   },
+  {
+    version: 12,
+    name: "email digests: the outbox and each user's preference",
+    sql: `
+      -- Off once the user unsubscribed (or the marketplace said so); a new user gets emails.
+      ALTER TABLE users ADD COLUMN email_notifications INTEGER NOT NULL DEFAULT 1;
+      -- One row per digest to send, written in the same transaction that marks
+      -- the burst notified: an email exists exactly when its burst was told.
+      CREATE TABLE email_outbox (
+        id               TEXT PRIMARY KEY,
+        user_id          TEXT NOT NULL,
+        payload          TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        state            TEXT NOT NULL DEFAULT 'pending',
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+        locked_until     INTEGER,
+        finished_at      TEXT,
+        last_error       TEXT,
+        smtp_response    TEXT
+      );
+      CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE state = 'pending';
+    `,
+  },
 ];

@@ -1,8 +1,10 @@
 import type { Message } from '@palaver/protocol';
+import type { EmailToQueue } from '../emails.js';
 import type { AwayCandidate, NotificationStore } from '../notifications.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { RecordedEvent } from '../webhooks.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteEmails } from './emails.js';
 import type { SqliteEventRecorder } from './events.js';
 
 /** Not yet told, now that nobody else was first (see `markNotified`). */
@@ -15,6 +17,7 @@ export class SqliteNotifications implements NotificationStore {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly events: SqliteEventRecorder,
+    private readonly emails: SqliteEmails,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -59,7 +62,11 @@ export class SqliteNotifications implements NotificationStore {
     }));
   }
 
-  async markNotified(covered: readonly AwayCandidate[], event: RecordedEvent | undefined): Promise<boolean> {
+  async markNotified(
+    covered: readonly AwayCandidate[],
+    event: RecordedEvent | undefined,
+    email?: EmailToQueue,
+  ): Promise<boolean> {
     try {
       this.db
         .transaction(() => {
@@ -67,6 +74,7 @@ export class SqliteNotifications implements NotificationStore {
             if (this.statements.mark.run(candidate).changes !== 1) throw new Superseded();
           }
           if (event) this.events.record(event);
+          if (email) this.emails.enqueue(email);
         })
         .immediate();
       return true;

@@ -18,6 +18,7 @@ import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './checkp
 import { SqliteConversations } from './conversations.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDirectory } from './directory.js';
+import { SqliteEmails } from './emails.js';
 import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteNotifications } from './notifications.js';
@@ -63,6 +64,7 @@ export class SqliteStore implements ChatStore {
   private readonly pingStatement;
   readonly webhooks: SqliteWebhooks;
   readonly notifications: SqliteNotifications;
+  readonly emails: SqliteEmails;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -80,7 +82,8 @@ export class SqliteStore implements ChatStore {
     this.reads = new SqliteReads(db, this.feed, this.conversations);
     const events = new SqliteEventRecorder(db, recordEvents);
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
-    this.notifications = new SqliteNotifications(db, events);
+    this.emails = new SqliteEmails(db);
+    this.notifications = new SqliteNotifications(db, events, this.emails);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);

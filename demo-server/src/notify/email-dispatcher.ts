@@ -1,0 +1,153 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { DirectoryStore } from '../db/directory.js';
+import type { EmailStore, QueuedEmail } from '../db/emails.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { DigestSnapshot } from './email-digest.js';
+import type { EmailLinks } from './email-links.js';
+import { renderDigest } from './email-render.js';
+import { retryDelayMs } from './webhooks.js';
+
+/** Emails are retried with growing delays for this long, then given up. */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Emails one node sends at once. */
+const CONCURRENCY = 4;
+/** The longest one SMTP exchange may take (connection, greeting, each command): the lease outlives it. */
+export const SMTP_TIMEOUT_MS = 30_000;
+
+/** The SMTP transport of `SMTP_URL`, with timeouts short enough for the lease. */
+export function smtpTransport(url: string): Transporter {
+  return nodemailer.createTransport({
+    url,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+  });
+}
+
+export interface EmailDispatcherOptions {
+  store: EmailStore;
+  directory: DirectoryStore;
+  /** A nodemailer SMTP transport (see `smtpTransport`). */
+  transport: Pick<Transporter, 'sendMail' | 'close'>;
+  from: string;
+  links: EmailLinks;
+  pollMs: number;
+  retryBaseMs: number;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+/**
+ * Works through the durable email outbox: leases the due digests, reads the
+ * recipient again (address, language, preference: an unsubscribe between the
+ * burst and the send is honoured), renders and sends each, and records the
+ * outcome. An email is marked sent as soon as the SMTP server accepted it, and
+ * a sent email is never taken again; the one window left — a crash between
+ * the server's "250 OK" and that write — sends it again after the lease, with
+ * the same `Message-ID`, so mail systems can tell it is a repeat.
+ */
+export class EmailDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly domain: string;
+
+  constructor(private readonly options: EmailDispatcherOptions) {
+    this.now = options.now ?? Date.now;
+    this.domain = /@([^>\s]+)/.exec(options.from)?.[1] ?? 'palaver.localhost';
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops looking for work and waits for the emails under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+    this.options.transport.close();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'email queue pass failed'))
+        .finally(() => this.schedule(this.options.pollMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    const { store, metrics } = this.options;
+    const free = CONCURRENCY - this.inFlight.size;
+    if (free <= 0 || this.stopped) return;
+    const now = this.now();
+    // The lease outlives the longest SMTP exchange, so no other node takes an email still being sent.
+    const due = await store.claimDue(now, now + SMTP_TIMEOUT_MS * 4, free);
+    for (const email of due) {
+      const sending = this.send(email)
+        .catch((error: unknown) => this.options.logger.warn({ err: error, emailId: email.id }, 'email not recorded'))
+        .finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
+    }
+    const counts = await store.counts();
+    for (const [state, count] of Object.entries(counts)) metrics.emailQueue.set({ state }, count);
+  }
+
+  private async send(email: QueuedEmail): Promise<void> {
+    const { store, directory, links, metrics, logger } = this.options;
+    const at = () => new Date(this.now()).toISOString();
+    const user = await directory.user(email.userId);
+    const reason = !user?.email || user.erasedAt ? 'no address' : !user.emailNotifications ? 'unsubscribed' : undefined;
+    if (!user?.email || reason) {
+      await store.markSkipped(email.id, reason ?? 'no address', at());
+      metrics.emailAttempts.inc({ outcome: 'skipped' });
+      return;
+    }
+    const snapshot = JSON.parse(email.payload) as DigestSnapshot;
+    const unsubscribeUrl = links.unsubscribe(user.id);
+    const rendered = renderDigest(snapshot, {
+      locale: user.locale,
+      recipientName: user.name,
+      conversationUrl: (id) => links.conversation(id),
+      unsubscribeUrl,
+    });
+    try {
+      const info = await this.options.transport.sendMail({
+        from: this.options.from,
+        to: user.email,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        // One per outbox row: a repeat after a crash carries the same id.
+        messageId: `<${email.id}@${this.domain}>`,
+        headers: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          // No out-of-office replies to a notification.
+          'Auto-Submitted': 'auto-generated',
+        },
+      });
+      await store.markSent(email.id, at(), String(info.response ?? ''));
+      metrics.emailAttempts.inc({ outcome: 'sent' });
+      return;
+    } catch (failure) {
+      const error = failure instanceof Error ? failure.message : String(failure);
+      const next = this.now() + retryDelayMs(email.attempts + 1, this.options.retryBaseMs);
+      // A 5xx answer (no such mailbox, refused) will not change by asking again.
+      const code = (failure as { responseCode?: number }).responseCode;
+      const permanent = code !== undefined && code >= 500 && code < 600;
+      const giveUp = permanent || next - Date.parse(email.createdAt) > GIVE_UP_AFTER_MS;
+      await store.markFailed(email.id, { error, ...(giveUp ? {} : { nextAttemptAt: next }), at: at() });
+      metrics.emailAttempts.inc({ outcome: giveUp ? 'failed' : 'retry' });
+      if (giveUp) logger.warn({ emailId: email.id, error }, 'email given up');
+    }
+  }
+}
