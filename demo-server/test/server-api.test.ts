@@ -96,7 +96,15 @@ describe('server API', () => {
     assert.equal(put.status, 200);
     assert.deepEqual(
       { ...(put.body.user as object), createdAt: undefined },
-      { id: 'buyer-erin', name: 'Erin', role: 'user', email: 'erin@example.com', locale: 'fr', createdAt: undefined },
+      {
+        id: 'buyer-erin',
+        name: 'Erin',
+        role: 'user',
+        email: 'erin@example.com',
+        locale: 'fr',
+        emailNotifications: true,
+        createdAt: undefined,
+      },
     );
     assert.equal((await api('PUT', '/users/buyer-erin', { name: '' })).status, 400);
     assert.equal((await api('PUT', '/users/buyer-erin', { name: 'E', email: 'not-an-email' })).status, 400);
