@@ -65,6 +65,7 @@ function renderHeader() {
     {},
     el('a', { href: '/' }, 'Shop'),
     el('a', { href: '/messages' }, 'Messages ', el('unread-badge')),
+    el('a', { href: '/mailbox' }, 'Mailbox'),
   );
   if (currentUser.role === 'admin') nav.append(el('a', { href: '/admin' }, 'Support desk'));
   header.append(
