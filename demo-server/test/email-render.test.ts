@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadConfig } from '../src/config.js';
 import type { DigestSnapshot } from '../src/notify/email-digest.js';
 import { renderDigest } from '../src/notify/email-render.js';
 import { signUnsubscribe, verifyUnsubscribe } from '../src/notify/unsubscribe-token.js';
@@ -68,5 +69,30 @@ describe('digest emails', () => {
     );
     for (const junk of [undefined, '', 'x', 'a.b.c', 42])
       assert.equal(verifyUnsubscribe('secret-one', junk), undefined);
+  });
+
+  it('SMTP_URL is checked at start, with the sender and the public address it needs', () => {
+    const base = { JWT_SECRET: 'x'.repeat(32) };
+    assert.throws(() => loadConfig({ ...base, SMTP_URL: 'http://mail.example' }), /SMTP_URL: must be an SMTP URL/);
+    assert.throws(() => loadConfig({ ...base, SMTP_URL: 'smtp://mail.example' }), /needs EMAIL_FROM .* and PUBLIC_URL/);
+    assert.throws(
+      () =>
+        loadConfig({
+          ...base,
+          SMTP_URL: 'smtp://mail.example',
+          EMAIL_FROM: 'a@b.example',
+          PUBLIC_URL: 'https://chat.example',
+          EMAIL_CONVERSATION_URL: 'https://shop.example/messages',
+        }),
+      /EMAIL_CONVERSATION_URL: must contain \{conversationId\}/,
+    );
+    const config = loadConfig({
+      ...base,
+      SMTP_URL: 'smtps://user:pw@mail.example:465',
+      EMAIL_FROM: 'Shop <a@b.example>',
+      PUBLIC_URL: 'https://chat.example/',
+    });
+    assert.equal(config.email?.publicUrl, 'https://chat.example');
+    assert.equal(loadConfig(base).email, undefined);
   });
 });
