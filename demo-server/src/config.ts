@@ -78,6 +78,8 @@ export interface EmailSettings {
   conversationUrl: string | undefined;
   retryBaseMs: number;
   pollMs: number;
+  /** The longest each step of an SMTP exchange (connect, greeting, each command) may take. */
+  timeoutMs: number;
 }
 
 /** What the link back holds in its place, URL-encoded. */
@@ -207,6 +209,7 @@ const envSchema = z.object({
     .optional(),
   EMAIL_RETRY_BASE_MS: integer(10, 3_600_000).default(30_000),
   EMAIL_POLL_MS: integer(10, 60_000).default(1000),
+  EMAIL_TIMEOUT_MS: integer(100, 300_000).default(30_000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: z
     .string()
@@ -323,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
             conversationUrl: values.EMAIL_CONVERSATION_URL,
             retryBaseMs: values.EMAIL_RETRY_BASE_MS,
             pollMs: values.EMAIL_POLL_MS,
+            timeoutMs: values.EMAIL_TIMEOUT_MS,
           }
         : undefined,
     backupDir: values.BACKUP_DIR,

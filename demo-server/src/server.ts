@@ -123,7 +123,8 @@ export async function createPalaverServer(
     ? new EmailDispatcher({
         store: store.emails,
         directory: store.directory,
-        transport: smtpTransport(emailSettings.smtpUrl ?? (catcher as MailCatcher).url),
+        transport: smtpTransport(emailSettings.smtpUrl ?? (catcher as MailCatcher).url, emailSettings.timeoutMs),
+        timeoutMs: emailSettings.timeoutMs,
         from: emailSettings.from,
         links: emailLinks(emailSettings, config.jwtSecret, () => publicUrl),
         pollMs: emailSettings.pollMs,

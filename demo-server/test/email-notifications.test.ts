@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type CaughtMail, startMailCatcher } from '../src/demo/mail-catcher.js';
-import { carol, ok, openProduct, send, startTestServer, type TestUser } from './helpers.js';
+import { carol, connectAs, ok, openProduct, send, spawnServer, startTestServer, type TestUser } from './helpers.js';
 import { SERVER_API_KEY, serverApi } from './server-api-client.js';
-import { dropDatabase } from './test-database.js';
+import { databaseEnv, dropDatabase } from './test-database.js';
 
 const PUBLIC_URL = 'https://chat.shop.example';
 
@@ -37,6 +38,29 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** A TCP server on `port` that counts connections and does `onConnection` with each (no SMTP). */
+async function tcpServer(port: number, onConnection: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  const state = { connections: 0 };
+  const server = createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 const to = (mails: CaughtMail[], address: string) => mails.filter((mail) => mail.to.includes(address));
@@ -152,37 +176,46 @@ describe('email digests of unread messages (SMTP_URL)', () => {
     }
   });
 
-  it('an SMTP server that is down, then up: the email arrives once, after retries, and survives a restart', async () => {
-    // A port nobody listens on until the catcher comes back on it.
+  it('a server killed while the SMTP server is down, and killed mid-send, loses no email and sends it once', async () => {
+    // One SMTP address throughout: first a server that drops every connection, then one that
+    // never answers (the node is killed while waiting), then a real one.
     const probe = await startMailCatcher();
     const { port, url } = probe;
     await probe.close();
     const folder = mkdtempSync(join(tmpdir(), 'palaver-email-'));
-    const env = emailEnv(url);
-    let t = await startTestServer(env, folder);
+    const env = { ...(await databaseEnv(folder)), ...emailEnv(url), EMAIL_TIMEOUT_MS: '300' };
     let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
     try {
-      await serverApi(t.url)('PUT', `/users/${ferro.id}`, { name: ferro.name, email: 'ferro@example.com' });
-      const buyer = await t.connect(carol);
+      const dropping = await tcpServer(port, (socket) => socket.destroy());
+      const first = await spawnServer(env);
+      await serverApi(first.url)('PUT', `/users/${ferro.id}`, { name: ferro.name, email: 'ferro@example.com' });
+      const buyer = await connectAs(first.url, carol);
       const conversation = await openProduct(buyer, ferro);
       for (let i = 0; i < 5; i++) await send(buyer, conversation.id, `message ${i}`);
-      const retried = async () =>
-        /palaver_email_attempts_total\{outcome="retry"\} ([2-9]|\d\d)/.test(await t.metricsText());
-      const deadline = Date.now() + 8000;
-      while (!(await retried())) {
-        if (Date.now() > deadline) throw new Error('no retries counted');
-        await sleep(50);
-      }
-      // Stopped with the email still pending: the next start sends it.
-      await t.close();
-      t = await startTestServer(env, folder);
+      buyer.disconnect();
+      // Two attempts: the email is queued (and its burst marked told) and being retried.
+      await waitFor('two attempts', () => (dropping.connections >= 2 ? true : undefined));
+      await first.stop('SIGKILL');
+      await dropping.close();
+
+      const hanging = await tcpServer(port, () => undefined);
+      const second = await spawnServer(env);
+      await waitFor('an attempt that hangs', () => (hanging.connections >= 1 ? true : undefined), 10_000);
+      await second.stop('SIGKILL');
+      await hanging.close();
+
       catcher = await startMailCatcher(port);
-      const mail = await waitFor('the email after the SMTP server came back', () => catcher?.mails()[0]);
-      assert.equal(mail.subject, 'Carol sent you 5 messages about Stoneware mug');
-      await sleep(700);
-      assert.equal(catcher.mails().length, 1);
+      const third = await spawnServer(env);
+      try {
+        // After the dead node's lease ran out.
+        const mail = await waitFor('the email', () => catcher?.mails()[0], 15_000);
+        assert.equal(mail.subject, 'Carol sent you 5 messages about Stoneware mug');
+        await sleep(1000);
+        assert.equal(catcher.mails().length, 1);
+      } finally {
+        await third.stop('SIGTERM');
+      }
     } finally {
-      await t.close();
       await catcher?.close();
       await dropDatabase(folder);
       rmSync(folder, { recursive: true, force: true });

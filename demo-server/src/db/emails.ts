@@ -12,7 +12,11 @@ export interface EmailStore {
    * live lease) to this node until `leaseUntil`.
    */
   claimDue(now: number, leaseUntil: number, limit: number): Promise<QueuedEmail[]>;
-  /** The SMTP server accepted it: done for good. */
+  /**
+   * The SMTP server accepted it: done for good. The payload (quoted messages)
+   * is dropped here and on a skip: the outbox keeps no copy of conversations
+   * once it no longer needs one (a user's erasure must not leave their text here).
+   */
   markSent(id: string, at: string, smtpResponse: string): Promise<void>;
   /** The attempt failed: try again at `nextAttemptAt`, or give up when it is undefined. */
   markFailed(id: string, outcome: { error: string; nextAttemptAt?: number; at: string }): Promise<void>;

@@ -12,16 +12,14 @@ import { retryDelayMs } from './webhooks.js';
 const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Emails one node sends at once. */
 const CONCURRENCY = 4;
-/** The longest one SMTP exchange may take (connection, greeting, each command): the lease outlives it. */
-export const SMTP_TIMEOUT_MS = 30_000;
 
-/** The SMTP transport of `SMTP_URL`, with timeouts short enough for the lease. */
-export function smtpTransport(url: string): Transporter {
+/** The SMTP transport of `SMTP_URL`, each step of an exchange bounded by `timeoutMs` (the lease outlives them). */
+export function smtpTransport(url: string, timeoutMs: number): Transporter {
   return nodemailer.createTransport({
     url,
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   });
 }
 
@@ -34,6 +32,8 @@ export interface EmailDispatcherOptions {
   links: EmailLinks;
   pollMs: number;
   retryBaseMs: number;
+  /** The transport's timeout per SMTP step (`EMAIL_TIMEOUT_MS`): leases are sized from it. */
+  timeoutMs: number;
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -89,8 +89,9 @@ export class EmailDispatcher {
     const free = CONCURRENCY - this.inFlight.size;
     if (free <= 0 || this.stopped) return;
     const now = this.now();
-    // The lease outlives the longest SMTP exchange, so no other node takes an email still being sent.
-    const due = await store.claimDue(now, now + SMTP_TIMEOUT_MS * 4, free);
+    // The lease outlives an SMTP exchange whose every step takes its longest (connect, greeting,
+    // envelope, data), so no other node takes an email still being sent.
+    const due = await store.claimDue(now, now + this.options.timeoutMs * 4 + 1000, free);
     for (const email of due) {
       const sending = this.send(email)
         .catch((error: unknown) => this.options.logger.warn({ err: error, emailId: email.id }, 'email not recorded'))

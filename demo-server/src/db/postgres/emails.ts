@@ -44,7 +44,7 @@ export class PostgresEmails implements EmailStore {
   async markSent(id: string, at: string, smtpResponse: string): Promise<void> {
     await this.pool.query(
       `UPDATE email_outbox SET state = 'sent', finished_at = $1, smtp_response = $2, attempts = attempts + 1,
-         locked_until = NULL
+         locked_until = NULL, payload = ''
        WHERE id = $3`,
       [at, smtpResponse.slice(0, 500), id],
     );
@@ -68,7 +68,8 @@ export class PostgresEmails implements EmailStore {
 
   async markSkipped(id: string, reason: string, at: string): Promise<void> {
     await this.pool.query(
-      `UPDATE email_outbox SET state = 'skipped', last_error = $1, finished_at = $2, locked_until = NULL WHERE id = $3`,
+      `UPDATE email_outbox SET state = 'skipped', last_error = $1, finished_at = $2, locked_until = NULL, payload = ''
+       WHERE id = $3`,
       [reason, at, id],
     );
   }

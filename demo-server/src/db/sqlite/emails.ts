@@ -28,7 +28,7 @@ export class SqliteEmails implements EmailStore {
         RETURNING id, user_id, payload, created_at, attempts`),
       sent: prepare(`
         UPDATE email_outbox SET state = 'sent', finished_at = ?, smtp_response = ?, attempts = attempts + 1,
-          locked_until = NULL
+          locked_until = NULL, payload = ''
         WHERE id = ?`),
       failed: prepare(`
         UPDATE email_outbox SET attempts = attempts + 1, last_error = @error, locked_until = NULL,
@@ -37,7 +37,8 @@ export class SqliteEmails implements EmailStore {
           finished_at = CASE WHEN @nextAttemptAt IS NULL THEN @at ELSE NULL END
         WHERE id = @id`),
       skipped: prepare(`
-        UPDATE email_outbox SET state = 'skipped', last_error = ?, finished_at = ?, locked_until = NULL WHERE id = ?`),
+        UPDATE email_outbox SET state = 'skipped', last_error = ?, finished_at = ?, locked_until = NULL, payload = ''
+        WHERE id = ?`),
       counts: prepare('SELECT state, count(*) AS count FROM email_outbox GROUP BY state'),
     };
   }
