@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { type CaughtMail, startMailCatcher } from '../src/demo/mail-catcher.js';
 import { carol, connectAs, ok, openProduct, send, spawnServer, startTestServer, type TestUser } from './helpers.js';
 import { SERVER_API_KEY, serverApi } from './server-api-client.js';
-import { databaseEnv, dropDatabase } from './test-database.js';
+import { databaseEnv, dropDatabase, postgresOnly } from './test-database.js';
 
 const PUBLIC_URL = 'https://chat.shop.example';
 
@@ -217,6 +217,44 @@ describe('email digests of unread messages (SMTP_URL)', () => {
       }
     } finally {
       await catcher?.close();
+      await dropDatabase(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('two nodes on one PostgreSQL database send each digest once', {
+    skip: postgresOnly('nodes share a database'),
+  }, async () => {
+    const catcher = await startMailCatcher();
+    const folder = mkdtempSync(join(tmpdir(), 'palaver-email-nodes-'));
+    // Both nodes look for bursts and send emails every few ms, on the same database.
+    const env = { ...emailEnv(catcher.url), NOTIFY_SCAN_MS: '50', EMAIL_POLL_MS: '10' };
+    const a = await startTestServer(env, folder);
+    const b = await startTestServer(env, folder);
+    try {
+      const suppliers = Array.from({ length: 8 }, (_, i) => ({ id: `supplier-${i}`, name: `Supplier ${i}` }));
+      const buyer = await a.connect(carol);
+      for (const supplier of suppliers) {
+        await serverApi(a.url)('PUT', `/users/${supplier.id}`, {
+          name: supplier.name,
+          email: `${supplier.id}@example.com`,
+        });
+        const conversation = await openProduct(buyer, supplier);
+        for (let i = 0; i < 3; i++) await send(buyer, conversation.id, `hello ${i}`);
+      }
+      await waitFor('every digest', () => (catcher.mails().length >= suppliers.length ? true : undefined), 15_000);
+      await sleep(1000);
+      assert.deepEqual(
+        catcher
+          .mails()
+          .map((mail) => mail.to.join())
+          .sort(),
+        suppliers.map((supplier) => `${supplier.id}@example.com`).sort(),
+      );
+    } finally {
+      await a.close();
+      await b.close();
+      await catcher.close();
       await dropDatabase(folder);
       rmSync(folder, { recursive: true, force: true });
     }
