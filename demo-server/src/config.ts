@@ -59,6 +59,8 @@ export interface ServerConfig {
   notifyAfterMs: number;
   /** How often to look for them. */
   notifyScanMs: number;
+  /** How often the dashboard samples this node. */
+  dashboardSampleMs: number;
   /** Scheduled backups of the SQLite database go here (none without it). */
   backupDir: string | undefined;
   backupIntervalMs: number;
@@ -174,6 +176,7 @@ const envSchema = z.object({
     )
     .default(10),
   NOTIFY_SCAN_MS: integer(50, 3_600_000).default(30_000),
+  DASHBOARD_SAMPLE_MS: integer(100, 600_000).default(5000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: z
     .string()
@@ -275,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
         : undefined,
     notifyAfterMs: Math.round(values.NOTIFY_AFTER_MINUTES * 60_000),
     notifyScanMs: values.NOTIFY_SCAN_MS,
+    dashboardSampleMs: values.DASHBOARD_SAMPLE_MS,
     backupDir: values.BACKUP_DIR,
     backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
     backupKeep: values.BACKUP_KEEP,

@@ -21,10 +21,12 @@ import { createContactMasker } from './moderation/contact-masking.js';
 import { AwayNotifier } from './notify/away.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
 import { scheduleBackups } from './operations/backup-schedule.js';
+import { startDashboardSampler } from './operations/dashboard-samples.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
 import { createTokenVerifier } from './transport/auth.js';
+import { dashboardHandler } from './transport/dashboard.js';
 import { createHttpApp } from './transport/http.js';
 import { listenForMetrics } from './transport/metrics-endpoint.js';
 import { createSecurityLog } from './transport/security-log.js';
@@ -184,7 +186,16 @@ export async function createPalaverServer(
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
+  const dashboard = startDashboardSampler({
+    metrics,
+    intervalMs: config.dashboardSampleMs,
+    databaseBytes: () => store.sizeBytes(),
+    queues: async () => ({ webhooks: (await store.webhooks.counts()).pending, emails: 0 }),
+    cluster,
+    nodeId: cluster?.nodeId ?? 'this node',
+  });
   const app = createHttpApp({
+    dashboard,
     config,
     verifier,
     store,
@@ -227,7 +238,12 @@ export async function createPalaverServer(
     async start() {
       let metricsUrl: string | undefined;
       if (config.metricsPort !== undefined) {
-        const listening = await listenForMetrics(config.metricsPort, metrics, config.metricsToken);
+        const listening = await listenForMetrics(
+          config.metricsPort,
+          metrics,
+          config.metricsToken,
+          dashboardHandler(dashboard, config.metricsToken),
+        );
         metricsListener = listening.server;
         metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
       }
@@ -278,6 +294,7 @@ export async function createPalaverServer(
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await realtime.dispose();
+        await dashboard.stop();
         await away?.stop();
         await webhooks?.stop();
         await backups?.stop();

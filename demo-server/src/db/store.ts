@@ -35,6 +35,8 @@ export interface ChatStore {
   readonly notifications: NotificationStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
+  /** Bytes the database takes on disk (the operator's dashboard). */
+  sizeBytes(): Promise<number>;
   close(): Promise<void>;
 
   // --- users

@@ -93,6 +93,11 @@ export class PostgresStore implements ChatStore {
     }
   }
 
+  async sizeBytes(): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
+    return Number(rows[0]?.size ?? 0);
+  }
+
   async ping(): Promise<boolean> {
     const { rows } = await this.pool.query<{ one: number }>('SELECT 1 AS one');
     return rows[0]?.one === 1;

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { ChatUser, Conversation, HistoryResult, Message, UnreadCounts } from '@palaver/protocol';
 import type {
   ChangesPage,
@@ -84,6 +85,13 @@ export class SqliteStore implements ChatStore {
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);
+  }
+
+  async sizeBytes(): Promise<number> {
+    const path = this.database.name;
+    if (path === ':memory:' || path === '') return 0;
+    // The file and its write-ahead log (which holds the newest commits until a checkpoint).
+    return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
   }
 
   async ping(): Promise<boolean> {
