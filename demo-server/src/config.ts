@@ -126,6 +126,7 @@ const envSchema = z.object({
   RATE_LIMIT_DELETES: integer(1, 1_000_000).default(LIMITS.rateLimitDeletesPerMinute),
   RATE_LIMIT_TYPING: integer(1, 1_000_000).default(LIMITS.rateLimitTypingPerMinute),
   RATE_LIMIT_READS: integer(1, 1_000_000).default(LIMITS.rateLimitReadsPerMinute),
+  RATE_LIMIT_SAFETY: integer(1, 1_000_000).default(LIMITS.rateLimitSafetyPerHour),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 printable characters without spaces (a random string)')
@@ -255,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       deletes: perWindow(values.RATE_LIMIT_DELETES),
       typing: perWindow(values.RATE_LIMIT_TYPING),
       reads: perWindow(values.RATE_LIMIT_READS),
+      safety: perWindow(values.RATE_LIMIT_SAFETY, 3_600_000),
     },
     metricsToken: values.METRICS_TOKEN,
     metricsPort: values.METRICS_PORT,

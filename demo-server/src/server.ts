@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import { Server } from 'socket.io';
+import { blockChannel } from './cluster/blocks.js';
 import { membershipChannel } from './cluster/membership.js';
 import { RedisPresence } from './cluster/presence.js';
 import { RedisSlidingWindowLimiter } from './cluster/rate-limit.js';
@@ -25,6 +26,7 @@ import { startDashboardSampler } from './operations/dashboard-samples.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
+import { BlockIndex } from './service/safety.js';
 import { createTokenVerifier } from './transport/auth.js';
 import { dashboardHandler } from './transport/dashboard.js';
 import { createHttpApp } from './transport/http.js';
@@ -158,7 +160,12 @@ export async function createPalaverServer(
         allowDomains: config.contactMasking.allowDomains,
       })
     : undefined;
+  const blockIndex = new BlockIndex(await store.safety.everyoneBlocked());
+  const blocks = cluster ? blockChannel(cluster) : undefined;
+  await blocks?.listen((blockedId) => blockIndex.add(blockedId));
   const service = createChatService({
+    blockIndex,
+    ...(blocks ? { blockAnnouncer: blocks } : {}),
     ...(masker
       ? {
           masking: {

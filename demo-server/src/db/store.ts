@@ -10,6 +10,7 @@ import type {
 } from '@palaver/protocol';
 import type { DirectoryStore } from './directory.js';
 import type { NotificationStore } from './notifications.js';
+import type { SafetyStore } from './safety.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -33,6 +34,8 @@ export interface ChatStore {
   readonly webhooks: WebhookStore;
   /** Who has messages unread while away, and what they were told (see `NotificationStore`). */
   readonly notifications: NotificationStore;
+  /** Blocks between users, and reports for the moderation queue. */
+  readonly safety: SafetyStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Bytes the database takes on disk (the operator's dashboard). */

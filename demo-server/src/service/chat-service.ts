@@ -10,6 +10,7 @@ import { MessageService } from './messages.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
 import { ReadService } from './reads.js';
+import { type BlockAnnouncer, type BlockIndex, SafetyService } from './safety.js';
 import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
@@ -31,6 +32,9 @@ export interface ChatServiceOptions {
   limiter?: LimiterFactory;
   /** Hides contact details from the other side of product conversations (`CONTACT_MASKING=mask`). */
   masking?: ContactMaskingPolicy;
+  /** Who is blocked by anyone (loaded at start), and how the other nodes hear of a new block. */
+  blockIndex: BlockIndex;
+  blockAnnouncer?: BlockAnnouncer;
 }
 
 /**
@@ -51,6 +55,8 @@ export interface ChatService {
   sessions: SessionService;
   /** The per-user limit of each kind of write. */
   limits: Limits;
+  /** Block and report. */
+  safety: SafetyService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -60,7 +66,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const rules = new AccessRules(store, options.messageMaxLength);
   const limits = createLimits(options.limits, options.limiter);
   const products = new ProductResolver(store.directory, options.jwtSecret, options.allowClientProducts);
-  const conversations = new ConversationService(store, rules, products, limits);
+  const safety = new SafetyService(store, rules, options.blockIndex, options.blockAnnouncer, limits);
+  const conversations = new ConversationService(store, rules, products, limits, safety);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
   const messages = new MessageService(
     store,
@@ -69,16 +76,18 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     commits,
     limits,
     () => metrics.messagesSent.inc(),
+    safety,
     options.masking,
   );
   const sessions = new SessionService(store);
   return {
+    safety,
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages, sessions),
     reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
-    presence: new PresenceService(store, rules, options.presence, limits),
+    presence: new PresenceService(store, rules, options.presence, limits, safety),
     sessions,
     limits,
     sweep: () => {

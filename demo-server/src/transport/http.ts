@@ -103,7 +103,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const groups = {
     user: userRoutes(service, realtime),
-    server: serverRoutes(service.directory, store.webhooks, service.sessions, realtime),
+    server: serverRoutes(service.directory, store.webhooks, service.sessions, store.safety, realtime),
   };
   const document = openApiDocument({
     version: options.version,

@@ -177,6 +177,33 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE messages ADD COLUMN masked_body TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'blocks and reports',
+    sql: `
+      CREATE TABLE blocks (
+        blocker_id  TEXT COLLATE "C" NOT NULL,
+        blocked_id  TEXT COLLATE "C" NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+      );
+      CREATE INDEX blocks_blocked ON blocks (blocked_id, blocker_id);
+      CREATE TABLE reports (
+        id               TEXT COLLATE "C" PRIMARY KEY,
+        reporter_id      TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL,
+        message_id       TEXT,
+        reason           TEXT NOT NULL,
+        note             TEXT,
+        status           TEXT NOT NULL,
+        created_at       TEXT COLLATE "C" NOT NULL,
+        resolved_at      TEXT,
+        resolved_by      TEXT,
+        resolution_note  TEXT
+      );
+      CREATE INDEX reports_queue ON reports (status, created_at);
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

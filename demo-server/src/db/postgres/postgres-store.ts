@@ -24,6 +24,7 @@ import { PostgresNotifications } from './notifications.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
+import { PostgresSafety } from './safety.js';
 import { PostgresUsers } from './users.js';
 import { PostgresWebhooks } from './webhooks.js';
 
@@ -53,6 +54,7 @@ export class PostgresStore implements ChatStore {
   private readonly changes: PostgresChanges;
   readonly webhooks: PostgresWebhooks;
   readonly notifications: PostgresNotifications;
+  readonly safety: PostgresSafety;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -68,6 +70,7 @@ export class PostgresStore implements ChatStore {
     const events = new PostgresEventRecorder(recordEvents);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
     this.notifications = new PostgresNotifications(pool, events);
+    this.safety = new PostgresSafety(pool);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);
@@ -179,8 +182,8 @@ export class PostgresStore implements ChatStore {
     return this.messages.insert(inputs);
   }
 
-  editMessage(id: string, body: string): Promise<Message> {
-    return this.messages.edit(id, body);
+  editMessage(id: string, body: string, maskedBody?: string): Promise<Message> {
+    return this.messages.edit(id, body, maskedBody);
   }
 
   deleteMessage(id: string): Promise<DeleteOutcome> {

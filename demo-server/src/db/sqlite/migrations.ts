@@ -262,4 +262,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN masked_body TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'blocks and reports',
+    sql: `
+      CREATE TABLE blocks (
+        blocker_id  TEXT NOT NULL,
+        blocked_id  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX blocks_blocked ON blocks (blocked_id, blocker_id);
+      CREATE TABLE reports (
+        id               TEXT PRIMARY KEY,
+        reporter_id      TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL,
+        message_id       TEXT,
+        reason           TEXT NOT NULL,
+        note             TEXT,
+        status           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        resolved_at      TEXT,
+        resolved_by      TEXT,
+        resolution_note  TEXT
+      );
+      CREATE INDEX reports_queue ON reports (status, created_at);
+    `,
+  },
 ];

@@ -24,6 +24,7 @@ import { SqliteMessages } from './messages.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
+import { SqliteSafety } from './safety.js';
 import { SqliteUsers } from './users.js';
 import { SqliteWebhooks } from './webhooks.js';
 
@@ -64,6 +65,7 @@ export class SqliteStore implements ChatStore {
   private readonly pingStatement;
   readonly webhooks: SqliteWebhooks;
   readonly notifications: SqliteNotifications;
+  readonly safety: SqliteSafety;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -82,6 +84,7 @@ export class SqliteStore implements ChatStore {
     const events = new SqliteEventRecorder(db, recordEvents);
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
     this.notifications = new SqliteNotifications(db, events);
+    this.safety = new SqliteSafety(db);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);

@@ -5,6 +5,10 @@ import {
   historyResultSchema,
   idSchema,
   messageResultSchema,
+  reportListResultSchema,
+  reportResultSchema,
+  reportsQuerySchema,
+  resolveReportSchema,
   revocationResultSchema,
   serverListQuerySchema,
   serverProductResultSchema,
@@ -17,7 +21,9 @@ import {
   webhookDeliveriesResultSchema,
 } from '@palaver/protocol';
 import * as z from 'zod/mini';
+import type { SafetyStore } from '../../db/safety.js';
 import type { WebhookStore } from '../../db/webhooks.js';
+import { ChatError } from '../../errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
 import type { Outcome } from '../../service/notices.js';
@@ -35,6 +41,7 @@ export function serverRoutes(
   directory: DirectoryService,
   webhooks: WebhookStore,
   sessions: SessionService,
+  safety: SafetyStore,
   realtime: Realtime,
 ): RouteGroup<BackendContext> {
   const delivered = <T>({ result, notices }: Outcome<T>): T => {
@@ -150,6 +157,29 @@ export function serverRoutes(
         handle: async (_, { query }) => ({
           deliveries: await webhooks.list(query.state ?? 'pending', Math.min(Number(query.limit ?? 100), 500)),
         }),
+      }),
+      route({
+        method: 'get',
+        path: '/reports',
+        summary: 'The moderation queue: reports by status, newest first',
+        query: reportsQuerySchema,
+        response: reportListResultSchema,
+        handle: async (_, { query }) => ({
+          reports: await safety.reports(query.status, Math.min(Number(query.limit ?? 100), 500)),
+        }),
+      }),
+      route({
+        method: 'post',
+        path: '/reports/:id/resolve',
+        summary: 'Close a report (resolved or dismissed) with who decided and why',
+        params: byId,
+        body: resolveReportSchema,
+        response: reportResultSchema,
+        handle: async (_, { params, body }) => {
+          const report = await safety.resolveReport(params.id, body);
+          if (!report) throw new ChatError('not_found', 'No such report.');
+          return { report };
+        },
       }),
     ],
   };
