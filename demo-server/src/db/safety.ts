@@ -13,8 +13,11 @@ export interface SafetyStore {
   everyoneBlocked(): Promise<string[]>;
   createReport(reporterId: string, input: CreateReportInput): Promise<Report>;
   reports(status: Report['status'] | undefined, limit: number): Promise<Report[]>;
-  /** Closes an open report; undefined when there is no such report, the report as it is when already closed. */
-  resolveReport(id: string, input: ResolveReportInput): Promise<Report | undefined>;
+  /**
+   * Closes an open report (`changed`); a closed one is answered as it is;
+   * undefined when there is no such report.
+   */
+  resolveReport(id: string, input: ResolveReportInput): Promise<{ report: Report; changed: boolean } | undefined>;
 }
 
 export interface ReportRow {

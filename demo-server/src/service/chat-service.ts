@@ -7,6 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
 import type { ContactMaskingPolicy } from './masking.js';
 import { MessageService } from './messages.js';
+import { ModerationService } from './moderation.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
 import { ReadService } from './reads.js';
@@ -57,6 +58,8 @@ export interface ChatService {
   limits: Limits;
   /** Block and report. */
   safety: SafetyService;
+  /** What moderators do: remove, suspend, reinstate, resolve, search; the audit log. */
+  moderation: ModerationService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -82,6 +85,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const sessions = new SessionService(store);
   return {
     safety,
+    moderation: new ModerationService(store, rules, conversations),
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages, sessions),

@@ -103,7 +103,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const groups = {
     user: userRoutes(service, realtime),
-    server: serverRoutes(service.directory, store.webhooks, service.sessions, store.safety, realtime),
+    server: serverRoutes(
+      service.directory,
+      store.webhooks,
+      service.sessions,
+      store.safety,
+      service.moderation,
+      realtime,
+    ),
   };
   const document = openApiDocument({
     version: options.version,

@@ -182,7 +182,7 @@ export interface AuthRefreshResult {
  * token and connect again.
  */
 export interface SessionEndedEvent {
-  code: 'token_expired' | 'unauthorized';
+  code: 'token_expired' | 'unauthorized' | 'suspended';
   message: string;
 }
 

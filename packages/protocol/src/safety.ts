@@ -68,3 +68,32 @@ export const reportsQuerySchema = z.object({
   status: z.optional(reportStatusSchema),
   limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number up to 999'))),
 });
+
+/** What a moderator does through the server API says who did it and why (the audit log keeps both). */
+export const moderatorActionSchema = z.object({
+  moderatorId: idSchema,
+  reason: z.string().check(z.minLength(1), z.maxLength(REPORT_NOTE_MAX_LENGTH)),
+});
+export type ModeratorActionInput = z.infer<typeof moderatorActionSchema>;
+
+export const MODERATION_ACTIONS = ['message.removed', 'user.suspended', 'user.reinstated', 'report.resolved', 'report.dismissed'] as const;
+
+export const moderationLogEntrySchema = z.object({
+  id: z.string(),
+  at: timestampSchema,
+  moderatorId: z.string(),
+  action: z.enum(MODERATION_ACTIONS),
+  /** The message, user or report acted on. */
+  targetId: z.string(),
+  reason: z.optional(z.string()),
+});
+export type ModerationLogEntry = z.infer<typeof moderationLogEntrySchema>;
+export const moderationLogResultSchema = z.object({ entries: z.array(moderationLogEntrySchema) });
+
+/** `GET /api/server/moderation/search`: conversations by participant, product, or words in their messages. */
+export const moderationSearchQuerySchema = z.object({
+  userId: z.optional(idSchema),
+  productId: z.optional(idSchema),
+  q: z.optional(z.string().check(z.minLength(2), z.maxLength(200))),
+  limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number up to 999'))),
+});

@@ -20,6 +20,7 @@ import { PostgresDirectory } from './directory.js';
 import { PostgresEventRecorder } from './events.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
+import { PostgresModeration } from './moderation.js';
 import { PostgresNotifications } from './notifications.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
@@ -55,6 +56,7 @@ export class PostgresStore implements ChatStore {
   readonly webhooks: PostgresWebhooks;
   readonly notifications: PostgresNotifications;
   readonly safety: PostgresSafety;
+  readonly moderation: PostgresModeration;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -71,6 +73,7 @@ export class PostgresStore implements ChatStore {
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
     this.notifications = new PostgresNotifications(pool, events);
     this.safety = new PostgresSafety(pool);
+    this.moderation = new PostgresModeration(pool);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);
@@ -186,8 +189,8 @@ export class PostgresStore implements ChatStore {
     return this.messages.edit(id, body, maskedBody);
   }
 
-  deleteMessage(id: string): Promise<DeleteOutcome> {
-    return this.messages.delete(id);
+  deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome> {
+    return this.messages.delete(id, byModeration);
   }
 
   history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult> {

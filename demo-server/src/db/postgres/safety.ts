@@ -65,14 +65,17 @@ export class PostgresSafety implements SafetyStore {
     return rows.map(toReport);
   }
 
-  async resolveReport(id: string, input: ResolveReportInput): Promise<Report | undefined> {
+  async resolveReport(
+    id: string,
+    input: ResolveReportInput,
+  ): Promise<{ report: Report; changed: boolean } | undefined> {
     const { rows } = await this.pool.query<ReportRow>(
       `UPDATE reports SET status = $2, resolved_at = $3, resolved_by = $4, resolution_note = $5
        WHERE id = $1 AND status = 'open' RETURNING *`,
       [id, input.status, now(), input.moderatorId, input.note?.trim() || null],
     );
-    if (rows[0]) return toReport(rows[0]);
+    if (rows[0]) return { report: toReport(rows[0]), changed: true };
     const existing = await this.pool.query<ReportRow>('SELECT * FROM reports WHERE id = $1', [id]);
-    return existing.rows[0] ? toReport(existing.rows[0]) : undefined;
+    return existing.rows[0] ? { report: toReport(existing.rows[0]), changed: false } : undefined;
   }
 }

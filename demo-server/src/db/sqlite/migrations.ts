@@ -289,4 +289,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reports_queue ON reports (status, created_at);
     `,
   },
+  {
+    version: 14,
+    name: 'moderation: removed messages, suspended users, the audit log',
+    sql: `
+      ALTER TABLE messages ADD COLUMN removed_at TEXT;
+      ALTER TABLE messages ADD COLUMN removed_body TEXT;
+      ALTER TABLE users ADD COLUMN suspended_at TEXT;
+      CREATE TABLE moderation_log (
+        id            TEXT PRIMARY KEY,
+        at            TEXT NOT NULL,
+        moderator_id  TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        target_id     TEXT NOT NULL,
+        reason        TEXT
+      );
+    `,
+  },
 ];

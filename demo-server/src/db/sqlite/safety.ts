@@ -67,7 +67,10 @@ export class SqliteSafety implements SafetyStore {
     return (this.statements.reports.all({ status: status ?? null, limit }) as ReportRow[]).map(toReport);
   }
 
-  async resolveReport(id: string, input: ResolveReportInput): Promise<Report | undefined> {
+  async resolveReport(
+    id: string,
+    input: ResolveReportInput,
+  ): Promise<{ report: Report; changed: boolean } | undefined> {
     const row = this.statements.resolve.get({
       id,
       status: input.status,
@@ -75,8 +78,8 @@ export class SqliteSafety implements SafetyStore {
       moderatorId: input.moderatorId,
       note: input.note?.trim() || null,
     }) as ReportRow | undefined;
-    if (row) return toReport(row);
+    if (row) return { report: toReport(row), changed: true };
     const existing = this.statements.report.get(id) as ReportRow | undefined;
-    return existing ? toReport(existing) : undefined;
+    return existing ? { report: toReport(existing), changed: false } : undefined;
   }
 }

@@ -21,6 +21,7 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDirectory } from './directory.js';
 import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
+import { SqliteModeration } from './moderation.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
@@ -66,6 +67,7 @@ export class SqliteStore implements ChatStore {
   readonly webhooks: SqliteWebhooks;
   readonly notifications: SqliteNotifications;
   readonly safety: SqliteSafety;
+  readonly moderation: SqliteModeration;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -85,6 +87,7 @@ export class SqliteStore implements ChatStore {
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
     this.notifications = new SqliteNotifications(db, events);
     this.safety = new SqliteSafety(db);
+    this.moderation = new SqliteModeration(db);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);
@@ -182,8 +185,8 @@ export class SqliteStore implements ChatStore {
     return this.messages.edit(id, body, maskedBody);
   }
 
-  async deleteMessage(id: string): Promise<DeleteOutcome> {
-    return this.messages.delete(id);
+  async deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome> {
+    return this.messages.delete(id, byModeration);
   }
 
   async history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult> {

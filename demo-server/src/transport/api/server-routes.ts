@@ -5,6 +5,9 @@ import {
   historyResultSchema,
   idSchema,
   messageResultSchema,
+  moderationLogResultSchema,
+  moderationSearchQuerySchema,
+  moderatorActionSchema,
   reportListResultSchema,
   reportResultSchema,
   reportsQuerySchema,
@@ -26,6 +29,7 @@ import type { WebhookStore } from '../../db/webhooks.js';
 import { ChatError } from '../../errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
+import type { ModerationService } from '../../service/moderation.js';
 import type { Outcome } from '../../service/notices.js';
 import type { SessionService } from '../../service/sessions.js';
 import { type RouteGroup, routeFor } from './route.js';
@@ -42,6 +46,7 @@ export function serverRoutes(
   webhooks: WebhookStore,
   sessions: SessionService,
   safety: SafetyStore,
+  moderation: ModerationService,
   realtime: Realtime,
 ): RouteGroup<BackendContext> {
   const delivered = <T>({ result, notices }: Outcome<T>): T => {
@@ -175,10 +180,62 @@ export function serverRoutes(
         params: byId,
         body: resolveReportSchema,
         response: reportResultSchema,
-        handle: async (_, { params, body }) => {
-          const report = await safety.resolveReport(params.id, body);
-          if (!report) throw new ChatError('not_found', 'No such report.');
-          return { report };
+        handle: async (_, { params, body }) => ({ report: await moderation.resolveReport(params.id, body) }),
+      }),
+      route({
+        method: 'post',
+        path: '/messages/:id/remove',
+        summary: 'Remove a message for everyone ("removed by moderation"); moderators keep reading it',
+        params: byId,
+        body: moderatorActionSchema,
+        response: messageResultSchema,
+        handle: async (_, { params, body }) => ({
+          message: delivered(await moderation.removeMessage(params.id, body)),
+        }),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/suspend',
+        summary: 'Suspend an account: its sockets close on every node, its tokens are refused with `suspended`',
+        params: byId,
+        body: moderatorActionSchema,
+        response: z.object({ userId: z.string() }),
+        handle: async (_, { params, body }) => delivered(await moderation.suspend(params.id, body)),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/reinstate',
+        summary: 'Lift a suspension',
+        params: byId,
+        body: moderatorActionSchema,
+        response: z.object({ userId: z.string() }),
+        handle: async (_, { params, body }) => delivered(await moderation.reinstate(params.id, body)),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/log',
+        summary: 'Every moderator action, newest first: who, what, when, why',
+        query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
+        response: moderationLogResultSchema,
+        handle: async (_, { query }) => ({ entries: await moderation.log(Math.min(Number(query.limit ?? 100), 500)) }),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/search',
+        summary: 'Every conversation with a participant, about a product, or with words in its messages',
+        query: moderationSearchQuerySchema,
+        response: conversationListResultSchema,
+        handle: async (_, { query }) => {
+          const { userId, productId, q } = query;
+          if (!userId && !productId && !q) {
+            throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
+          }
+          const criteria = {
+            ...(userId ? { userId } : {}),
+            ...(productId ? { productId } : {}),
+            ...(q ? { text: q } : {}),
+          };
+          return { conversations: await moderation.search(criteria, Math.min(Number(query.limit ?? 50), 200)) };
         },
       }),
     ],
