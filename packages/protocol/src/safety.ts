@@ -76,7 +76,13 @@ export const moderatorActionSchema = z.object({
 });
 export type ModeratorActionInput = z.infer<typeof moderatorActionSchema>;
 
-export const MODERATION_ACTIONS = ['message.removed', 'user.suspended', 'user.reinstated', 'report.resolved', 'report.dismissed'] as const;
+export const MODERATION_ACTIONS = [
+  'message.removed',
+  'user.suspended',
+  'user.reinstated',
+  'report.resolved',
+  'report.dismissed',
+] as const;
 
 export const moderationLogEntrySchema = z.object({
   id: z.string(),
