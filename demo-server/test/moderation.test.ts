@@ -136,6 +136,54 @@ describe('moderation', () => {
   });
 });
 
+describe('moderation by signed-in admins (the console)', () => {
+  it('admins act under their own id through /api/moderation; anyone else is forbidden', async () => {
+    const t = await startTestServer();
+    try {
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer);
+      const message = await send(buyer, conversation.id, 'spam spam spam');
+      await ok(buyer, 'report:create', { conversationId: conversation.id, messageId: message.id, reason: 'spam' });
+      for (const [method, path, body] of [
+        ['GET', '/api/moderation/reports', undefined],
+        ['GET', '/api/moderation/log', undefined],
+        ['GET', '/api/moderation/search?q=spam', undefined],
+        ['POST', `/api/moderation/messages/${message.id}/remove`, { reason: 'x' }],
+        ['POST', `/api/moderation/users/${bob.id}/suspend`, { reason: 'x' }],
+      ] as const) {
+        assert.equal((await t.rest(carol, method, path, body)).status, 403, path);
+      }
+      const queue = await t.rest<{ reports: Report[] }>(sam, 'GET', '/api/moderation/reports?status=open');
+      const report = queue.body.reports.find((r) => r.messageId === message.id);
+      assert.ok(report);
+      const removed = await t.rest<{ message: Message }>(sam, 'POST', `/api/moderation/messages/${message.id}/remove`, {
+        reason: 'spam',
+      });
+      assert.deepEqual([removed.status, removed.body.message.body], [200, 'spam spam spam']);
+      await t.rest(sam, 'POST', `/api/moderation/reports/${report?.id}/resolve`, {
+        status: 'resolved',
+        note: 'removed',
+      });
+      const log = await t.rest<{ entries: ModerationLogEntry[] }>(sam, 'GET', '/api/moderation/log');
+      assert.deepEqual(
+        log.body.entries.map((e) => [e.action, e.moderatorId]).sort(),
+        [
+          ['message.removed', sam.id],
+          ['report.resolved', sam.id],
+        ].sort(),
+      );
+      const found = await t.rest<{ conversations: Conversation[] }>(sam, 'GET', '/api/moderation/search?q=spam');
+      assert.deepEqual(
+        found.body.conversations.map((c) => c.id),
+        [conversation.id],
+      );
+      assert.equal((await t.rest(sam, 'POST', `/api/moderation/users/${sam.id}/suspend`, { reason: 'x' })).status, 400);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('suspension on a cluster', () => {
   it('closes the account’s sockets on every node within a second', { skip: clusterOnly() }, async () => {
     const cluster = await startCluster({ PALAVER_API_KEY: SERVER_API_KEY });

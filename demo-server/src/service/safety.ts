@@ -94,6 +94,11 @@ export class SafetyService {
     if ((await this.blockersOf(userId, [otherId])).length > 0) throw new ChatError('forbidden', CANNOT_WRITE);
   }
 
+  /** The moderation queue, by status, newest first. */
+  reports(status: Report['status'] | undefined, limit: number): Promise<Report[]> {
+    return this.store.safety.reports(status, limit);
+  }
+
   async report({ user }: Actor, input: CreateReportInput): Promise<Report> {
     await takeSlot(this.limits, 'safety', user.id);
     const access = await this.rules.find(input.conversationId);

@@ -22,6 +22,7 @@ import * as z from 'zod/mini';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { Actor, ChatService } from '../../service/chat-service.js';
 import type { Outcome } from '../../service/notices.js';
+import { moderationRoutes } from './moderation-routes.js';
 import { type RouteGroup, routeFor } from './route.js';
 
 const route = routeFor<Actor>();
@@ -167,6 +168,7 @@ export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup
         response: reportResultSchema,
         handle: async (actor, { body }) => ({ report: await service.safety.report(actor, body) }),
       }),
+      ...moderationRoutes(service, realtime),
     ],
   };
 }
