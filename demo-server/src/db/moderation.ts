@@ -1,4 +1,4 @@
-import type { ModerationLogEntry } from '@palaver/protocol';
+import type { Message, ModerationLogEntry } from '@palaver/protocol';
 
 /** Suspended accounts, the moderators' audit log, and the search of every conversation. */
 export interface ModerationStore {
@@ -14,6 +14,8 @@ export interface ModerationStore {
    * original text: moderators read what was written) — each given criterion must hold.
    */
   search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]>;
+  /** Messages whose contact details were hidden from the other side, newest first. */
+  maskedMessages(limit: number): Promise<Message[]>;
 }
 
 export interface ModerationLogRow {

@@ -109,6 +109,11 @@ export class ModerationService {
     return report;
   }
 
+  /** Messages whose contact details the other side could not read, as written. */
+  async maskedMessages(limit: number): Promise<Message[]> {
+    return (await this.store.moderation.maskedMessages(limit)).map((message) => messageFor(ADMIN_VIEWER, message));
+  }
+
   async log(limit: number): Promise<ModerationLogEntry[]> {
     return this.store.moderation.logEntries(limit);
   }

@@ -1,7 +1,8 @@
-import type { ModerationLogEntry } from '@palaver/protocol';
+import type { Message, ModerationLogEntry } from '@palaver/protocol';
 import type pg from 'pg';
 import { newMessageId } from '../ids.js';
 import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
+import { type MessageRow, toMessage } from '../rows.js';
 
 /** Suspensions, the audit log and moderators' search in PostgreSQL. */
 export class PostgresModeration implements ModerationStore {
@@ -43,6 +44,14 @@ export class PostgresModeration implements ModerationStore {
       [limit],
     );
     return rows.map(toLogEntry);
+  }
+
+  async maskedMessages(limit: number): Promise<Message[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      'SELECT * FROM messages WHERE masked_body IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(toMessage);
   }
 
   async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {

@@ -72,7 +72,7 @@ export class PostgresStore implements ChatStore {
     const events = new PostgresEventRecorder(recordEvents);
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
     this.notifications = new PostgresNotifications(pool, events);
-    this.safety = new PostgresSafety(pool);
+    this.safety = new PostgresSafety(pool, events);
     this.moderation = new PostgresModeration(pool);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);

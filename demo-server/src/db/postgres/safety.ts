@@ -1,12 +1,18 @@
 import type { CreateReportInput, Report, ResolveReportInput } from '@palaver/protocol';
 import type pg from 'pg';
+import { reportCreated } from '../events.js';
 import { newMessageId } from '../ids.js';
 import { now } from '../rows.js';
 import { type ReportRow, type SafetyStore, toReport } from '../safety.js';
+import type { PostgresEventRecorder } from './events.js';
+import { type Queryable, transaction } from './pool.js';
 
 /** Blocks and reports in PostgreSQL. */
 export class PostgresSafety implements SafetyStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly events: PostgresEventRecorder,
+  ) {}
 
   async block(blocker: string, blocked: string): Promise<void> {
     await this.pool.query(
@@ -41,7 +47,16 @@ export class PostgresSafety implements SafetyStore {
   }
 
   async createReport(reporterId: string, input: CreateReportInput): Promise<Report> {
-    const { rows } = await this.pool.query<ReportRow>(
+    // The report and its webhook event commit together.
+    return transaction(this.pool, async (tx) => {
+      const report = await this.insertReport(tx, reporterId, input);
+      await this.events.record(tx, [reportCreated(report)]);
+      return report;
+    });
+  }
+
+  private async insertReport(tx: Queryable, reporterId: string, input: CreateReportInput): Promise<Report> {
+    const { rows } = await tx.query<ReportRow>(
       `INSERT INTO reports (id, reporter_id, conversation_id, message_id, reason, note, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING *`,
       [

@@ -1,6 +1,7 @@
-import type { ModerationLogEntry } from '@palaver/protocol';
+import type { Message, ModerationLogEntry } from '@palaver/protocol';
 import { newMessageId } from '../ids.js';
 import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
+import { type MessageRow, toMessage } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Suspensions, the audit log and moderators' search in the SQLite file. */
@@ -17,6 +18,7 @@ export class SqliteModeration implements ModerationStore {
         INSERT INTO moderation_log (id, at, moderator_id, action, target_id, reason)
         VALUES (@id, @at, @moderatorId, @action, @targetId, @reason) RETURNING *`),
       entries: prepare('SELECT * FROM moderation_log ORDER BY at DESC, id DESC LIMIT ?'),
+      masked: prepare('SELECT * FROM messages WHERE masked_body IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?'),
       search: prepare(`
         SELECT c.id FROM conversations c
         WHERE c.last_seq > 0
@@ -49,6 +51,10 @@ export class SqliteModeration implements ModerationStore {
 
   async logEntries(limit: number): Promise<ModerationLogEntry[]> {
     return (this.statements.entries.all(limit) as ModerationLogRow[]).map(toLogEntry);
+  }
+
+  async maskedMessages(limit: number): Promise<Message[]> {
+    return (this.statements.masked.all(limit) as MessageRow[]).map(toMessage);
   }
 
   async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {

@@ -1,14 +1,19 @@
 import type { CreateReportInput, Report, ResolveReportInput } from '@palaver/protocol';
+import { reportCreated } from '../events.js';
 import { newMessageId } from '../ids.js';
 import { now } from '../rows.js';
 import { type ReportRow, type SafetyStore, toReport } from '../safety.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteEventRecorder } from './events.js';
 
 /** Blocks and reports in the SQLite file. */
 export class SqliteSafety implements SafetyStore {
   private readonly statements;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly events: SqliteEventRecorder,
+  ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
       block: prepare('INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -51,16 +56,23 @@ export class SqliteSafety implements SafetyStore {
   }
 
   async createReport(reporterId: string, input: CreateReportInput): Promise<Report> {
-    const row = this.statements.insertReport.get({
-      id: newMessageId(),
-      reporterId,
-      conversationId: input.conversationId,
-      messageId: input.messageId ?? null,
-      reason: input.reason,
-      note: input.note?.trim() || null,
-      createdAt: now(),
-    }) as ReportRow;
-    return toReport(row);
+    // The report and its webhook event commit together.
+    return this.db
+      .transaction(() => {
+        const row = this.statements.insertReport.get({
+          id: newMessageId(),
+          reporterId,
+          conversationId: input.conversationId,
+          messageId: input.messageId ?? null,
+          reason: input.reason,
+          note: input.note?.trim() || null,
+          createdAt: now(),
+        }) as ReportRow;
+        const report = toReport(row);
+        this.events.record(reportCreated(report));
+        return report;
+      })
+      .immediate();
   }
 
   async reports(status: Report['status'] | undefined, limit: number): Promise<Report[]> {

@@ -86,7 +86,7 @@ export class SqliteStore implements ChatStore {
     const events = new SqliteEventRecorder(db, recordEvents);
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
     this.notifications = new SqliteNotifications(db, events);
-    this.safety = new SqliteSafety(db);
+    this.safety = new SqliteSafety(db, events);
     this.moderation = new SqliteModeration(db);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);

@@ -2,6 +2,7 @@ import {
   conversationListResultSchema,
   idSchema,
   messageResultSchema,
+  messageSchema,
   moderationLogResultSchema,
   moderationSearchQuerySchema,
   REPORT_NOTE_MAX_LENGTH,
@@ -106,6 +107,17 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       handle: async (actor, { query }) => {
         moderator(actor);
         return { entries: await moderation.log(limitOf(query.limit, 100, 500)) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/moderation/masked',
+      summary: 'Admins: messages whose contact details were hidden, as written',
+      query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
+      response: z.object({ messages: z.array(messageSchema) }),
+      handle: async (actor, { query }) => {
+        moderator(actor);
+        return { messages: await moderation.maskedMessages(limitOf(query.limit, 100, 500)) };
       },
     }),
     route({

@@ -5,6 +5,7 @@ import {
   historyResultSchema,
   idSchema,
   messageResultSchema,
+  messageSchema,
   moderationLogResultSchema,
   moderationSearchQuerySchema,
   moderatorActionSchema,
@@ -218,6 +219,16 @@ export function serverRoutes(
         query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
         response: moderationLogResultSchema,
         handle: async (_, { query }) => ({ entries: await moderation.log(Math.min(Number(query.limit ?? 100), 500)) }),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/masked',
+        summary: 'Messages whose contact details were hidden from the other side (as written), newest first',
+        query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
+        response: z.object({ messages: z.array(messageSchema) }),
+        handle: async (_, { query }) => ({
+          messages: await moderation.maskedMessages(Math.min(Number(query.limit ?? 100), 500)),
+        }),
       }),
       route({
         method: 'get',
