@@ -1,28 +1,48 @@
 #!/usr/bin/env node
 // Size budgets of ../shared/SPEC.md, measured on the built bundles (min+gzip).
 // Exits non-zero when a bundle is over its budget, so `npm test` fails.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
+const DIST = 'packages/elements/dist';
+/** palaver.js imports these lazily (the thread, the inbox): see rollup.config.mjs. */
+const chunks = readdirSync(`${DIST}/palaver-chunks`)
+  .filter((name) => name.endsWith('.js'))
+  .map((name) => `${DIST}/palaver-chunks/${name}`);
+
+const KB = 1024;
 const budgets = [
   {
-    file: 'packages/elements/dist/palaver.js',
-    what: 'drop-in (SDK + all elements + lit + socket.io-client)',
-    budget: 50 * 1024,
+    files: [`${DIST}/palaver.js`, ...chunks],
+    what: 'drop-in, all files (SDK + all elements + lit + socket.io-client)',
+    budget: 50 * KB,
   },
-  { file: 'packages/elements/dist/palaver-badge.js', what: '<unread-badge> with the SDK', budget: 30 * 1024 },
-  { file: 'packages/sdk/dist/bundle/palaver-sdk.js', what: 'SDK alone (with socket.io-client)', budget: undefined },
+  {
+    // What a product page (badge + contact button) loads before anyone uses them.
+    // The spec's budget is 30 KB; this ceiling only stops it from growing until
+    // the first load is made smaller (see docs/performance.md, "A light product page").
+    files: [`${DIST}/palaver.js`],
+    what: 'drop-in first load: palaver.js alone (client, badge, contact button)',
+    budget: 31 * KB,
+    spec: 30 * KB,
+  },
+  { files: [`${DIST}/palaver-badge.js`], what: '<unread-badge> with the SDK', budget: 30 * KB },
+  { files: ['packages/sdk/dist/bundle/palaver-sdk.js'], what: 'SDK alone (with socket.io-client)', budget: undefined },
 ];
 
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
+// Files are gzipped one by one, as a server sends them.
+const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 let failed = false;
 console.log('bundle sizes, min+gzip:');
-for (const { file, what, budget } of budgets) {
-  const size = gzipSync(readFileSync(file), { level: 9 }).length;
+for (const { files, what, budget, spec } of budgets) {
+  const size = files.reduce((sum, file) => sum + gzipped(file), 0);
   const over = budget !== undefined && size > budget;
   failed ||= over;
-  const verdict = budget === undefined ? '' : over ? `  OVER budget ${kb(budget)}` : `  within ${kb(budget)}`;
-  console.log(`  ${kb(size).padStart(8)}  ${what} (${file})${verdict}`);
+  let verdict = budget === undefined ? '' : over ? `  OVER budget ${kb(budget)}` : `  within ${kb(budget)}`;
+  if (spec !== undefined && size > spec) verdict += ` (the spec's budget, ${kb(spec)}, is not met yet)`;
+  const where = files.length === 1 ? files[0] : `${files[0]} + ${files.length - 1} chunks`;
+  console.log(`  ${kb(size).padStart(8)}  ${what} (${where})${verdict}`);
 }
 if (failed) {
   console.error('size budget exceeded');

@@ -61,6 +61,8 @@ export interface ServerConfig {
   notifyScanMs: number;
   /** Email digests of unread messages (`SMTP_URL`, or the demo's own catcher); none without. */
   email: EmailSettings | undefined;
+  /** How often the dashboard samples this node. */
+  dashboardSampleMs: number;
   /** Scheduled backups of the SQLite database go here (none without it). */
   backupDir: string | undefined;
   backupIntervalMs: number;
@@ -144,6 +146,7 @@ const envSchema = z.object({
   RATE_LIMIT_DELETES: integer(1, 1_000_000).default(LIMITS.rateLimitDeletesPerMinute),
   RATE_LIMIT_TYPING: integer(1, 1_000_000).default(LIMITS.rateLimitTypingPerMinute),
   RATE_LIMIT_READS: integer(1, 1_000_000).default(LIMITS.rateLimitReadsPerMinute),
+  RATE_LIMIT_SAFETY: integer(1, 1_000_000).default(LIMITS.rateLimitSafetyPerHour),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 printable characters without spaces (a random string)')
@@ -210,6 +213,7 @@ const envSchema = z.object({
   EMAIL_RETRY_BASE_MS: integer(10, 3_600_000).default(30_000),
   EMAIL_POLL_MS: integer(10, 60_000).default(1000),
   EMAIL_TIMEOUT_MS: integer(100, 300_000).default(30_000),
+  DASHBOARD_SAMPLE_MS: integer(100, 600_000).default(5000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: z
     .string()
@@ -293,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       deletes: perWindow(values.RATE_LIMIT_DELETES),
       typing: perWindow(values.RATE_LIMIT_TYPING),
       reads: perWindow(values.RATE_LIMIT_READS),
+      safety: perWindow(values.RATE_LIMIT_SAFETY, 3_600_000),
     },
     metricsToken: values.METRICS_TOKEN,
     metricsPort: values.METRICS_PORT,
@@ -329,6 +334,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
             timeoutMs: values.EMAIL_TIMEOUT_MS,
           }
         : undefined,
+    dashboardSampleMs: values.DASHBOARD_SAMPLE_MS,
     backupDir: values.BACKUP_DIR,
     backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
     backupKeep: values.BACKUP_KEEP,

@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import { Server } from 'socket.io';
+import { blockChannel } from './cluster/blocks.js';
 import { membershipChannel } from './cluster/membership.js';
 import { RedisPresence } from './cluster/presence.js';
 import { RedisSlidingWindowLimiter } from './cluster/rate-limit.js';
@@ -25,10 +26,13 @@ import { EmailDispatcher, smtpTransport } from './notify/email-dispatcher.js';
 import { emailLinks } from './notify/email-links.js';
 import { WebhookDispatcher } from './notify/webhooks.js';
 import { scheduleBackups } from './operations/backup-schedule.js';
+import { startDashboardSampler } from './operations/dashboard-samples.js';
 import { LocalPresence, type Presence } from './realtime/presence.js';
 import { createRealtime } from './realtime/realtime.js';
 import { type ChatService, createChatService } from './service/chat-service.js';
+import { BlockIndex } from './service/safety.js';
 import { createTokenVerifier } from './transport/auth.js';
+import { dashboardHandler } from './transport/dashboard.js';
 import { createHttpApp } from './transport/http.js';
 import { listenForMetrics } from './transport/metrics-endpoint.js';
 import { createSecurityLog } from './transport/security-log.js';
@@ -186,7 +190,12 @@ export async function createPalaverServer(
         allowDomains: config.contactMasking.allowDomains,
       })
     : undefined;
+  const blockIndex = new BlockIndex(await store.safety.everyoneBlocked());
+  const blocks = cluster ? blockChannel(cluster) : undefined;
+  await blocks?.listen((blockedId) => blockIndex.add(blockedId));
   const service = createChatService({
+    blockIndex,
+    ...(blocks ? { blockAnnouncer: blocks } : {}),
     ...(masker
       ? {
           masking: {
@@ -214,7 +223,16 @@ export async function createPalaverServer(
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
 
+  const dashboard = startDashboardSampler({
+    metrics,
+    intervalMs: config.dashboardSampleMs,
+    databaseBytes: () => store.sizeBytes(),
+    queues: async () => ({ webhooks: (await store.webhooks.counts()).pending, emails: 0 }),
+    cluster,
+    nodeId: cluster?.nodeId ?? 'this node',
+  });
   const app = createHttpApp({
+    dashboard,
     config,
     verifier,
     store,
@@ -265,7 +283,12 @@ export async function createPalaverServer(
     async start() {
       let metricsUrl: string | undefined;
       if (config.metricsPort !== undefined) {
-        const listening = await listenForMetrics(config.metricsPort, metrics, config.metricsToken);
+        const listening = await listenForMetrics(
+          config.metricsPort,
+          metrics,
+          config.metricsToken,
+          dashboardHandler(dashboard, config.metricsToken),
+        );
         metricsListener = listening.server;
         metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
       }
@@ -318,6 +341,7 @@ export async function createPalaverServer(
         const deadline = Date.now() + 5000;
         while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
         await realtime.dispose();
+        await dashboard.stop();
         await away?.stop();
         await webhooks?.stop();
         await mailer?.stop();

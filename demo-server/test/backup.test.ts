@@ -126,16 +126,20 @@ describe('backups', { skip: sqliteOnly('PostgreSQL is backed up with pg_dump') }
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const files = readdirSync(backupDir);
-      assert.equal(files.filter((name) => name.endsWith('.db')).length, 2, files.join(', '));
-      assert.ok(files.every((name) => !name.includes('.partial-')));
-      for (const name of files) {
-        const copy = new Database(join(backupDir, name), { readonly: true });
-        assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
-        copy.close();
-      }
     } finally {
+      // A graceful stop waits for the backup under way: no partial file is left behind.
       await server.stop('SIGTERM');
+    }
+    const files = readdirSync(backupDir);
+    assert.ok(
+      files.every((name) => !name.includes('.partial-')),
+      files.join(', '),
+    );
+    assert.equal(files.filter((name) => name.endsWith('.db')).length, 2, files.join(', '));
+    for (const name of files) {
+      const copy = new Database(join(backupDir, name), { readonly: true });
+      assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
+      copy.close();
     }
     assert.ok(existsSync(databasePath));
   });

@@ -82,6 +82,15 @@ describe('contact-detail masking (CONTACT_MASKING=mask)', () => {
     assert.equal(messages.at(-1)?.body, 'The 12 x 30 cm one, order 1234567, for €18.00');
 
     assert.match(await t.metricsText(), /palaver_messages_masked_total\{kind="phone"\} 2/);
+    // Moderators list what was hidden, as it was written.
+    const listed = await serverApi(t.url)<{ messages: Message[] }>('GET', '/moderation/masked');
+    assert.deepEqual(
+      listed.body.messages.map((m) => m.body),
+      [`Sorry, my number is ${NEW_PHONE}`],
+    );
+    const byAdmin = await t.rest<{ messages: Message[] }>(sam, 'GET', '/api/moderation/masked');
+    assert.equal(byAdmin.body.messages[0]?.id, sent.id);
+    assert.equal((await t.rest(carol, 'GET', '/api/moderation/masked')).status, 403);
   });
 
   it('does not hide anything from the marketplace’s own staff in support conversations', async () => {

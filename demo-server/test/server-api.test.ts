@@ -22,7 +22,8 @@ function servedRoutes(app: express.Express): string[] {
           found.push(`${method.toUpperCase()} ${(prefix + layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
         }
       } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
-        walk(layer.handle.stack, prefix + layer.rawPath);
+        // A router mounted without a path sits at '/': its routes keep their own paths.
+        walk(layer.handle.stack, layer.rawPath === '/' ? prefix : prefix + layer.rawPath);
       }
     }
   };

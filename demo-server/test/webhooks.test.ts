@@ -82,7 +82,13 @@ describe('webhooks', () => {
       const message = await send(buyer, conversation.id, 'first');
       await ok(buyer, 'message:edit', { messageId: message.id, body: 'first, edited' });
       await ok(buyer, 'message:delete', { messageId: message.id });
-      const accepted = await receiver.waitForAccepted(4);
+      await ok(buyer, 'report:create', { conversationId: conversation.id, reason: 'spam' });
+      const accepted = await receiver.waitForAccepted(5);
+      const reported = accepted.find((entry) => entry.event === 'report.created');
+      assert.equal(
+        (reported?.body.data.report as { conversationId?: string } | undefined)?.conversationId,
+        conversation.id,
+      );
       // Deliveries are not ordered (several go at once); event ids are time-ordered.
       const updates = accepted
         .filter((entry) => entry.event === 'message.updated')

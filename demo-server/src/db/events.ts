@@ -1,4 +1,4 @@
-import type { Message } from '@palaver/protocol';
+import type { Message, Report } from '@palaver/protocol';
 import { newMessageId } from './ids.js';
 import type { RecordedEvent } from './webhooks.js';
 
@@ -44,3 +44,6 @@ export function messageEvents(message: Message, participantIds: readonly string[
   }
   return events;
 }
+
+/** Someone reported a conversation or a message: the moderation queue has a new entry. */
+export const reportCreated = (report: Report): RecordedEvent => event('report.created', { report }, report.createdAt);

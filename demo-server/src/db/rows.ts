@@ -29,6 +29,9 @@ export interface MessageRow {
   body: string;
   /** The text with contact details hidden, when there were any to hide (`CONTACT_MASKING`). */
   masked_body?: string | null;
+  /** Removed by moderation: when, and the text moderators may still read. */
+  removed_at?: string | null;
+  removed_body?: string | null;
   reply_to_id: string | null;
   created_at: string;
   edited_at: string | null;
@@ -46,6 +49,7 @@ export interface ParticipantRow {
   change_seq: number;
   name: string;
   avatar_url: string | null;
+  suspended_at?: string | null;
 }
 
 export const now = () => new Date().toISOString();
@@ -56,7 +60,9 @@ export const now = () => new Date().toISOString();
  * is made carelessly — a message's `body` is what the other side may read.
  */
 export const ORIGINAL_BODY: unique symbol = Symbol('original body');
-export type StoredBody = Message & { [ORIGINAL_BODY]?: string };
+/** The text of a message moderators removed: for moderators' eyes only (not even its sender's). */
+export const REMOVED_BODY: unique symbol = Symbol('removed body');
+export type StoredBody = Message & { [ORIGINAL_BODY]?: string; [REMOVED_BODY]?: string };
 
 /** The message as the other side may read it: masked text when there is one, the original kept aside. */
 export function withMasking(message: Message, maskedBody: string | null | undefined): StoredBody {
@@ -79,6 +85,10 @@ export function toMessage(row: MessageRow): StoredBody {
   if (row.reply_to_id) message.replyToId = row.reply_to_id;
   if (row.edited_at) message.editedAt = row.edited_at;
   if (row.deleted_at) message.deletedAt = row.deleted_at;
+  if (row.removed_at) {
+    message.removedByModeration = true;
+    return { ...message, [REMOVED_BODY]: row.removed_body ?? '' };
+  }
   return withMasking(message, row.masked_body);
 }
 
@@ -90,6 +100,7 @@ export function toParticipant(row: ParticipantRow): Participant {
     lastReadSeq: row.last_read_seq,
   };
   if (row.avatar_url) participant.avatarUrl = row.avatar_url;
+  if (row.suspended_at) participant.suspended = true;
   return participant;
 }
 

@@ -10,7 +10,9 @@ import type {
 } from '@palaver/protocol';
 import type { DirectoryStore } from './directory.js';
 import type { EmailStore } from './emails.js';
+import type { ModerationStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
+import type { SafetyStore } from './safety.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -36,8 +38,14 @@ export interface ChatStore {
   readonly notifications: NotificationStore;
   /** Email digests waiting to be sent, and what became of them (see `EmailStore`). */
   readonly emails: EmailStore;
+  /** Blocks between users, and reports for the moderation queue. */
+  readonly safety: SafetyStore;
+  /** Suspended accounts, the moderators' audit log and search. */
+  readonly moderation: ModerationStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
+  /** Bytes the database takes on disk (the operator's dashboard). */
+  sizeBytes(): Promise<number>;
   close(): Promise<void>;
 
   // --- users
@@ -92,7 +100,8 @@ export interface ChatStore {
   /** Replaces a message's text (and its masked form: undefined when there is nothing to hide). */
   editMessage(id: string, body: string, maskedBody?: string): Promise<Message>;
   /** Blanks a message (once) and uncounts it where it was unread. */
-  deleteMessage(id: string): Promise<DeleteOutcome>;
+  /** Blanks a message (once) and uncounts it where it was unread; `byModeration` keeps the text for moderators. */
+  deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome>;
   history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult>;
 
   // --- read state

@@ -81,7 +81,7 @@ export function toDelivery(row: WebhookDeliveryRow): WebhookDelivery {
 /** An event of the outbox, as a write records it inside its own transaction. */
 export interface RecordedEvent {
   id: string;
-  type: 'message.created' | 'message.updated' | 'conversation.created' | 'message.unread';
+  type: 'message.created' | 'message.updated' | 'conversation.created' | 'message.unread' | 'report.created';
   /** JSON: `{ id, type, createdAt, data }` — the webhook body. */
   payload: string;
   createdAt: string;

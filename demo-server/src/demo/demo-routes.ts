@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import * as z from 'zod/mini';
@@ -21,7 +22,6 @@ const PAGES: Record<string, string> = {
   '/mailbox': 'mailbox.html',
 };
 
-/** The built drop-in (`npm run build`), served as a marketplace would serve it. */
 /** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
 const BUNDLES = ['palaver.js', 'palaver-badge.js'] as const;
 
@@ -94,6 +94,17 @@ export function mountDemoRoutes(
       res.type('text/javascript').sendFile(path);
     });
   }
+  // The chunks palaver.js imports lazily (./palaver-chunks/<name>-<hash>.js): same directory layout
+  // as in the package, so its relative imports resolve here as on any CDN.
+  app.get('/assets/palaver-chunks/:file', (req, res) => {
+    const entry = bundlePath('palaver.js');
+    const file = req.params.file;
+    if (!entry || !/^[\w-]+\.js$/.test(file)) throw new ChatError('not_found', 'No such chunk.');
+    const path = join(dirname(entry), 'palaver-chunks', file);
+    if (!existsSync(path)) throw new ChatError('not_found', 'No such chunk.');
+    // Content-hashed names: a chunk never changes, so browsers may keep it.
+    res.type('text/javascript').set('cache-control', 'public, max-age=31536000, immutable').sendFile(path);
+  });
   for (const [route, file] of Object.entries(PAGES)) {
     app.get(route, (_req, res) => res.sendFile(file, { root: PUBLIC_DIR }));
   }

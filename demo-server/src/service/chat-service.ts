@@ -7,9 +7,11 @@ import { GroupCommit } from './group-commit.js';
 import { createLimits, type LimiterFactory, type LimitSettings, type Limits } from './limits.js';
 import type { ContactMaskingPolicy } from './masking.js';
 import { MessageService } from './messages.js';
+import { ModerationService } from './moderation.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
 import { ReadService } from './reads.js';
+import { type BlockAnnouncer, type BlockIndex, SafetyService } from './safety.js';
 import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
@@ -31,6 +33,9 @@ export interface ChatServiceOptions {
   limiter?: LimiterFactory;
   /** Hides contact details from the other side of product conversations (`CONTACT_MASKING=mask`). */
   masking?: ContactMaskingPolicy;
+  /** Who is blocked by anyone (loaded at start), and how the other nodes hear of a new block. */
+  blockIndex: BlockIndex;
+  blockAnnouncer?: BlockAnnouncer;
 }
 
 /**
@@ -51,6 +56,10 @@ export interface ChatService {
   sessions: SessionService;
   /** The per-user limit of each kind of write. */
   limits: Limits;
+  /** Block and report. */
+  safety: SafetyService;
+  /** What moderators do: remove, suspend, reinstate, resolve, search; the audit log. */
+  moderation: ModerationService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -60,7 +69,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   const rules = new AccessRules(store, options.messageMaxLength);
   const limits = createLimits(options.limits, options.limiter);
   const products = new ProductResolver(store.directory, options.jwtSecret, options.allowClientProducts);
-  const conversations = new ConversationService(store, rules, products, limits);
+  const safety = new SafetyService(store, rules, options.blockIndex, options.blockAnnouncer, limits);
+  const conversations = new ConversationService(store, rules, products, limits, safety);
   const commits = new GroupCommit(store, options.groupCommitWindowMs, (size) => metrics.commitBatch.observe(size));
   const messages = new MessageService(
     store,
@@ -69,16 +79,19 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     commits,
     limits,
     () => metrics.messagesSent.inc(),
+    safety,
     options.masking,
   );
   const sessions = new SessionService(store);
   return {
+    safety,
+    moderation: new ModerationService(store, rules, conversations),
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages, sessions),
     reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
-    presence: new PresenceService(store, rules, options.presence, limits),
+    presence: new PresenceService(store, rules, options.presence, limits, safety),
     sessions,
     limits,
     sweep: () => {

@@ -14,6 +14,7 @@ import { type Limits, limitedCreate } from './limits.js';
 import { ADMIN_VIEWER, conversationFor } from './masking.js';
 import { type Notice, type Outcome, toAdmins, toUsers } from './notices.js';
 import type { ProductResolver } from './products.js';
+import type { SafetyService } from './safety.js';
 
 /** Opening, reading and listing conversations. */
 export class ConversationService {
@@ -22,6 +23,7 @@ export class ConversationService {
     private readonly rules: AccessRules,
     private readonly products: ProductResolver,
     private readonly limits: Limits,
+    private readonly safety: SafetyService,
   ) {}
 
   /**
@@ -36,6 +38,7 @@ export class ConversationService {
       if (!canOpenProductWith(user, supplier.id)) {
         throw new ChatError('invalid_payload', 'You cannot open a conversation with yourself.');
       }
+      await this.safety.assertMayContact(user.id, supplier.id);
       // Only an open that creates a conversation counts against the limit (limits.ts).
       const key = { kind: 'product' as const, productId: product.id, buyerId: user.id, supplierId: supplier.id };
       const { id } = await limitedCreate(this.limits, user.id, this.exists(key), () =>

@@ -2,7 +2,15 @@ import { ChatError } from '../errors.js';
 import { type RateLimiter, SlidingWindowLimiter, type Slot } from './rate-limit.js';
 
 /** Every kind of write that is limited per user. */
-export const LIMITED_WRITES = ['messages', 'conversationOpens', 'edits', 'deletes', 'typing', 'reads'] as const;
+export const LIMITED_WRITES = [
+  'messages',
+  'conversationOpens',
+  'edits',
+  'deletes',
+  'typing',
+  'reads',
+  'safety',
+] as const;
 export type LimitedWrite = (typeof LIMITED_WRITES)[number];
 
 /** At most `limit` writes of one kind per user in any `windowMs`. */
@@ -32,6 +40,7 @@ const REFUSALS: Record<LimitedWrite, string> = {
   deletes: 'Too many deletions; wait a moment.',
   typing: 'Too many typing events; they are dropped for a moment.',
   reads: 'Too many read updates; wait a moment.',
+  safety: 'Too many blocks and reports in a short time; wait a while.',
 };
 
 export type TakenSlot = Extract<Slot, { allowed: true }>;

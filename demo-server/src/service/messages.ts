@@ -9,6 +9,7 @@ import type { GroupCommit, Turn } from './group-commit.js';
 import { type Limits, rateLimited, takeSlot } from './limits.js';
 import { ADMIN_VIEWER, type ContactMaskingPolicy, messageFor, updatedNotices } from './masking.js';
 import { type Notice, type Outcome, toAdmins, toConversation, toUsers } from './notices.js';
+import type { SafetyService } from './safety.js';
 
 /** Sending, editing, deleting and paging through messages. */
 export class MessageService {
@@ -19,6 +20,7 @@ export class MessageService {
     private readonly commits: GroupCommit,
     private readonly limits: Limits,
     private readonly onStored: () => void,
+    private readonly safety: SafetyService,
     /** Hides contact details from the other side (`CONTACT_MASKING`); absent when off. */
     private readonly masking?: ContactMaskingPolicy,
   ) {}
@@ -54,6 +56,7 @@ export class MessageService {
   private async checkAndStore(actor: Actor, input: SendMessageInput, turn: Turn): Promise<Outcome<Message>> {
     const { user } = actor;
     const { access, joinAsAgent } = await this.rules.writable(user, input.conversationId);
+    await this.safety.assertMayWrite(user.id, access);
     if (input.attachmentIds && input.attachmentIds.length > 0) {
       throw new ChatError('invalid_payload', 'Attachments are not supported by this server yet.');
     }

@@ -13,6 +13,12 @@ export interface Session {
 
 const REVOKED = 'This token was revoked; sign in again to get a new one.';
 
+/** What a suspended user's sockets are told before they close, and their connections are refused with. */
+export const SUSPENDED: SessionEndedEvent = {
+  code: 'suspended',
+  message: 'This account is suspended by the marketplace.',
+};
+
 /** What the sockets of a revoked user are told before they close. */
 export const SESSION_REVOKED: SessionEndedEvent = { code: 'unauthorized', message: REVOKED };
 
@@ -31,6 +37,7 @@ export class SessionService {
   /** Admits a verified token (records its user as it describes them) or refuses it as revoked. */
   async admit(session: Session): Promise<Session> {
     if (await this.revoked(session)) throw new ChatError('unauthorized', REVOKED);
+    if (await this.store.moderation.isSuspended(session.user.id)) throw new ChatError('suspended', SUSPENDED.message);
     await this.store.rememberUser(session.user);
     return session;
   }

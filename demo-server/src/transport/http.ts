@@ -7,6 +7,7 @@ import type { ChatStore } from '../db/store.js';
 import { ChatError, errorStatus, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { DashboardSampler } from '../operations/dashboard-samples.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Actor, ChatService } from '../service/chat-service.js';
 import { requireApiKey } from './api/api-key.js';
@@ -16,10 +17,13 @@ import { mountRoutes, type RouteGroup } from './api/route.js';
 import { serverRoutes } from './api/server-routes.js';
 import { userRoutes } from './api/user-routes.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
+import { dashboardRouter } from './dashboard.js';
 import { metricsRoute } from './metrics-endpoint.js';
 import type { SecurityLog } from './security-log.js';
 
 export interface HttpAppOptions {
+  /** The operator dashboard's samples of this node (and the others, on a cluster). */
+  dashboard: DashboardSampler;
   config: ServerConfig;
   verifier: TokenVerifier;
   store: ChatStore;
@@ -93,12 +97,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
 
   app.get('/metrics', metricsRoute(metrics, config.metricsToken));
+  app.use(dashboardRouter(options.dashboard, config.metricsToken, true));
 
   options.extend?.(app);
 
   const groups = {
     user: userRoutes(service, realtime),
-    server: serverRoutes(service.directory, store.webhooks, service.sessions, realtime),
+    server: serverRoutes(
+      service.directory,
+      store.webhooks,
+      service.sessions,
+      store.safety,
+      service.moderation,
+      realtime,
+    ),
   };
   const document = openApiDocument({
     version: options.version,

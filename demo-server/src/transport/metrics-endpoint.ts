@@ -60,8 +60,11 @@ export async function listenForMetrics(
   port: number,
   metrics: Metrics,
   token: string | undefined,
+  /** Serves the dashboard's paths here too (returns false for any other path). */
+  dashboard?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
+    if (dashboard?.(req, res)) return;
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') {
       refuse(res, 404, 'not_found', 'Only GET /metrics is served here.');

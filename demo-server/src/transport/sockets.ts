@@ -60,6 +60,14 @@ function handlersFor(service: ChatService): Handlers {
     sync: async (actor, payload) => ({ answer: await service.sync.sync(actor, payload) }),
     'presence:query': async (actor, payload) => ({ answer: await service.presence.query(actor, payload) }),
     'unread:get': async (actor) => ({ answer: await service.reads.unread(actor) }),
+    'user:block': async (actor, payload: { userId: string }) => ({
+      answer: await service.safety.block(actor, payload.userId),
+    }),
+    'user:unblock': async (actor, payload: { userId: string }) => ({
+      answer: await service.safety.unblock(actor, payload.userId),
+    }),
+    'user:blocks': async (actor) => ({ answer: await service.safety.blocks(actor) }),
+    'report:create': async (actor, payload) => ({ answer: { report: await service.safety.report(actor, payload) } }),
     'auth:refresh': async (_actor, payload: { token: string }, session) => ({
       answer: await session.refresh(payload.token),
     }),

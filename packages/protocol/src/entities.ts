@@ -13,6 +13,8 @@ export const participantSchema = z.object({
   role: roleSchema,
   /** Highest `seq` this participant has read; 0 when nothing. Never moves backwards. */
   lastReadSeq: seqSchema,
+  /** Extension: the marketplace suspended this account; they cannot write or connect. */
+  suspended: z.optional(z.boolean()),
 });
 export type Participant = z.infer<typeof participantSchema>;
 
@@ -57,6 +59,8 @@ export const messageSchema = z.object({
    * sender (and admins) read the original and may tell the sender so.
    */
   masked: z.optional(z.boolean()),
+  /** Extension: removed by the marketplace's moderators (`body` is ""; moderators still read the original). */
+  removedByModeration: z.optional(z.boolean()),
   attachments: z.array(attachmentSchema),
   replyToId: z.optional(idSchema),
   createdAt: timestampSchema,

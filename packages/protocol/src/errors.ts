@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'unsupported_media_type',
+  /** The user's account is suspended by the marketplace's moderators (extension). */
+  'suspended',
   'internal',
 ] as const;
 
@@ -37,6 +39,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  suspended: 403,
   internal: 500,
 };
 
@@ -51,6 +54,7 @@ export const PERMANENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(
   'too_long',
   'payload_too_large',
   'unsupported_media_type',
+  'suspended',
 ]);
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -14,6 +14,15 @@ import type {
   UnreadCounts,
 } from './results.js';
 import { isNotBlank } from './rules.js';
+import {
+  type BlocksResult,
+  type BlockUserInput,
+  blocksQuerySchema,
+  blockUserSchema,
+  type CreateReportInput,
+  createReportSchema,
+  type Report,
+} from './safety.js';
 
 // ---------------------------------------------------------------------------
 // Client → server payloads (each validated by the server before anything else)
@@ -173,7 +182,7 @@ export interface AuthRefreshResult {
  * token and connect again.
  */
 export interface SessionEndedEvent {
-  code: 'token_expired' | 'unauthorized';
+  code: 'token_expired' | 'unauthorized' | 'suspended';
   message: string;
 }
 
@@ -197,6 +206,10 @@ export interface ClientToServerEvents {
   'presence:query': (payload: PresenceQueryInput, ack: Ack<PresenceQueryResult>) => void;
   'unread:get': (payload: Record<string, never>, ack: Ack<UnreadCounts>) => void;
   'auth:refresh': (payload: AuthRefreshInput, ack: Ack<AuthRefreshResult>) => void;
+  'user:block': (payload: BlockUserInput, ack: Ack) => void;
+  'user:unblock': (payload: BlockUserInput, ack: Ack) => void;
+  'user:blocks': (payload: Record<string, never>, ack: Ack<BlocksResult>) => void;
+  'report:create': (payload: CreateReportInput, ack: Ack<{ report: Report }>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -231,4 +244,8 @@ export const clientEventSchemas = {
   'presence:query': presenceQuerySchema,
   'unread:get': unreadQuerySchema,
   'auth:refresh': authRefreshSchema,
+  'user:block': blockUserSchema,
+  'user:unblock': blockUserSchema,
+  'user:blocks': blocksQuerySchema,
+  'report:create': createReportSchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

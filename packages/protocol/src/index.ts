@@ -11,6 +11,7 @@ export * from './primitives.js';
 export * from './rest.js';
 export * from './results.js';
 export * from './rules.js';
+export * from './safety.js';
 export * from './server-api.js';
 export * from './server-events.js';
 

@@ -15,6 +15,8 @@ export const LIMITS = {
   rateLimitDeletesPerMinute: 30,
   rateLimitTypingPerMinute: 60,
   rateLimitReadsPerMinute: 120,
+  /** Blocks, unblocks and reports one user may make per hour. `RATE_LIMIT_SAFETY`. */
+  rateLimitSafetyPerHour: 20,
   /** Default and maximum page sizes of history and conversation listings. */
   pageSizeDefault: 50,
   pageSizeMax: 100,

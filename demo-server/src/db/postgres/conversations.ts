@@ -286,7 +286,7 @@ export class PostgresConversations {
     const ids = rows.map((row) => row.id);
     const [participants, lastMessages] = await Promise.all([
       q.query<ParticipantRow>(
-        `SELECT p.*, u.name, u.avatar_url FROM participants p JOIN users u ON u.id = p.user_id
+        `SELECT p.*, u.name, u.avatar_url, u.suspended_at FROM participants p JOIN users u ON u.id = p.user_id
          WHERE p.conversation_id = ANY($1) ORDER BY p.joined_at, p.user_id`,
         [ids],
       ),

@@ -154,12 +154,16 @@ export class PostgresMessages {
     });
   }
 
-  async delete(id: string): Promise<DeleteOutcome> {
+  async delete(id: string, byModeration = false): Promise<DeleteOutcome> {
     const deleted = await transaction(this.pool, async (tx): Promise<DeleteOutcome | undefined> => {
       const change = await takeChange(tx);
       const { rows } = await tx.query<MessageRow>(
-        `UPDATE messages SET body = '', masked_body = NULL, deleted_at = $2, change_seq = $3
-         WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+        byModeration
+          ? `UPDATE messages SET removed_body = body, body = '', masked_body = NULL, deleted_at = $2, removed_at = $2,
+               change_seq = $3
+             WHERE id = $1 AND deleted_at IS NULL RETURNING *`
+          : `UPDATE messages SET body = '', masked_body = NULL, deleted_at = $2, change_seq = $3
+             WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
         [id, now(), change],
       );
       const row = rows[0];

@@ -201,6 +201,50 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE state = 'pending';
     `,
   },
+  {
+    version: 8,
+    name: 'blocks and reports',
+    sql: `
+      CREATE TABLE blocks (
+        blocker_id  TEXT COLLATE "C" NOT NULL,
+        blocked_id  TEXT COLLATE "C" NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+      );
+      CREATE INDEX blocks_blocked ON blocks (blocked_id, blocker_id);
+      CREATE TABLE reports (
+        id               TEXT COLLATE "C" PRIMARY KEY,
+        reporter_id      TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL,
+        message_id       TEXT,
+        reason           TEXT NOT NULL,
+        note             TEXT,
+        status           TEXT NOT NULL,
+        created_at       TEXT COLLATE "C" NOT NULL,
+        resolved_at      TEXT,
+        resolved_by      TEXT,
+        resolution_note  TEXT
+      );
+      CREATE INDEX reports_queue ON reports (status, created_at);
+    `,
+  },
+  {
+    version: 9,
+    name: 'moderation: removed messages, suspended users, the audit log',
+    sql: `
+      ALTER TABLE messages ADD COLUMN removed_at TEXT;
+      ALTER TABLE messages ADD COLUMN removed_body TEXT;
+      ALTER TABLE users ADD COLUMN suspended_at TEXT;
+      CREATE TABLE moderation_log (
+        id            TEXT COLLATE "C" PRIMARY KEY,
+        at            TEXT NOT NULL,
+        moderator_id  TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        target_id     TEXT NOT NULL,
+        reason        TEXT
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

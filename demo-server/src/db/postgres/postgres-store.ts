@@ -21,10 +21,12 @@ import { PostgresEmails } from './emails.js';
 import { PostgresEventRecorder } from './events.js';
 import { PostgresMessages } from './messages.js';
 import { applyPostgresMigrations } from './migrations.js';
+import { PostgresModeration } from './moderation.js';
 import { PostgresNotifications } from './notifications.js';
 import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
+import { PostgresSafety } from './safety.js';
 import { PostgresUsers } from './users.js';
 import { PostgresWebhooks } from './webhooks.js';
 
@@ -55,6 +57,8 @@ export class PostgresStore implements ChatStore {
   readonly webhooks: PostgresWebhooks;
   readonly notifications: PostgresNotifications;
   readonly emails: PostgresEmails;
+  readonly safety: PostgresSafety;
+  readonly moderation: PostgresModeration;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -71,6 +75,8 @@ export class PostgresStore implements ChatStore {
     this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
     this.emails = new PostgresEmails(pool);
     this.notifications = new PostgresNotifications(pool, events, this.emails);
+    this.safety = new PostgresSafety(pool, events);
+    this.moderation = new PostgresModeration(pool);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);
@@ -94,6 +100,11 @@ export class PostgresStore implements ChatStore {
       await pool.end();
       throw error;
     }
+  }
+
+  async sizeBytes(): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
+    return Number(rows[0]?.size ?? 0);
   }
 
   async ping(): Promise<boolean> {
@@ -177,12 +188,12 @@ export class PostgresStore implements ChatStore {
     return this.messages.insert(inputs);
   }
 
-  editMessage(id: string, body: string): Promise<Message> {
-    return this.messages.edit(id, body);
+  editMessage(id: string, body: string, maskedBody?: string): Promise<Message> {
+    return this.messages.edit(id, body, maskedBody);
   }
 
-  deleteMessage(id: string): Promise<DeleteOutcome> {
-    return this.messages.delete(id);
+  deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome> {
+    return this.messages.delete(id, byModeration);
   }
 
   history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult> {

@@ -58,7 +58,7 @@ export class SqliteConversations {
           WHERE conversation_id = @conversationId AND sender_id <> @userId AND deleted_at IS NULL))
         ON CONFLICT DO NOTHING`),
       participantsOf: prepare(`
-        SELECT p.*, u.name, u.avatar_url FROM participants p JOIN users u ON u.id = p.user_id
+        SELECT p.*, u.name, u.avatar_url, u.suspended_at FROM participants p JOIN users u ON u.id = p.user_id
         WHERE p.conversation_id = ? ORDER BY p.joined_at, p.user_id`),
       participant: prepare('SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?'),
       kindOf: prepare('SELECT kind, last_seq FROM conversations WHERE id = ?'),

@@ -33,6 +33,10 @@ export class SqliteMessages {
       edit: prepare(`
         UPDATE messages SET body = @body, masked_body = @maskedBody, edited_at = @now, change_seq = @change
         WHERE id = @id RETURNING *`),
+      remove: prepare(`
+        UPDATE messages SET removed_body = body, body = '', masked_body = NULL, deleted_at = @now, removed_at = @now,
+          change_seq = @change
+        WHERE id = @id AND deleted_at IS NULL RETURNING *`),
       delete: prepare(`
         UPDATE messages SET body = '', masked_body = NULL, deleted_at = @now, change_seq = @change
         WHERE id = @id AND deleted_at IS NULL RETURNING *`),
@@ -161,12 +165,13 @@ export class SqliteMessages {
       .immediate();
   }
 
-  delete(id: string): DeleteOutcome {
+  delete(id: string, byModeration = false): DeleteOutcome {
     const outcome = this.db
       .transaction((): DeleteOutcome => {
         const change = this.feed.take();
         const at = now();
-        const row = this.statements.delete.get({ id, now: at, change }) as MessageRow | undefined;
+        const statement = byModeration ? this.statements.remove : this.statements.delete;
+        const row = statement.get({ id, now: at, change }) as MessageRow | undefined;
         if (!row) return { message: this.byId(id) as Message, unreadChangedFor: [] };
         this.events.record(messageUpdated(toMessage(row), at));
         this.conversations.touch(row.conversation_id, change);

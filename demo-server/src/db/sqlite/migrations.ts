@@ -286,4 +286,48 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE state = 'pending';
     `,
   },
+  {
+    version: 13,
+    name: 'blocks and reports',
+    sql: `
+      CREATE TABLE blocks (
+        blocker_id  TEXT NOT NULL,
+        blocked_id  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX blocks_blocked ON blocks (blocked_id, blocker_id);
+      CREATE TABLE reports (
+        id               TEXT PRIMARY KEY,
+        reporter_id      TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL,
+        message_id       TEXT,
+        reason           TEXT NOT NULL,
+        note             TEXT,
+        status           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        resolved_at      TEXT,
+        resolved_by      TEXT,
+        resolution_note  TEXT
+      );
+      CREATE INDEX reports_queue ON reports (status, created_at);
+    `,
+  },
+  {
+    version: 14,
+    name: 'moderation: removed messages, suspended users, the audit log',
+    sql: `
+      ALTER TABLE messages ADD COLUMN removed_at TEXT;
+      ALTER TABLE messages ADD COLUMN removed_body TEXT;
+      ALTER TABLE users ADD COLUMN suspended_at TEXT;
+      CREATE TABLE moderation_log (
+        id            TEXT PRIMARY KEY,
+        at            TEXT NOT NULL,
+        moderator_id  TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        target_id     TEXT NOT NULL,
+        reason        TEXT
+      );
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { ChatUser, Conversation, HistoryResult, Message, UnreadCounts } from '@palaver/protocol';
 import type {
   ChangesPage,
@@ -21,9 +22,11 @@ import { SqliteDirectory } from './directory.js';
 import { SqliteEmails } from './emails.js';
 import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
+import { SqliteModeration } from './moderation.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
+import { SqliteSafety } from './safety.js';
 import { SqliteUsers } from './users.js';
 import { SqliteWebhooks } from './webhooks.js';
 
@@ -65,6 +68,8 @@ export class SqliteStore implements ChatStore {
   readonly webhooks: SqliteWebhooks;
   readonly notifications: SqliteNotifications;
   readonly emails: SqliteEmails;
+  readonly safety: SqliteSafety;
+  readonly moderation: SqliteModeration;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -84,9 +89,18 @@ export class SqliteStore implements ChatStore {
     this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
     this.emails = new SqliteEmails(db);
     this.notifications = new SqliteNotifications(db, events, this.emails);
+    this.safety = new SqliteSafety(db, events);
+    this.moderation = new SqliteModeration(db);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);
+  }
+
+  async sizeBytes(): Promise<number> {
+    const path = this.database.name;
+    if (path === ':memory:' || path === '') return 0;
+    // The file and its write-ahead log (which holds the newest commits until a checkpoint).
+    return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
   }
 
   async ping(): Promise<boolean> {
@@ -174,8 +188,8 @@ export class SqliteStore implements ChatStore {
     return this.messages.edit(id, body, maskedBody);
   }
 
-  async deleteMessage(id: string): Promise<DeleteOutcome> {
-    return this.messages.delete(id);
+  async deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome> {
+    return this.messages.delete(id, byModeration);
   }
 
   async history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult> {

@@ -5,6 +5,14 @@ import {
   historyResultSchema,
   idSchema,
   messageResultSchema,
+  messageSchema,
+  moderationLogResultSchema,
+  moderationSearchQuerySchema,
+  moderatorActionSchema,
+  reportListResultSchema,
+  reportResultSchema,
+  reportsQuerySchema,
+  resolveReportSchema,
   revocationResultSchema,
   serverListQuerySchema,
   serverProductResultSchema,
@@ -17,9 +25,12 @@ import {
   webhookDeliveriesResultSchema,
 } from '@palaver/protocol';
 import * as z from 'zod/mini';
+import type { SafetyStore } from '../../db/safety.js';
 import type { WebhookStore } from '../../db/webhooks.js';
+import { ChatError } from '../../errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
+import type { ModerationService } from '../../service/moderation.js';
 import type { Outcome } from '../../service/notices.js';
 import type { SessionService } from '../../service/sessions.js';
 import { type RouteGroup, routeFor } from './route.js';
@@ -35,6 +46,8 @@ export function serverRoutes(
   directory: DirectoryService,
   webhooks: WebhookStore,
   sessions: SessionService,
+  safety: SafetyStore,
+  moderation: ModerationService,
   realtime: Realtime,
 ): RouteGroup<BackendContext> {
   const delivered = <T>({ result, notices }: Outcome<T>): T => {
@@ -150,6 +163,91 @@ export function serverRoutes(
         handle: async (_, { query }) => ({
           deliveries: await webhooks.list(query.state ?? 'pending', Math.min(Number(query.limit ?? 100), 500)),
         }),
+      }),
+      route({
+        method: 'get',
+        path: '/reports',
+        summary: 'The moderation queue: reports by status, newest first',
+        query: reportsQuerySchema,
+        response: reportListResultSchema,
+        handle: async (_, { query }) => ({
+          reports: await safety.reports(query.status, Math.min(Number(query.limit ?? 100), 500)),
+        }),
+      }),
+      route({
+        method: 'post',
+        path: '/reports/:id/resolve',
+        summary: 'Close a report (resolved or dismissed) with who decided and why',
+        params: byId,
+        body: resolveReportSchema,
+        response: reportResultSchema,
+        handle: async (_, { params, body }) => ({ report: await moderation.resolveReport(params.id, body) }),
+      }),
+      route({
+        method: 'post',
+        path: '/messages/:id/remove',
+        summary: 'Remove a message for everyone ("removed by moderation"); moderators keep reading it',
+        params: byId,
+        body: moderatorActionSchema,
+        response: messageResultSchema,
+        handle: async (_, { params, body }) => ({
+          message: delivered(await moderation.removeMessage(params.id, body)),
+        }),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/suspend',
+        summary: 'Suspend an account: its sockets close on every node, its tokens are refused with `suspended`',
+        params: byId,
+        body: moderatorActionSchema,
+        response: z.object({ userId: z.string() }),
+        handle: async (_, { params, body }) => delivered(await moderation.suspend(params.id, body)),
+      }),
+      route({
+        method: 'post',
+        path: '/users/:id/reinstate',
+        summary: 'Lift a suspension',
+        params: byId,
+        body: moderatorActionSchema,
+        response: z.object({ userId: z.string() }),
+        handle: async (_, { params, body }) => delivered(await moderation.reinstate(params.id, body)),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/log',
+        summary: 'Every moderator action, newest first: who, what, when, why',
+        query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
+        response: moderationLogResultSchema,
+        handle: async (_, { query }) => ({ entries: await moderation.log(Math.min(Number(query.limit ?? 100), 500)) }),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/masked',
+        summary: 'Messages whose contact details were hidden from the other side (as written), newest first',
+        query: z.object({ limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))) }),
+        response: z.object({ messages: z.array(messageSchema) }),
+        handle: async (_, { query }) => ({
+          messages: await moderation.maskedMessages(Math.min(Number(query.limit ?? 100), 500)),
+        }),
+      }),
+      route({
+        method: 'get',
+        path: '/moderation/search',
+        summary: 'Every conversation with a participant, about a product, or with words in its messages',
+        query: moderationSearchQuerySchema,
+        response: conversationListResultSchema,
+        handle: async (_, { query }) => {
+          const { userId, productId, q } = query;
+          if (!userId && !productId && !q) {
+            throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
+          }
+          const criteria = {
+            ...(userId ? { userId } : {}),
+            ...(productId ? { productId } : {}),
+            ...(q ? { text: q } : {}),
+          };
+          return { conversations: await moderation.search(criteria, Math.min(Number(query.limit ?? 50), 200)) };
+        },
       }),
     ],
   };

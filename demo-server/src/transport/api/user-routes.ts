@@ -1,6 +1,8 @@
 import {
+  blocksResultSchema,
   conversationListResultSchema,
   conversationResultSchema,
+  createReportSchema,
   editMessageBodySchema,
   historyQuerySchema,
   historyResultSchema,
@@ -10,6 +12,7 @@ import {
   openConversationSchema,
   readBodySchema,
   readResultSchema,
+  reportResultSchema,
   sendMessageBodySchema,
   syncQuerySchema,
   syncResultSchema,
@@ -19,6 +22,7 @@ import * as z from 'zod/mini';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { Actor, ChatService } from '../../service/chat-service.js';
 import type { Outcome } from '../../service/notices.js';
+import { moderationRoutes } from './moderation-routes.js';
 import { type RouteGroup, routeFor } from './route.js';
 
 const route = routeFor<Actor>();
@@ -133,6 +137,38 @@ export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup
             ...(query.limit !== undefined ? { limit: query.limit } : {}),
           }),
       }),
+      route({
+        method: 'post',
+        path: '/users/:id/block',
+        summary: 'Block a user you have talked with: they can no longer write to you',
+        params: z.object({ id: idSchema }),
+        response: z.object({}),
+        handle: (actor, { params }) => service.safety.block(actor, params.id),
+      }),
+      route({
+        method: 'delete',
+        path: '/users/:id/block',
+        summary: 'Unblock a user',
+        params: z.object({ id: idSchema }),
+        response: z.object({}),
+        handle: (actor, { params }) => service.safety.unblock(actor, params.id),
+      }),
+      route({
+        method: 'get',
+        path: '/blocks',
+        summary: 'Whom you blocked',
+        response: blocksResultSchema,
+        handle: (actor) => service.safety.blocks(actor),
+      }),
+      route({
+        method: 'post',
+        path: '/reports',
+        summary: 'Report a conversation or one of its messages to the moderators',
+        body: createReportSchema,
+        response: reportResultSchema,
+        handle: async (actor, { body }) => ({ report: await service.safety.report(actor, body) }),
+      }),
+      ...moderationRoutes(service, realtime),
     ],
   };
 }

@@ -57,6 +57,11 @@ export const contactSupplierStyles = [
       cursor: pointer;
       padding: 0.2em 0.4em;
     }
+    .failed {
+      margin: 0;
+      padding: calc(var(--_space) * 2) calc(var(--_space) * 1.5);
+      color: var(--_danger);
+    }
     chat-thread {
       --chat-thread-height: min(32rem, calc(100vh - 6rem));
     }

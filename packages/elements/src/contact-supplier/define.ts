@@ -1,5 +1,5 @@
-// It shows a <chat-thread>: register that too.
-import '../chat-thread/define.js';
+// No import of '../chat-thread/define.js' here: <contact-supplier> loads the
+// thread's code itself, when idle or at the first click (see load-thread.ts).
 import { defineElement } from '../shared/palaver-element.js';
 import { ContactSupplier } from './contact-supplier.js';
 

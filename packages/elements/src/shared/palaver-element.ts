@@ -1,6 +1,5 @@
 import type { ChatClient } from '@palaver/sdk';
-import { LitElement, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { configuredClient, whenConfigured } from './config.js';
 import { type BuiltInStrings, languageOf, type PalaverStrings, stringsFor } from './i18n.js';
 
@@ -15,16 +14,25 @@ export type PalaverEventDetail<K extends PalaverEventName> =
  * property, or the page's from `configure()`), and its language and strings.
  */
 export class PalaverElement extends LitElement {
+  // Reactive properties declared with `static properties`, not decorators: the elements of
+  // every page (badge, contact button) then need no decorator code, which keeps the first
+  // load of a product page within its budget (docs/performance.md).
+  static override properties: PropertyDeclarations = {
+    client: { attribute: false },
+    strings: { attribute: false },
+    activeClient: { state: true },
+  };
+
   /** The words this element shows, by language; each element class sets its own. */
   protected static builtInStrings: BuiltInStrings = {};
 
   /** The Palaver client; defaults to the one given to `configure()`. */
-  @property({ attribute: false }) client: ChatClient | undefined;
+  declare client: ChatClient | undefined;
 
   /** Replaces some of the element's strings (see `PalaverStrings`). */
-  @property({ attribute: false }) strings: Partial<PalaverStrings> | undefined;
+  declare strings: Partial<PalaverStrings> | undefined;
 
-  @state() protected activeClient: ChatClient | undefined;
+  declare protected activeClient: ChatClient | undefined;
 
   private stopWaiting: (() => void) | undefined;
 

@@ -1,6 +1,6 @@
 import type { ProductRef } from '@palaver/protocol';
 import { type OpenProductConversationInput, readJwtClaims } from '@palaver/sdk';
-import { property } from 'lit/decorators.js';
+import type { PropertyDeclarations } from 'lit';
 import { PalaverElement } from './palaver-element.js';
 
 /**
@@ -14,16 +14,28 @@ import { PalaverElement } from './palaver-element.js';
  * against a server in development mode (`ALLOW_CLIENT_PRODUCTS=1`).
  */
 export class ProductElement extends PalaverElement {
+  // Declared without decorators: see PalaverElement.
+  static override properties: PropertyDeclarations = {
+    productToken: { attribute: 'product-token' },
+    productId: { attribute: 'product-id' },
+    productTitle: { attribute: 'product-title' },
+    productImage: { attribute: 'product-image' },
+    productUrl: { attribute: 'product-url' },
+    productPrice: { attribute: 'product-price' },
+    supplierId: { attribute: 'supplier-id' },
+    supplierName: { attribute: 'supplier-name' },
+  };
+
   /** A product token signed by the marketplace's backend: the card and the supplier come from it. */
-  @property({ attribute: 'product-token' }) productToken: string | undefined;
+  declare productToken: string | undefined;
   /** A product registered through the server API (or, with `supplier-id`, described by the attributes). */
-  @property({ attribute: 'product-id' }) productId: string | undefined;
-  @property({ attribute: 'product-title' }) productTitle: string | undefined;
-  @property({ attribute: 'product-image' }) productImage: string | undefined;
-  @property({ attribute: 'product-url' }) productUrl: string | undefined;
-  @property({ attribute: 'product-price' }) productPrice: string | undefined;
-  @property({ attribute: 'supplier-id' }) supplierId: string | undefined;
-  @property({ attribute: 'supplier-name' }) supplierName: string | undefined;
+  declare productId: string | undefined;
+  declare productTitle: string | undefined;
+  declare productImage: string | undefined;
+  declare productUrl: string | undefined;
+  declare productPrice: string | undefined;
+  declare supplierId: string | undefined;
+  declare supplierName: string | undefined;
 
   /** What `conversation:open` is asked with, or undefined when the attributes name no product. */
   protected get productOpen(): OpenProductConversationInput | undefined {

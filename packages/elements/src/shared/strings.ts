@@ -1,14 +1,17 @@
+import { contactStrings } from './contact-strings.js';
 import type { BuiltInStrings, PalaverStrings } from './i18n.js';
 import { unreadStrings } from './unread-strings.js';
 
 // Every element's words in English and French. `<unread-badge>` needs only
-// `unreadStrings`: it does not import this module, so its bundle stays small.
+// `unreadStrings` and `<contact-supplier>` `contactStrings`: they do not import
+// this module, so a product page's first load stays small.
 
 const list = (names: string[], and: string) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
 
 export const en: PalaverStrings = {
   ...unreadStrings.en,
+  ...contactStrings.en,
   messages: 'Messages',
   composerLabel: 'Message',
   composerPlaceholder: 'Write a message…',
@@ -37,7 +40,6 @@ export const en: PalaverStrings = {
   empty: 'No messages yet. Say hello!',
   loading: 'Loading the conversation…',
   offline: 'You are offline. Your messages will be sent when you are back online.',
-  error: 'This conversation could not be loaded.',
   sendsWhenOpened: 'Your message will be sent as soon as the conversation opens.',
   rateLimited: 'Too many messages in a short time: this one waits a moment and then goes by itself.',
   maskedForOthers: 'Contact details are hidden from the other side: keep the conversation here.',
@@ -59,13 +61,11 @@ export const en: PalaverStrings = {
   noConversations: 'No conversations yet.',
   back: 'All conversations',
   pickConversation: 'Choose a conversation.',
-  contactSupplier: 'Contact supplier',
-  close: 'Close',
-  dialogLabel: (supplier) => `Conversation with ${supplier}`,
 };
 
 export const fr: PalaverStrings = {
   ...unreadStrings.fr,
+  ...contactStrings.fr,
   messages: 'Messages',
   composerLabel: 'Message',
   composerPlaceholder: 'Écrire un message…',
@@ -94,7 +94,6 @@ export const fr: PalaverStrings = {
   empty: 'Pas encore de message. Dites bonjour !',
   loading: 'Chargement de la conversation…',
   offline: 'Vous êtes hors ligne. Vos messages partiront dès le retour de la connexion.',
-  error: 'Impossible de charger cette conversation.',
   sendsWhenOpened: 'Votre message partira dès que la conversation sera ouverte.',
   rateLimited: 'Trop de messages en peu de temps : celui-ci attend un instant puis partira tout seul.',
   maskedForOthers: 'Les coordonnées sont masquées pour votre interlocuteur : poursuivez la conversation ici.',
@@ -116,9 +115,6 @@ export const fr: PalaverStrings = {
   noConversations: 'Pas encore de conversation.',
   back: 'Toutes les conversations',
   pickConversation: 'Choisissez une conversation.',
-  contactSupplier: 'Contacter le fournisseur',
-  close: 'Fermer',
-  dialogLabel: (supplier) => `Conversation avec ${supplier}`,
 };
 
 /** The built-in words of the elements that show more than an unread count. */

@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { unreadStrings } from '../shared/unread-strings.js';
@@ -21,15 +20,20 @@ import { unreadBadgeStyles } from './unread-badge.styles.js';
  */
 export class UnreadBadge extends PalaverElement {
   static override styles = unreadBadgeStyles;
+  // Declared without decorators: see PalaverElement.
+  static override properties: PropertyDeclarations = {
+    conversationId: { attribute: 'conversation-id', reflect: true },
+    max: { type: Number },
+  };
   protected static override builtInStrings = unreadStrings;
 
   private readonly unread = new StoreController<number>(this, 0);
 
   /** Count only this conversation's unread messages; all of them when absent. */
-  @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
+  declare conversationId: string | undefined;
 
   /** Largest number shown; above it the badge reads "99+". */
-  @property({ type: Number }) max = 99;
+  max = 99;
 
   /** The number shown right now (read-only). */
   get count(): number {

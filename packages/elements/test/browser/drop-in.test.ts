@@ -41,7 +41,8 @@ describe('the palaver.js drop-in', () => {
     </div>`);
     const thread = page.querySelector('chat-thread') as HTMLElement & { conversationId?: string };
     const badge = page.querySelector('unread-badge') as HTMLElement & { count: number };
-    expect(customElements.get('chat-thread')).to.not.equal(undefined);
+    // The thread and the inbox are a chunk palaver.js loads by itself (at once, or when idle).
+    await customElements.whenDefined('chat-thread');
     await eventually(() => expect(thread.conversationId).to.be.a('string'));
 
     (inside(thread, 'textarea') as HTMLTextAreaElement).focus();
