@@ -169,10 +169,49 @@ describe('email digests of unread messages (SMTP_URL)', () => {
       assert.equal(second.subject, 'Carol vous a envoyé 7 messages à propos de « Stoneware mug »');
       assert.match(second.text, /… et 2 messages plus anciens/);
       assert.match(second.text, /Carol: Hello again/);
-      assert.match(await t.metricsText(), /palaver_email_attempts_total\{outcome="sent"\} 2/);
+      // Counted once the SMTP server's acceptance is recorded (just after the catcher has the email).
+      const deadline = Date.now() + 5000;
+      while (!/palaver_email_attempts_total\{outcome="sent"\} 2/.test(await t.metricsText())) {
+        if (Date.now() > deadline) assert.fail('two emails were not counted as sent');
+        await sleep(50);
+      }
     } finally {
       await t.close();
       await catcher.close();
+    }
+  });
+
+  it('the preference is read again at send time: unsubscribed while the email waits for a retry, nothing is sent', async () => {
+    const probe = await startMailCatcher();
+    const { port, url } = probe;
+    await probe.close();
+    const dropping = await tcpServer(port, (socket) => socket.destroy());
+    const t = await startTestServer(emailEnv(url));
+    let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
+    try {
+      const api = serverApi(t.url);
+      await api('PUT', `/users/${ferro.id}`, { name: ferro.name, email: 'ferro@example.com' });
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer, ferro);
+      await send(buyer, conversation.id, 'are you there?');
+      await waitFor('a failed attempt', () => (dropping.connections >= 1 ? true : undefined));
+      await api('PUT', `/users/${ferro.id}`, {
+        name: ferro.name,
+        email: 'ferro@example.com',
+        emailNotifications: false,
+      });
+      await dropping.close();
+      catcher = await startMailCatcher(port);
+      const deadline = Date.now() + 8000;
+      while (!/palaver_email_attempts_total\{outcome="skipped"\} 1/.test(await t.metricsText())) {
+        if (Date.now() > deadline) assert.fail('the waiting email was not skipped');
+        await sleep(50);
+      }
+      assert.deepEqual(catcher.mails(), []);
+    } finally {
+      await t.close();
+      await dropping.close();
+      await catcher?.close();
     }
   });
 
