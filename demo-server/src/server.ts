@@ -227,7 +227,10 @@ export async function createPalaverServer(
     metrics,
     intervalMs: config.dashboardSampleMs,
     databaseBytes: () => store.sizeBytes(),
-    queues: async () => ({ webhooks: (await store.webhooks.counts()).pending, emails: 0 }),
+    queues: async () => ({
+      webhooks: (await store.webhooks.counts()).pending,
+      emails: (await store.emails.counts()).pending,
+    }),
     cluster,
     nodeId: cluster?.nodeId ?? 'this node',
   });

@@ -100,9 +100,13 @@ describe('protocol schemas', () => {
       'message:send',
       'messages:history',
       'presence:query',
+      'report:create',
       'sync',
       'typing',
       'unread:get',
+      'user:block',
+      'user:blocks',
+      'user:unblock',
     ]);
   });
 });
