@@ -8,6 +8,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { minifyCss } from './scripts/rollup-minify-css.mjs';
 
 const sdk = 'packages/sdk';
 const elements = 'packages/elements';
@@ -21,6 +22,7 @@ function bundle(input, file, tsconfig) {
     plugins: [
       replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
       nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
+      minifyCss(),
       typescript({
         tsconfig,
         outDir: file.replace(/\/[^/]+$/, ''),

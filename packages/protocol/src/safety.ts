@@ -8,6 +8,12 @@ import { idSchema, timestampSchema } from './primitives.js';
  * stops seeing their presence. Any participant may report a conversation or
  * one of its messages; reports go to the marketplace's moderation queue.
  */
+/**
+ * What a blocked user is told when they write to, type to or open a
+ * conversation with the person who blocked them: that they cannot, not why.
+ */
+export const CANNOT_WRITE_MESSAGE = 'You cannot write to this person.';
+
 export const blockUserSchema = z.object({ userId: idSchema });
 export type BlockUserInput = z.infer<typeof blockUserSchema>;
 
