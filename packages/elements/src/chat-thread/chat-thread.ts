@@ -11,7 +11,6 @@ import type {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { PalaverStrings } from '../shared/i18n.js';
 import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';

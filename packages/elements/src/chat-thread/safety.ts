@@ -90,7 +90,10 @@ export class SafetyController implements ReactiveController {
   };
 
   toggleHeaderMenu = (): void => {
-    if (this.headerMenuOpen) return this.closeHeaderMenu(true);
+    if (this.headerMenuOpen) {
+      this.closeHeaderMenu(true);
+      return;
+    }
     this.headerMenuOpen = true;
     this.host.requestUpdate();
     void this.focusAfterUpdate('.thread-menu .menu button');
