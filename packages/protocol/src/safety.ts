@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import { idSchema, timestampSchema } from './primitives.js';
+import { REPORT_NOTE_MAX_LENGTH, REPORT_REASONS } from './safety-rules.js';
+
+export { CANNOT_WRITE_MESSAGE, REPORT_NOTE_MAX_LENGTH, REPORT_REASONS } from './safety-rules.js';
 
 /**
  * Extension: block and report. Any user may block someone they have talked
@@ -8,12 +11,6 @@ import { idSchema, timestampSchema } from './primitives.js';
  * stops seeing their presence. Any participant may report a conversation or
  * one of its messages; reports go to the marketplace's moderation queue.
  */
-/**
- * What a blocked user is told when they write to, type to or open a
- * conversation with the person who blocked them: that they cannot, not why.
- */
-export const CANNOT_WRITE_MESSAGE = 'You cannot write to this person.';
-
 export const blockUserSchema = z.object({ userId: idSchema });
 export type BlockUserInput = z.infer<typeof blockUserSchema>;
 
@@ -25,12 +22,8 @@ export const blocksResultSchema = z.object({
 });
 export type BlocksResult = z.infer<typeof blocksResultSchema>;
 
-export const REPORT_REASONS = ['spam', 'scam', 'abuse', 'off_platform', 'other'] as const;
 export const reportReasonSchema = z.enum(REPORT_REASONS);
 export type ReportReason = z.infer<typeof reportReasonSchema>;
-
-/** Longest note a reporter or a moderator may add. */
-export const REPORT_NOTE_MAX_LENGTH = 1000;
 
 export const createReportSchema = z.object({
   conversationId: idSchema,
