@@ -141,6 +141,86 @@ export const Typing: Story = {
   },
 };
 
+export const BlockedByMe: Story = {
+  name: 'Blocked (as the blocker)',
+  render: () => {
+    const w = world();
+    const conversation = seedConversation(w);
+    const client = w.client(buyer);
+    // Safe to drop: the play function fails if the block did not happen.
+    void client.connect().then(() => client.block(supplier.id).catch(() => undefined));
+    return html`<chat-thread .client=${client} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () =>
+        shadow(threadIn(canvasElement), '[part="banner"].blocked')?.textContent?.includes(
+          `You blocked ${supplier.name}`,
+        ) ?? false,
+      'the blocked banner',
+    );
+  },
+};
+
+export const ReportFormOpen: Story = {
+  name: 'Reporting a message',
+  render: () => {
+    const w = world();
+    const conversation = seedConversation(w);
+    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    const thread = threadIn(canvasElement);
+    await waitUntil(() => messageCount(canvasElement) === 4, 'four messages');
+    // The supplier's last message: its menu, then Report….
+    const others = shadowAll(thread, '[part~="message"].other .more-button');
+    others[others.length - 1]?.click();
+    await waitUntil(() => shadowAll(thread, '.menu [role="menuitem"]').length === 1, 'the message menu');
+    shadowAll(thread, '.menu [role="menuitem"]')[0]?.click();
+    await waitUntil(() => shadow(thread, 'form[part="report"]') !== null, 'the report form');
+  },
+};
+
+export const MaskedAsSender: Story = {
+  name: 'Contact details hidden (as the sender)',
+  render: () => {
+    const w = world();
+    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
+    w.backend.seedMessage(supplier, conversation.id, 'Hi Alice, what would you like to know?');
+    // The sender sees what they wrote, told the other side does not.
+    w.backend.seedMessage(buyer, conversation.id, 'Easier by phone: call me on 06 12 34 56 78', undefined, {
+      masked: true,
+    });
+    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () => shadow(threadIn(canvasElement), '[part="masked-note"]')?.textContent?.includes('other side') ?? false,
+      'the note for the sender',
+    );
+  },
+};
+
+export const MaskedAsRecipient: Story = {
+  name: 'Contact details hidden (as the recipient)',
+  render: () => {
+    const w = world();
+    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
+    w.backend.seedMessage(supplier, conversation.id, 'Hi Alice, what would you like to know?');
+    // The recipient gets the text as the server masked it (the fake does not mask by itself).
+    w.backend.seedMessage(buyer, conversation.id, 'Easier by phone: call me on [contact details hidden]', undefined, {
+      masked: true,
+    });
+    return html`<chat-thread .client=${w.client(supplier)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () => shadow(threadIn(canvasElement), '[part="masked-note"]')?.textContent?.includes('marketplace') ?? false,
+      'the note for the recipient',
+    );
+  },
+};
+
 export const SupportWithAdmin: Story = {
   name: 'Support thread (staff badge)',
   render: () => {

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   type AckResponse,
+  CANNOT_WRITE_MESSAGE,
   type Conversation,
   LIMITS,
   type Message,
@@ -370,6 +371,77 @@ export function contractSuite(name: string, start: () => Promise<ContractBackend
       );
       assert.equal(seen.unreadCount, 0);
       assert.equal(seen.participants.find((p) => p.userId === buyer.user.id)?.lastReadSeq, 3);
+    });
+
+    it('a blocked user cannot write, type or open towards the blocker; unblocking restores it', async () => {
+      const { buyer, supplier, conversation } = await buyerAndSupplier('p-block');
+      const stranger = await connect(fresh('Stranger'));
+      const admin = await connect(fresh('Admin', true));
+      // Only someone one has talked with, and never the staff.
+      assert.equal(refusal(await supplier.request('user:block', { userId: buyer.user.id })), 'forbidden');
+      await send(buyer, conversation.id, 'hello');
+      assert.equal(refusal(await supplier.request('user:block', { userId: stranger.user.id })), 'forbidden');
+      assert.equal(refusal(await supplier.request('user:block', { userId: admin.user.id })), 'forbidden');
+      await supplier.ok('user:block', { userId: buyer.user.id });
+      assert.deepEqual((await supplier.ok('user:blocks', {})).userIds, [buyer.user.id]);
+      assert.deepEqual((await buyer.ok('user:blocks', {})).userIds, []);
+
+      const refused = await buyer.request('message:send', {
+        conversationId: conversation.id,
+        body: 'are you there?',
+        clientId: `blocked-${Date.now()}`,
+      });
+      assert.deepEqual(refused.ok ? 'ok' : refused.error, {
+        code: 'forbidden',
+        message: CANNOT_WRITE_MESSAGE,
+      });
+      assert.equal(
+        refusal(await buyer.request('typing', { conversationId: conversation.id, typing: true })),
+        'forbidden',
+      );
+      assert.equal(
+        refusal(await buyer.request('conversation:open', backend.vouch(product('p-block-2'), supplier.user))),
+        'forbidden',
+      );
+      // The blocker may still write (the block is one-way).
+      await send(supplier, conversation.id, 'I will not answer any more');
+
+      await supplier.ok('user:unblock', { userId: buyer.user.id });
+      assert.deepEqual((await supplier.ok('user:blocks', {})).userIds, []);
+      const { message } = await send(buyer, conversation.id, 'thanks for unblocking');
+      await supplier.waitFor<Message>('message:new', (m) => m.id === message.id);
+    });
+
+    it('participants report a conversation or one of its messages; others cannot', async () => {
+      const { buyer, supplier, conversation } = await buyerAndSupplier('p-report');
+      const { message } = await send(supplier, conversation.id, 'pay me by wire transfer instead');
+      const { report } = await buyer.ok('report:create', {
+        conversationId: conversation.id,
+        messageId: message.id,
+        reason: 'scam',
+        note: 'asks to pay outside',
+      });
+      assert.deepEqual(
+        [report.reporterId, report.conversationId, report.messageId, report.reason, report.status],
+        [buyer.user.id, conversation.id, message.id, 'scam', 'open'],
+      );
+      await supplier.ok('report:create', { conversationId: conversation.id, reason: 'abuse' });
+      const outsider = await connect(fresh('Outsider'));
+      assert.equal(
+        refusal(await outsider.request('report:create', { conversationId: conversation.id, reason: 'spam' })),
+        'forbidden',
+      );
+      const other = await buyerAndSupplier('p-report-2');
+      assert.equal(
+        refusal(
+          await other.buyer.request('report:create', {
+            conversationId: other.conversation.id,
+            messageId: message.id,
+            reason: 'spam',
+          }),
+        ),
+        'invalid_payload',
+      );
     });
 
     it('sync starts from the recent state, then brings every change after its cursor', async () => {

@@ -1,4 +1,4 @@
-import type { BlocksResult, CreateReportInput, Report } from '@palaver/protocol';
+import { type BlocksResult, CANNOT_WRITE_MESSAGE, type CreateReportInput, type Report } from '@palaver/protocol';
 import type { ChatStore, ConversationAccess } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import type { AccessRules } from './access.js';
@@ -32,7 +32,7 @@ export class BlockIndex {
   }
 }
 
-const CANNOT_WRITE = 'You cannot write to this person.';
+const CANNOT_WRITE = CANNOT_WRITE_MESSAGE;
 
 /**
  * Block and report. A block is one-way and quiet: the blocked user is told

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import { idSchema, timestampSchema } from './primitives.js';
+import { REPORT_NOTE_MAX_LENGTH, REPORT_REASONS } from './safety-rules.js';
+
+export { CANNOT_WRITE_MESSAGE, REPORT_NOTE_MAX_LENGTH, REPORT_REASONS } from './safety-rules.js';
 
 /**
  * Extension: block and report. Any user may block someone they have talked
@@ -19,12 +22,8 @@ export const blocksResultSchema = z.object({
 });
 export type BlocksResult = z.infer<typeof blocksResultSchema>;
 
-export const REPORT_REASONS = ['spam', 'scam', 'abuse', 'off_platform', 'other'] as const;
 export const reportReasonSchema = z.enum(REPORT_REASONS);
 export type ReportReason = z.infer<typeof reportReasonSchema>;
-
-/** Longest note a reporter or a moderator may add. */
-export const REPORT_NOTE_MAX_LENGTH = 1000;
 
 export const createReportSchema = z.object({
   conversationId: idSchema,

@@ -1,4 +1,4 @@
-import type { ChatUser, Conversation, Message } from '@palaver/protocol';
+import type { ChatUser, Conversation, CreateReportInput, Message, Report } from '@palaver/protocol';
 import type { ReadableAtom } from 'nanostores';
 import {
   draftConversationId,
@@ -11,6 +11,7 @@ import {
 import { changeMessage, retryNotice, sendMessage } from './commands/messages.js';
 import { createTyping, queryPresence } from './commands/presence-typing.js';
 import { createReads } from './commands/reads.js';
+import { createSafety } from './commands/safety.js';
 import { type ConnectionStatus, createConnection } from './connection/connection.js';
 import { socketTransport } from './connection/socket-transport.js';
 import type { TokenSource } from './connection/token.js';
@@ -67,6 +68,8 @@ export interface ChatClient {
   readonly $storage: ReadableAtom<'indexeddb' | 'memory' | null>;
   /** Failed edits and deletes, oldest first, until dismissed or retried (see {@link Notice}). */
   readonly $notices: ReadableAtom<Notice[]>;
+  /** The ids of the users this user blocked (loaded on each connection). */
+  readonly $blocked: ReadableAtom<string[]>;
 
   /** Messages of a conversation (sent and pending), oldest first. Subscribing loads them. */
   messagesOf(conversationId: string): ReadableAtom<ChatMessage[]>;
@@ -118,6 +121,15 @@ export interface ChatClient {
   dismissNotice(id: number): void;
   /** Tries a retryable notice's edit or delete again; rejects (with a new notice) if it fails again. */
   retryNotice(id: number): Promise<void>;
+  /**
+   * Blocks someone the user shares a conversation with (not the marketplace's
+   * staff): they can no longer write to, or open a conversation with, the user.
+   * Needs a connection; rejects with a `ChatError` (`forbidden`, `rate_limited`, `offline`…).
+   */
+  block(userId: string): Promise<void>;
+  unblock(userId: string): Promise<void>;
+  /** Reports a conversation, or one of its messages, to the marketplace's moderators. */
+  report(input: CreateReportInput): Promise<Report>;
 }
 
 /**
@@ -142,6 +154,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     await local.close(wipe);
     sync.reset();
     state.reset();
+    safety.$blocked.set([]);
   };
 
   const connection = createConnection({
@@ -163,6 +176,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const loadOlder = pageThreads(state, connection, sync);
   queryPresence(state, connection);
   const typing = createTyping(connection);
+  const safety = createSafety(connection);
   const local = createLocalData({
     namespace: options.namespace ?? (options.url ? new URL(options.url).host : 'default'),
     storage: options.storage ?? 'auto',
@@ -244,5 +258,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     dismissNotice: (id) => void state.dismissNotice(id),
     retryNotice: (id) => retryNotice(state, connection, id),
+    ...safety,
   };
 }

@@ -13,10 +13,13 @@
 export type {
   ChatUser,
   Conversation,
+  CreateReportInput,
   ErrorCode,
   Message,
   Participant,
   ProductRef,
+  Report,
+  ReportReason,
 } from '@palaver/protocol';
 export {
   type ChatClient,

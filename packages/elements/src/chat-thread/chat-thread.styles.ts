@@ -64,6 +64,88 @@ export const chatThreadStyles = [
     [part='banner'].error {
       color: var(--_danger);
     }
+    [part='banner'].blocked {
+      display: flex;
+      align-items: center;
+      gap: var(--_space);
+      color: var(--_text);
+    }
+    [part='banner'].blocked span {
+      flex: 1;
+    }
+    .thread-menu {
+      margin-inline-start: auto;
+    }
+    .price + .thread-menu {
+      margin-inline-start: 0;
+    }
+    .thread-menu button {
+      font: inherit;
+      background: none;
+      border: none;
+      cursor: pointer;
+    }
+    .thread-menu .more-button {
+      display: inline-flex;
+      padding: 0.35em;
+      border-radius: 0.4em;
+      color: var(--_muted);
+    }
+    .thread-menu .more-button:hover {
+      background: var(--_surface);
+      color: var(--_text);
+    }
+    .thread-menu .menu {
+      min-width: 12rem;
+    }
+    [part='report'] {
+      display: flex;
+      flex-direction: column;
+      gap: calc(var(--_space) / 2);
+      padding: var(--_space) calc(var(--_space) * 1.5);
+      border-top: 1px solid var(--_border);
+      background: var(--_surface-alt);
+      font-size: 0.9em;
+    }
+    [part='report'] h2 {
+      margin: 0;
+      font-size: 1em;
+    }
+    [part='report'] fieldset {
+      display: flex;
+      flex-direction: column;
+      gap: 0.15rem;
+      margin: 0;
+      padding: 0;
+      border: 0;
+    }
+    [part='report'] legend {
+      padding: 0 0 0.25rem;
+    }
+    [part='report'] p {
+      margin: 0;
+    }
+    [part='report'] .note {
+      display: flex;
+      flex-direction: column;
+      gap: 0.15rem;
+    }
+    [part='report'] textarea {
+      font: inherit;
+      color: inherit;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) / 2);
+      padding: 0.3rem 0.5rem;
+      resize: vertical;
+    }
+    [part='report'] .error {
+      color: var(--_danger);
+    }
+    [part='report'] .actions {
+      display: flex;
+      gap: var(--_space);
+    }
     [part='notice'] {
       display: flex;
       align-items: center;
@@ -184,7 +266,9 @@ export const chatThreadStyles = [
       outline-offset: 2px;
     }
     .actions button,
-    .meta button {
+    .meta button,
+    [part='banner'] button,
+    [part='report'] > button {
       font: inherit;
       color: var(--_accent);
       background: none;
@@ -263,18 +347,18 @@ export const chatThreadStyles = [
     .menu.confirm span {
       padding: 0.4rem 0.6rem;
     }
-    .meta .menu button {
+    .menu button {
       text-align: start;
       text-decoration: none;
       color: var(--_text);
       padding: 0.45rem 0.6rem;
       border-radius: calc(var(--_radius) / 2);
     }
-    .meta .menu button:hover,
-    .meta .menu button:focus-visible {
+    .menu button:hover,
+    .menu button:focus-visible {
       background: var(--_surface-alt);
     }
-    .meta .menu button.danger {
+    .menu button.danger {
       color: var(--_danger);
     }
     /* Fingers need room: 44 px targets where the pointer is coarse. */

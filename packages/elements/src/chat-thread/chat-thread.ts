@@ -11,7 +11,6 @@ import type {
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { PalaverStrings } from '../shared/i18n.js';
 import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
@@ -20,9 +19,12 @@ import { dayKey, dayLabel } from '../shared/time.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
 import { MessageActionsController } from './message-actions.js';
 import { type MessageContext, renderMessage } from './message-view.js';
+import { renderNotices } from './notices-view.js';
 import { OpenByProductController } from './open-by-product.js';
 import { ReadTrackingController } from './read-tracking.js';
 import { RenderedWindowController } from './rendered-window.js';
+import { SafetyController } from './safety.js';
+import { renderBlockBanner, renderReportForm, renderThreadMenu } from './safety-view.js';
 
 export { MAX_RENDERED_MESSAGES } from './rendered-window.js';
 
@@ -45,7 +47,7 @@ export interface ChatMessageSendDetail {
  *
  * @csspart base - The whole thread.
  * @csspart product - The product card on top (for a support conversation: its subject).
- * @csspart banner - Offline and error notices.
+ * @csspart banner - Offline and error notices, and "You blocked …" (with Unblock).
  * @csspart notice - A failed edit or delete: what happened, with Retry (when it may help) and Dismiss.
  * @csspart log - The scrolling list of messages.
  * @csspart separator - A day separator.
@@ -56,6 +58,7 @@ export interface ChatMessageSendDetail {
  * @csspart status - A message's delivery status.
  * @csspart masked-note - Under a message whose contact details were hidden (for its sender: from the other side).
  * @csspart typing - The "… is typing" line.
+ * @csspart report - The form that reports the conversation or a message (reason, note), then its thanks.
  * @csspart composer - The form at the bottom.
  * @csspart send-button - The send button.
  *
@@ -79,7 +82,8 @@ export class ChatThread extends ProductElement {
   private readonly window = new RenderedWindowController(this);
   private readonly reads = new ReadTrackingController(this);
   private readonly opener = new OpenByProductController(this);
-  private readonly actions = new MessageActionsController(this, () => this.activeClient);
+  private readonly safety = new SafetyController(this, () => this.activeClient);
+  private readonly actions = new MessageActionsController(this, () => this.activeClient, this.safety.openReport);
 
   /** @internal The scrolling list (for the controllers). */
   @query('[part="log"]') readonly log!: HTMLElement | null;
@@ -143,6 +147,16 @@ export class ChatThread extends ProductElement {
   /** @internal */
   get messages(): ChatMessage[] {
     return this.messagesStore.value;
+  }
+
+  /** @internal */
+  get conversation(): Conversation | undefined {
+    return this.conversationStore.value;
+  }
+
+  /** @internal */
+  get ownId(): string | undefined {
+    return this.userStore.value?.id;
   }
 
   /** @internal Older messages than the thread holds are needed. */
@@ -243,6 +257,7 @@ export class ChatThread extends ProductElement {
       return html`<header part="product" class="support" aria-label=${t.supportLabel(subject)}>
         ${renderThumbnail({ support: true })}
         <span class="subject"><small>${t.support}</small> <strong dir="auto">${subject}</strong></span>
+        ${renderThreadMenu(t, this.safety)}
       </header>`;
     }
     const product = conversation?.product;
@@ -252,7 +267,7 @@ export class ChatThread extends ProductElement {
       : html`<strong dir="auto">${product.title}</strong>`;
     return html`<header part="product" aria-label=${t.productLabel(product.title)}>
       ${product.imageUrl ? renderThumbnail({ imageUrl: product.imageUrl }) : nothing} ${title}
-      ${product.price ? html`<span class="price">${product.price}</span>` : nothing}
+      ${product.price ? html`<span class="price">${product.price}</span>` : nothing} ${renderThreadMenu(t, this.safety)}
     </header>`;
   }
 
@@ -278,6 +293,7 @@ export class ChatThread extends ProductElement {
       names,
       lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
       actions: this.actions,
+      canReport: this.safety.canReport,
     };
     const [start, end] = this.window.range(all.length);
     const shown = all.slice(start, end);
@@ -307,27 +323,6 @@ export class ChatThread extends ProductElement {
     )}`;
   }
 
-  private retryNotice(id: number): void {
-    // Safe to drop: failing again brings a new notice.
-    this.activeClient?.retryNotice(id).catch(() => undefined);
-  }
-
-  private renderNotices(t: PalaverStrings): TemplateResult[] {
-    return this.noticesStore.value
-      .filter((notice) => notice.conversationId === this.conversationId)
-      .map(
-        (notice) => html`<div part="notice" role="alert">
-          <span>${notice.action === 'edit' ? t.editFailed : t.deleteFailed} <small>${notice.error.message}</small></span>
-          ${
-            notice.retryable
-              ? html`<button type="button" @click=${() => this.retryNotice(notice.id)}>${t.retry}</button>`
-              : nothing
-          }
-          <button type="button" @click=${() => this.activeClient?.dismissNotice(notice.id)}>${t.dismiss}</button>
-        </div>`,
-      );
-  }
-
   override render(): TemplateResult {
     const t = this.t;
     const conversation = this.conversationStore.value;
@@ -341,7 +336,9 @@ export class ChatThread extends ProductElement {
     const error = this.opener.error ?? status.error?.message;
     // Offline is said by the offline banner; a refusal (contacting yourself, a
     // product that does not exist) is said with the server's reason, and only then
-    // is there nothing to write into.
+    // is there nothing to write into. Blocking the other side keeps the composer:
+    // a block stops them reaching the user, not the user answering (to settle
+    // an order, say); the server accepts it, and the banner says who can write.
     const refused = this.opener.permanent;
     return html`<section part="base">
       ${this.renderHeader(conversation)}
@@ -352,7 +349,8 @@ export class ChatThread extends ProductElement {
             ? html`<div part="banner" class="error" role="alert">${t.error} <small>${error}</small></div>`
             : nothing
       }
-      ${this.renderNotices(t)}
+      ${renderBlockBanner(t, this.safety)}
+      ${renderNotices(t, this.noticesStore.value, this.conversationId, this.activeClient)}
       <div part="log" role="log" aria-live="polite" aria-label=${t.messages} tabindex="0" @scroll=${this.window.onScroll}>
         ${this.renderMessages()}
       </div>
@@ -369,6 +367,7 @@ export class ChatThread extends ProductElement {
           </div>`
           : nothing
       }
+      ${renderReportForm(t, this.safety)}
       <form
         part="composer"
         @submit=${(event: Event) => {

@@ -32,6 +32,8 @@ export interface MessageActions {
   cancelDelete(): void;
   retry(message: ChatMessage): void;
   discard(message: ChatMessage): void;
+  /** Report… on someone else's message: the menu closes and the report form opens. */
+  report(message: ChatMessage): void;
 }
 
 const TRIGGER = '.more-button';
@@ -51,6 +53,7 @@ export class MessageActionsController implements ReactiveController, MessageActi
   constructor(
     private readonly host: MessageActionsHost,
     private readonly client: () => ChatClient | undefined,
+    private readonly onReport: (message: ChatMessage) => void,
   ) {
     host.addController(this);
   }
@@ -211,6 +214,11 @@ export class MessageActionsController implements ReactiveController, MessageActi
 
   retry = (message: ChatMessage): void => void this.client()?.retry(message.clientId);
   discard = (message: ChatMessage): void => void this.client()?.discard(message.clientId);
+
+  report = (message: ChatMessage): void => {
+    this.menu = undefined;
+    this.onReport(message);
+  };
 
   // --- focus ------------------------------------------------------------------
 

@@ -4,14 +4,20 @@ import type { PalaverStrings } from '../shared/i18n.js';
 import type { MessageActions } from './message-actions.js';
 
 /** Three dots, drawn (a "⋯" character depends on the font). */
-const moreIcon = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"
+export const moreIcon = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"
   fill="currentColor"><circle cx="3" cy="8" r="1.5"/><circle cx="8" cy="8" r="1.5"/><circle cx="13" cy="8" r="1.5"/></svg>`;
 
 /**
- * The "⋯" button of one's own message and, when open, its menu (Edit, Delete)
- * or the question that Delete asks first. Behaviour: `MessageActionsController`.
+ * The "⋯" button of a message and, when open, its menu: Edit and Delete (or
+ * the question that Delete asks first) on one's own, Report on others'.
+ * Behaviour: `MessageActionsController`.
  */
-export function renderMessageMenu(message: ChatMessage, t: PalaverStrings, actions: MessageActions): TemplateResult {
+export function renderMessageMenu(
+  message: ChatMessage,
+  t: PalaverStrings,
+  actions: MessageActions,
+  own: boolean,
+): TemplateResult {
   const menu = actions.menu?.clientId === message.clientId ? actions.menu : undefined;
   const id = `menu-${message.clientId}`;
   return html`<span class="more" @keydown=${actions.menuKeydown}>
@@ -41,12 +47,16 @@ export function renderMessageMenu(message: ChatMessage, t: PalaverStrings, actio
             <button type="button" class="danger" @click=${() => actions.confirmDelete(message)}>${t.delete}</button>
             <button type="button" class="cancel" @click=${actions.cancelDelete}>${t.cancel}</button>
           </div>`
-          : html`<div class="menu" id=${id} role="menu" aria-label=${t.messageActions}>
-            <button type="button" role="menuitem" @click=${() => actions.edit(message)}>${t.edit}</button>
-            <button type="button" role="menuitem" class="danger" @click=${() => actions.askDelete(message)}>
-              ${t.delete}…
-            </button>
-          </div>`
+          : own
+            ? html`<div class="menu" id=${id} role="menu" aria-label=${t.messageActions}>
+              <button type="button" role="menuitem" @click=${() => actions.edit(message)}>${t.edit}</button>
+              <button type="button" role="menuitem" class="danger" @click=${() => actions.askDelete(message)}>
+                ${t.delete}…
+              </button>
+            </div>`
+            : html`<div class="menu" id=${id} role="menu" aria-label=${t.messageActions}>
+              <button type="button" role="menuitem" @click=${() => actions.report(message)}>${t.report}…</button>
+            </div>`
     }
   </span>`;
 }

@@ -1,3 +1,4 @@
+import { CANNOT_WRITE_MESSAGE } from '@palaver/protocol';
 import type { ChatMessage } from '@palaver/sdk';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
@@ -18,7 +19,17 @@ export interface MessageContext {
   lastReadSeq: number;
   /** The open menu, the edit in progress, and what the buttons do. */
   actions: MessageActions;
+  /** The user may report others' messages (they are a participant). */
+  canReport: boolean;
 }
+
+/**
+ * Why a message failed, as the user should read it: the server's reason, but
+ * a block (which the server words in English, without saying "blocked") in
+ * the user's language.
+ */
+const failureText = (t: PalaverStrings, error: { code: string; message: string }) =>
+  error.code === 'forbidden' && error.message === CANNOT_WRITE_MESSAGE ? t.cannotWrite : error.message;
 
 /**
  * Each message's formatted date and linkified text, made once rather than on
@@ -50,7 +61,8 @@ function formattedOf(message: ChatMessage, language: string) {
   return entry;
 }
 
-function renderStatus(message: ChatMessage, { t, actions }: MessageContext): TemplateResult {
+function renderStatus(message: ChatMessage, context: MessageContext): TemplateResult {
+  const { t, actions } = context;
   switch (message.status) {
     case 'queued':
       return html`<span part="status" class="queued" role="img" title=${t.queued} aria-label=${t.queued}
@@ -74,7 +86,7 @@ function renderStatus(message: ChatMessage, { t, actions }: MessageContext): Tem
       >`;
     default:
       return html`<span part="status" class="failed"
-          >${statusIcons.failed} ${t.failed}${message.error ? ` — ${message.error.message}` : ''}</span
+          >${statusIcons.failed} ${t.failed}${message.error ? ` — ${failureText(t, message.error)}` : ''}</span
         >
         <button type="button" @click=${() => actions.retry(message)}>${t.retry}</button>
         <button type="button" @click=${() => actions.discard(message)}>${t.discard}</button>`;
@@ -93,6 +105,7 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
   const deleted = Boolean(message.deletedAt);
   const editing = actions.editing?.id === message.id;
   const canAct = own && !deleted && !message.pending;
+  const canReport = !own && !deleted && context.canReport;
   const unreadFromOther = !own && !message.pending && message.seq > context.lastReadSeq;
   const classes = [
     'message',
@@ -153,7 +166,7 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
       >
       ${message.editedAt && !deleted ? html`<span>(${t.edited})</span>` : nothing}
       ${own ? renderStatus(message, context) : nothing}
-      ${canAct && !editing ? renderMessageMenu(message, t, actions) : nothing}
+      ${(canAct && !editing) || canReport ? renderMessageMenu(message, t, actions, own) : nothing}
     </div>
     ${
       message.masked && !deleted

@@ -1,3 +1,5 @@
+import type { ReportReason } from '@palaver/protocol';
+
 /**
  * The words of Palaver's elements. English and French are built in (each
  * element class brings the words it shows: `shared/strings.ts`); every
@@ -70,6 +72,31 @@ export interface PalaverStrings {
   pickConversation: string;
   contactSupplier: string;
   close: string;
+  /** The thread header's menu. */
+  conversationActions: string;
+  /** In the menu of someone else's message (followed by "…"). */
+  report: string;
+  /** In the thread header's menu (followed by "…"). */
+  reportConversation: string;
+  block(name: string): string;
+  unblock(name: string): string;
+  /** Above the messages once the user blocked the other side. */
+  blockedBanner(name: string): string;
+  /** The banner's button. */
+  unblockShort: string;
+  blockFailed: string;
+  reportMessageTitle: string;
+  reportConversationTitle: string;
+  /** The legend of the reasons. */
+  reportReason: string;
+  reportReasons: Record<ReportReason, string>;
+  reportNote: string;
+  reportSent: string;
+  reportFailed: string;
+  /** Too many blocks or reports in a short time (`RATE_LIMIT_SAFETY`). */
+  safetyRateLimited: string;
+  /** Under a message the other side does not accept (they blocked the user); it does not say why. */
+  cannotWrite: string;
   dialogLabel(supplier: string): string;
 }
 

@@ -92,7 +92,15 @@ describe('<chat-thread>', () => {
     );
     await client.send(conversation.id, 'Helo');
     await eventually(() => expect($$(el, '[part~="own"] .more-button')).to.have.length(1));
-    expect($$(el, '[part~="other"] .more-button')).to.have.length(0, 'no actions on others’ messages');
+    // Others' messages cannot be edited or deleted: their menu only reports them.
+    $(el, '[part~="other"] .more-button')?.click();
+    await eventually(() =>
+      expect($$(el, '[part~="other"] [role="menuitem"]').map((item) => item.textContent?.trim())).to.deep.equal([
+        'Report…',
+      ]),
+    );
+    $(el, '[part~="other"] .more-button')?.click();
+    await eventually(() => expect($(el, '[role="menu"]')).to.equal(null));
 
     const menuItem = async (label: string) => {
       $(el, '[part~="own"] .more-button')?.click();

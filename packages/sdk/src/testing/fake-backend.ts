@@ -4,7 +4,7 @@ import { expiryOf, userFromToken } from '../connection/token.js';
 import type { ClientEvent, PayloadOf, Transport, TransportHandlers } from '../connection/transport.js';
 import type { FakeConnection } from './fake-data.js';
 import { Refusal, refuse } from './fake-data.js';
-import { FakeChatOperations } from './fake-operations.js';
+import { FakeChatSafety } from './fake-safety.js';
 import { FakeTransport } from './fake-transport.js';
 
 export type { FakeBackendOptions } from './fake-data.js';
@@ -34,7 +34,7 @@ export function fakeToken(user: { id: string; name: string; admin?: boolean }): 
  * const client = createChatClient({ transport: backend.transport(), token: fakeToken({ id: 'u1', name: 'Ada' }) });
  * ```
  */
-export class FakeChatBackend extends FakeChatOperations {
+export class FakeChatBackend extends FakeChatSafety {
   private reachable = true;
 
   // --- for stories and tests ------------------------------------------------
@@ -67,10 +67,21 @@ export class FakeChatBackend extends FakeChatOperations {
     return this.openConversation(client, { kind: 'support', subject });
   }
 
-  /** Stores a message as if `sender` had sent it (live to everyone connected). */
-  seedMessage(sender: ChatUser, conversationId: string, body: string, createdAt?: string): Message {
+  /**
+   * Stores a message as if `sender` had sent it (live to everyone connected).
+   * `masked`: as the server marks a message whose contact details it hid
+   * (`CONTACT_MASKING`); the fake does not mask, so give the text as the
+   * viewer of the story should see it.
+   */
+  seedMessage(
+    sender: ChatUser,
+    conversationId: string,
+    body: string,
+    createdAt?: string,
+    options: { masked?: boolean } = {},
+  ): Message {
     this.addUser(sender);
-    return this.send(sender, { clientId: `seed-${++this.counter}`, conversationId, body }, createdAt);
+    return this.send(sender, { clientId: `seed-${++this.counter}`, conversationId, body }, createdAt, options);
   }
 
   /** Shows `user` typing (or not) to the others in the conversation. */
@@ -143,6 +154,7 @@ export class FakeChatBackend extends FakeChatOperations {
         return this.read(user, input.conversationId as string, input.seq as number);
       case 'typing':
         this.writable(user, this.find(input.conversationId as string));
+        this.assertNotBlocked(user.id, this.find(input.conversationId as string).participants.keys());
         // Nobody else knows of a conversation before its first message: typing in it stays private.
         if (this.find(input.conversationId as string).messages.length > 0) {
           this.seedTyping(user, input.conversationId as string, input.typing as boolean);
@@ -156,13 +168,24 @@ export class FakeChatBackend extends FakeChatOperations {
         );
       case 'presence:query':
         return {
-          presence: (input.userIds as string[]).map((userId) => ({
-            userId,
-            online: [...this.connections].some((c) => c.user.id === userId),
-          })),
+          // Whom the asker blocked is none of their business any more.
+          presence: (input.userIds as string[])
+            .filter((userId) => !this.blocks.get(user.id)?.has(userId))
+            .map((userId) => ({
+              userId,
+              online: [...this.connections].some((c) => c.user.id === userId),
+            })),
         };
       case 'unread:get':
         return this.unread(user.id);
+      case 'user:block':
+        return this.block(user, input.userId as string);
+      case 'user:unblock':
+        return this.unblock(user, input.userId as string);
+      case 'user:blocks':
+        return { userIds: this.blockedBy(user.id) };
+      case 'report:create':
+        return this.report(user, input as PayloadOf<'report:create'>);
       case 'auth:refresh': {
         const next = userFromToken(input.token as string);
         if (!next) throw refuse('unauthorized', 'The token is not valid.');

@@ -7,7 +7,7 @@ import type {
   Role,
   ServerToClientEvents,
 } from '@palaver/protocol';
-import { canRead, LIMITS, PalaverError, unreadCount, writeAccess } from '@palaver/protocol';
+import { CANNOT_WRITE_MESSAGE, canRead, LIMITS, PalaverError, unreadCount, writeAccess } from '@palaver/protocol';
 import type { ServerEvent, TransportHandlers } from '../connection/transport.js';
 
 export interface FakeBackendOptions {
@@ -57,6 +57,8 @@ export abstract class FakeChatData {
   protected readonly conversations = new Map<string, StoredConversation>();
   protected readonly messageKeys = new Map<string, Message>();
   protected readonly connections = new Set<FakeConnection>();
+  /** Whom each user blocked: blocker id → blocked ids. */
+  protected readonly blocks = new Map<string, Set<string>>();
   protected readonly changes: Array<{ change: number; kind: 'message' | 'conversation' | 'read'; id: string }> = [];
   protected change = 0;
   protected counter = 0;
@@ -111,6 +113,13 @@ export abstract class FakeChatData {
     const access = writeAccess(user, this.access(user, conversation));
     if (access === 'forbidden') throw refuse('forbidden', 'You are not a participant of this conversation.');
     return access;
+  }
+
+  /** Refuses a write (message, typing, open) by someone one of `others` blocked, without saying why. */
+  protected assertNotBlocked(userId: string, others: Iterable<string>): void {
+    for (const other of others) {
+      if (this.blocks.get(other)?.has(userId)) throw refuse('forbidden', CANNOT_WRITE_MESSAGE);
+    }
   }
 
   protected view(conversation: StoredConversation, viewerId: string): Conversation {

@@ -34,6 +34,7 @@ export abstract class FakeChatOperations extends FakeChatData {
       if (!canOpenProductWith(user, supplier.id)) {
         throw refuse('invalid_payload', 'You cannot open a conversation with yourself.');
       }
+      this.assertNotBlocked(user.id, [supplier.id]);
       return this.openProduct(user, product, supplier);
     }
     if (!canOpenSupportFor(user, input.clientUserId)) {
@@ -105,7 +106,12 @@ export abstract class FakeChatOperations extends FakeChatData {
     if (conversation.messages.length > 0) this.announce(conversation);
   }
 
-  protected send(user: ChatUser, input: PayloadOf<'message:send'>, createdAt?: string): Message {
+  protected send(
+    user: ChatUser,
+    input: PayloadOf<'message:send'>,
+    createdAt?: string,
+    extra: { masked?: boolean } = {},
+  ): Message {
     const known = this.messageKeys.get(`${user.id}\u0000${input.clientId}`);
     if (known) {
       if (known.conversationId !== input.conversationId) {
@@ -115,6 +121,7 @@ export abstract class FakeChatOperations extends FakeChatData {
     }
     const conversation = this.find(input.conversationId);
     const access = this.writable(user, conversation);
+    this.assertNotBlocked(user.id, conversation.participants.keys());
     const checked = checkMessageBody(input.body, this.maxLength);
     if (!checked.ok) throw refuse(checked.code, checked.message);
     const { body } = checked;
@@ -134,6 +141,7 @@ export abstract class FakeChatOperations extends FakeChatData {
       attachments: [],
       createdAt: createdAt ?? new Date().toISOString(),
       ...(input.replyToId ? { replyToId: input.replyToId } : {}),
+      ...(extra.masked ? { masked: true } : {}),
     };
     conversation.messages.push(message);
     conversation.updatedAt = message.createdAt;
