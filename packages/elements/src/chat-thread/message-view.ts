@@ -91,13 +91,17 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
   const { t, language, ownId, names, actions } = context;
   const own = message.senderId === ownId;
   const deleted = Boolean(message.deletedAt);
+  // Participants get a removed message without its text; moderators (admins) still read it, marked.
+  const removed = Boolean(message.removedByModeration);
+  const hidden = deleted || (removed && !message.body);
   const editing = actions.editing?.id === message.id;
-  const canAct = own && !deleted && !message.pending;
+  const canAct = own && !deleted && !removed && !message.pending;
   const unreadFromOther = !own && !message.pending && message.seq > context.lastReadSeq;
   const classes = [
     'message',
     own ? 'own' : 'other',
     deleted ? 'deleted' : '',
+    removed ? 'removed' : '',
     message.status === 'failed' ? 'failed' : '',
     message.status === 'queued' || message.status === 'sending' ? 'waiting' : '',
     firstOfRun ? '' : 'continued',
@@ -145,7 +149,7 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
               @click=${(e: Event) => actions.bubbleClick(e, message)}
               >${text}</div
             >`
-          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
+          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
     }
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
@@ -155,8 +159,9 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
       ${own ? renderStatus(message, context) : nothing}
       ${canAct && !editing ? renderMessageMenu(message, t, actions) : nothing}
     </div>
+    ${removed && !hidden ? html`<p part="removed-note" class="removed-note">${t.removedByModeration}</p>` : nothing}
     ${
-      message.masked && !deleted
+      message.masked && !hidden
         ? html`<p part="masked-note" class="masked-note">${own ? t.maskedForOthers : t.maskedForMe}</p>`
         : nothing
     }
