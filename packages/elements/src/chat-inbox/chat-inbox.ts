@@ -117,10 +117,10 @@ export class ChatInbox extends PalaverElement {
     const unread = conversation.unreadCount;
     const last = conversation.lastMessage;
     const text = last
-      ? last.deletedAt
-        ? t.deleted
-        : last.removedByModeration && !last.body
-          ? t.removedByModeration
+      ? last.removedByModeration && !last.body
+        ? t.removedByModeration
+        : last.deletedAt && !last.removedByModeration
+          ? t.deleted
           : last.body
       : t.empty;
     const preview = last && last.senderId === this.user.value?.id ? t.lastMessageByYou(text) : text;

@@ -89,7 +89,7 @@ export function renderMessages(
           <time datetime=${m.createdAt}>${when}</time>
           ${reported ? html`<span class="badge">${t.reportedMessage}</span>` : nothing}
         </div>
-        <p part="bubble" dir="auto">${m.deletedAt ? t.deleted : m.body}</p>
+        <p part="bubble" dir="auto">${m.deletedAt && !m.removedByModeration ? t.deleted : m.body}</p>
         ${
           m.removedByModeration
             ? html`<p part="removed-mark" class="removed-mark">${t.removedForParticipants}</p>`

@@ -90,9 +90,10 @@ function renderStatus(message: ChatMessage, { t, actions }: MessageContext): Tem
 export function renderMessage(message: ChatMessage, firstOfRun: boolean, context: MessageContext): TemplateResult {
   const { t, language, ownId, names, actions } = context;
   const own = message.senderId === ownId;
-  const deleted = Boolean(message.deletedAt);
-  // Participants get a removed message without its text; moderators (admins) still read it, marked.
+  // A removal is also a deletion on the wire (`deletedAt`, for clients that know no better), but
+  // it says so: participants get it without its text, moderators (admins) still read it, marked.
   const removed = Boolean(message.removedByModeration);
+  const deleted = Boolean(message.deletedAt) && !removed;
   const hidden = deleted || (removed && !message.body);
   const editing = actions.editing?.id === message.id;
   const canAct = own && !deleted && !removed && !message.pending;
