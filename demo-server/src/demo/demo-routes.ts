@@ -17,7 +17,7 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../../docs/examples/', import.met
 const PAGES: Record<string, string> = { '/': 'index.html', '/messages': 'messages.html', '/admin': 'admin.html' };
 
 /** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
-const BUNDLES = ['palaver.js', 'palaver-badge.js'] as const;
+const BUNDLES = ['palaver.js', 'palaver-badge.js', 'palaver-moderation.js'] as const;
 
 function bundlePath(file: (typeof BUNDLES)[number]): string | undefined {
   try {
