@@ -111,7 +111,7 @@ describe('the moderation console, end to end', () => {
     const buyerBubbles = buyerPage.locator('contact-supplier chat-thread [part="bubble"]');
     await buyerPage.waitForFunction(() => {
       const thread = document.querySelector('contact-supplier')?.shadowRoot?.querySelector('chat-thread');
-      return [...(thread?.shadowRoot?.querySelectorAll('[part="bubble"]') ?? [])].some(
+      return Array.from(thread?.shadowRoot?.querySelectorAll('[part="bubble"]') ?? []).some(
         (b) => b.textContent === 'Removed by moderation',
       );
     });
