@@ -1,6 +1,7 @@
 import type { ChatErrorBody, Conversation, Message, ModerationLogEntry, Report } from '@palaver/protocol';
+import type { ReadableAtom } from 'nanostores';
 import { accessOf, type ClientAccess } from './access.js';
-import type { ChatClient } from './client.js';
+import type { ConnectionStatus } from './connection/connection.js';
 import { ChatError } from './errors.js';
 
 export type ReportStatus = Report['status'];
@@ -35,6 +36,14 @@ export interface Moderation {
   context(conversationId: string, messageId?: string, around?: number): Promise<Message[]>;
 }
 
+/**
+ * A `ChatClient` as this module sees it (named by shape: the facade sits on top
+ * of the SDK's parts, nothing imports it); its access comes from `accessOf`.
+ */
+export interface ModeratorClient {
+  readonly $connection: ReadableAtom<ConnectionStatus>;
+}
+
 /** Pages searched back for a reported message before giving up (100 messages each). */
 const MAX_PAGES = 20;
 /** How long the history waits for the socket to connect. */
@@ -50,7 +59,10 @@ const ONLINE_WAIT_MS = 15_000;
  * and no token of its own: whatever the page gave `configure()` is enough.
  * `fetchImpl` replaces `fetch` (a proxy, a test, a Storybook fixture).
  */
-export function moderationOf(client: ChatClient, fetchImpl: typeof fetch = (...args) => fetch(...args)): Moderation {
+export function moderationOf(
+  client: ModeratorClient,
+  fetchImpl: typeof fetch = (...args) => fetch(...args),
+): Moderation {
   const access = accessOf(client);
   if (!access) throw new ChatError('invalid_payload', 'moderationOf needs a client made by createChatClient.');
 
