@@ -3,7 +3,7 @@
 //   module) with .d.ts files, their dependencies left to the user's bundler;
 // - self-contained, minified bundles for pages without a build step, which are
 //   also what the size budgets measure: palaver.js (SDK + every element + lit +
-//   socket.io-client), the badge alone, and the SDK alone.
+//   socket.io-client), the badge alone, the moderation console, and the SDK alone.
 
 import { rmSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -109,7 +109,17 @@ export default [
     'chat-inbox/define': `${elements}/src/chat-inbox/define.ts`,
     'contact-supplier/define': `${elements}/src/contact-supplier/define.ts`,
     'unread-badge/define': `${elements}/src/unread-badge/define.ts`,
+    'chat-moderation/define': `${elements}/src/chat-moderation/define.ts`,
   }),
   splitBundle(`${elements}/src/palaver.ts`, `${elements}/dist`, `${elements}/tsconfig.json`),
   bundle(`${elements}/src/badge.ts`, `${elements}/dist/palaver-badge.js`, `${elements}/tsconfig.json`),
+  // The moderation console, for the support desk only: self-contained like the badge. As a second
+  // entry of the split drop-in it would move the code both share out of palaver.js into a chunk,
+  // an extra request on every product page; as a chunk of palaver.js it would weigh on the drop-in's
+  // budget for a page no customer sees. It finds the page's client through `configure()`'s registry.
+  bundle(
+    `${elements}/src/palaver-moderation.ts`,
+    `${elements}/dist/palaver-moderation.js`,
+    `${elements}/tsconfig.json`,
+  ),
 ];

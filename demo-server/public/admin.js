@@ -25,10 +25,15 @@ if (currentUser.role !== 'admin') {
     });
     inbox.select(conversation.id);
   });
+  // The moderation console comes from its own file: customers' pages never load it.
+  await import('/assets/palaver-moderation.js');
   main.append(
     el('h1', {}, 'Support desk'),
     el('div', { class: 'panel' }, form),
     el('p', { class: 'muted' }, 'Every support conversation, and the ones you take part in.'),
     inbox,
+    el('h2', { id: 'moderation-heading' }, 'Moderation'),
+    el('p', { class: 'muted' }, 'Reports from buyers and suppliers, every conversation, and what moderators did.'),
+    el('chat-moderation'),
   );
 }

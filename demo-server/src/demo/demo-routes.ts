@@ -23,7 +23,7 @@ const PAGES: Record<string, string> = {
 };
 
 /** The built drop-in bundles the demo serves under /assets/ (as a marketplace serves them from its site or a CDN). */
-const BUNDLES = ['palaver.js', 'palaver-badge.js'] as const;
+const BUNDLES = ['palaver.js', 'palaver-badge.js', 'palaver-moderation.js'] as const;
 
 function bundlePath(file: (typeof BUNDLES)[number]): string | undefined {
   try {

@@ -1,5 +1,6 @@
 import type { ChatUser, Conversation, CreateReportInput, Message, Report } from '@palaver/protocol';
 import type { ReadableAtom } from 'nanostores';
+import { CLIENT_ACCESS, type ClientAccess } from './access.js';
 import {
   draftConversationId,
   knownProductConversation,
@@ -259,5 +260,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     dismissNotice: (id) => void state.dismissNotice(id),
     retryNotice: (id) => retryNotice(state, connection, id),
     ...safety,
-  };
+    // For add-ons in other modules (the moderation API): see access.ts.
+    [CLIENT_ACCESS]: {
+      request: connection.request,
+      token: connection.token,
+      url: options.url,
+    } satisfies ClientAccess,
+  } as ChatClient;
 }

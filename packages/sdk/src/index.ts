@@ -16,6 +16,7 @@ export type {
   CreateReportInput,
   ErrorCode,
   Message,
+  ModerationLogEntry,
   Participant,
   ProductRef,
   Report,
@@ -34,6 +35,13 @@ export { socketTransport } from './connection/socket-transport.js';
 export { readJwtClaims, type TokenSource } from './connection/token.js';
 export type { RefusedReason, Transport, TransportHandlers } from './connection/transport.js';
 export { ChatError, type ClientErrorCode, isChatError } from './errors.js';
+export {
+  type Moderation,
+  type ModerationAction,
+  type ModerationSearch,
+  moderationOf,
+  type ReportStatus,
+} from './moderation.js';
 export { classifyFailure, type OutboxEntry } from './persistence/outbox.js';
 export type { KeyValueStore, StorageOption } from './persistence/storage/key-value-store.js';
 export type {

@@ -116,7 +116,13 @@ export class ChatInbox extends PalaverElement {
     const t = this.t;
     const unread = conversation.unreadCount;
     const last = conversation.lastMessage;
-    const text = last ? (last.deletedAt ? t.deleted : last.body) : t.empty;
+    const text = last
+      ? last.removedByModeration && !last.body
+        ? t.removedByModeration
+        : last.deletedAt && !last.removedByModeration
+          ? t.deleted
+          : last.body
+      : t.empty;
     const preview = last && last.senderId === this.user.value?.id ? t.lastMessageByYou(text) : text;
     const support = conversation.kind === 'support';
     const about = (support ? conversation.subject : conversation.product?.title) ?? '';

@@ -223,7 +223,8 @@ export const chatThreadStyles = [
       color: inherit;
       text-decoration: underline;
     }
-    .deleted [part='bubble'] {
+    .deleted [part='bubble'],
+    .removed:not(:has(.removed-note)) [part='bubble'] {
       background: transparent;
       border: 1px dashed var(--_border);
       color: var(--_muted);
@@ -243,7 +244,8 @@ export const chatThreadStyles = [
       color: var(--_muted);
       margin: 0.125rem calc(var(--_space) / 2) 0;
     }
-    .masked-note {
+    .masked-note,
+    .removed-note {
       margin: 0.125rem calc(var(--_space) / 2) 0;
       font-size: 0.75em;
       color: var(--_muted);

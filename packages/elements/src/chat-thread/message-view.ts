@@ -102,15 +102,20 @@ function renderStatus(message: ChatMessage, context: MessageContext): TemplateRe
 export function renderMessage(message: ChatMessage, firstOfRun: boolean, context: MessageContext): TemplateResult {
   const { t, language, ownId, names, actions } = context;
   const own = message.senderId === ownId;
-  const deleted = Boolean(message.deletedAt);
+  // A removal is also a deletion on the wire (`deletedAt`, for clients that know no better), but
+  // it says so: participants get it without its text, moderators (admins) still read it, marked.
+  const removed = Boolean(message.removedByModeration);
+  const deleted = Boolean(message.deletedAt) && !removed;
+  const hidden = deleted || (removed && !message.body);
   const editing = actions.editing?.id === message.id;
-  const canAct = own && !deleted && !message.pending;
-  const canReport = !own && !deleted && context.canReport;
+  const canAct = own && !deleted && !removed && !message.pending;
+  const canReport = !own && !deleted && !removed && context.canReport;
   const unreadFromOther = !own && !message.pending && message.seq > context.lastReadSeq;
   const classes = [
     'message',
     own ? 'own' : 'other',
     deleted ? 'deleted' : '',
+    removed ? 'removed' : '',
     message.status === 'failed' ? 'failed' : '',
     message.status === 'queued' || message.status === 'sending' ? 'waiting' : '',
     firstOfRun ? '' : 'continued',
@@ -158,7 +163,7 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
               @click=${(e: Event) => actions.bubbleClick(e, message)}
               >${text}</div
             >`
-          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : text}</div>`
+          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
     }
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
@@ -168,8 +173,9 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
       ${own ? renderStatus(message, context) : nothing}
       ${(canAct && !editing) || canReport ? renderMessageMenu(message, t, actions, own) : nothing}
     </div>
+    ${removed && !hidden ? html`<p part="removed-note" class="removed-note">${t.removedByModeration}</p>` : nothing}
     ${
-      message.masked && !deleted
+      message.masked && !hidden
         ? html`<p part="masked-note" class="masked-note">${own ? t.maskedForOthers : t.maskedForMe}</p>`
         : nothing
     }

@@ -1,4 +1,5 @@
 import type { ReportReason } from '@palaver/protocol';
+import type { ModerationStrings } from '../chat-moderation/moderation-strings.js';
 
 /**
  * The words of Palaver's elements. English and French are built in (each
@@ -7,7 +8,7 @@ import type { ReportReason } from '@palaver/protocol';
  * through an element's `strings` property (that element only). An element's
  * language is its own `lang`, else its closest ancestor's, else the page's.
  */
-export interface PalaverStrings {
+export interface PalaverStrings extends ModerationStrings {
   unreadLabel(count: number): string;
   messages: string;
   composerLabel: string;
@@ -31,6 +32,8 @@ export interface PalaverStrings {
   save: string;
   cancel: string;
   deleted: string;
+  /** A message the marketplace's moderators removed, as its participants see it. */
+  removedByModeration: string;
   edited: string;
   staff: string;
   you: string;

@@ -1,3 +1,4 @@
+import type { ModerationStrings } from '../chat-moderation/moderation-strings.js';
 import { contactStrings } from './contact-strings.js';
 import type { BuiltInStrings, PalaverStrings } from './i18n.js';
 import { unreadStrings } from './unread-strings.js';
@@ -9,7 +10,10 @@ import { unreadStrings } from './unread-strings.js';
 const list = (names: string[], and: string) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
 
-export const en: PalaverStrings = {
+/** The thread's, the inbox's and the contact button's words: the console brings its own (moderation-strings.ts). */
+export type ElementStrings = Omit<PalaverStrings, keyof ModerationStrings>;
+
+export const en: ElementStrings = {
   ...unreadStrings.en,
   ...contactStrings.en,
   messages: 'Messages',
@@ -31,6 +35,7 @@ export const en: PalaverStrings = {
   save: 'Save',
   cancel: 'Cancel',
   deleted: 'Message deleted',
+  removedByModeration: 'Removed by moderation',
   edited: 'edited',
   staff: 'Staff',
   you: 'You',
@@ -89,7 +94,7 @@ export const en: PalaverStrings = {
   cannotWrite: 'You cannot write to this person.',
 };
 
-export const fr: PalaverStrings = {
+export const fr: ElementStrings = {
   ...unreadStrings.fr,
   ...contactStrings.fr,
   messages: 'Messages',
@@ -111,6 +116,7 @@ export const fr: PalaverStrings = {
   save: 'Enregistrer',
   cancel: 'Annuler',
   deleted: 'Message supprimé',
+  removedByModeration: 'Retiré par la modération',
   edited: 'modifié',
   staff: 'Équipe',
   you: 'Vous',

@@ -3,7 +3,7 @@ import { atom, type ReadableAtom } from 'nanostores';
 import { ChatError } from '../errors.js';
 import { type Signal, signal } from '../state/signal.js';
 import { retryDelay } from './backoff.js';
-import { type TokenSource, userFromToken } from './token.js';
+import { expiryOf, type TokenSource, userFromToken } from './token.js';
 import { tokenRefresh } from './token-refresh.js';
 import type { ClientEvent, PayloadOf, ResultOf, ServerEvent, Transport } from './transport.js';
 
@@ -61,6 +61,8 @@ export interface Connection {
   request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs?: number): Promise<ResultOf<E>>;
   /** Fire-and-forget; dropped when not connected. */
   notify<E extends ClientEvent>(event: E, payload: PayloadOf<E>): void;
+  /** A token for a REST call: the one the socket runs on while it lasts, else a fresh one from the source. */
+  token(): Promise<string>;
 }
 
 /**
@@ -233,5 +235,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     notify(event, payload) {
       transport.notify(event, payload);
     },
+    // The server took `currentToken`: reusing it spares the marketplace's token endpoint a call
+    // per REST request. Ten seconds of margin, so it does not expire on its way.
+    token: async () =>
+      currentToken && (expiryOf(currentToken) ?? Number.POSITIVE_INFINITY) > Date.now() + 10_000
+        ? currentToken
+        : fetchToken(),
   };
 }

@@ -1,0 +1,15 @@
+import { defineElement } from '../shared/palaver-element.js';
+import { ChatModeration } from './chat-moderation.js';
+
+defineElement('chat-moderation', ChatModeration);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-moderation': ChatModeration;
+  }
+  interface GlobalEventHandlersEventMap {
+    'chat-moderated': CustomEvent<{ action: string; targetId: string }>;
+  }
+}
+
+export { ChatModeration };
