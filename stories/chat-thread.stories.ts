@@ -221,6 +221,40 @@ export const MaskedAsRecipient: Story = {
   },
 };
 
+export const RemovedByModeration: Story = {
+  name: 'Removed by moderation',
+  render: () => {
+    const w = world();
+    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
+    w.backend.seedMessage(buyer, conversation.id, 'Is the mug dishwasher safe?');
+    const scam = w.backend.seedMessage(supplier, conversation.id, 'Pay me by gift card and I send it today');
+    w.backend.seedRemoval(scam.id);
+    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () => shadowAll(threadIn(canvasElement), '[part="bubble"]').some((b) => /moderation/i.test(b.textContent ?? '')),
+      'the removed message',
+    );
+  },
+};
+
+export const SuspendedCounterpart: Story = {
+  name: 'The other side is suspended',
+  render: () => {
+    const w = world();
+    const conversation = seedConversation(w);
+    w.backend.setSuspended(supplier.id);
+    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () => shadow(threadIn(canvasElement), '[part="banner"].suspended')?.textContent?.includes('suspended') ?? false,
+      'the suspended banner',
+    );
+  },
+};
+
 export const SupportWithAdmin: Story = {
   name: 'Support thread (staff badge)',
   render: () => {

@@ -56,6 +56,11 @@ export function renderBlockBanner(t: PalaverStrings, safety: SafetyController): 
   if (error) {
     return html`<div part="banner" class="error" role="alert">${t.blockFailed} <small>${reason(t, error)}</small></div>`;
   }
+  // The marketplace suspended the other side: say so, they will not answer.
+  const suspended = safety.suspendedOther;
+  if (suspended) {
+    return html`<div part="banner" class="suspended" role="status">${t.suspendedBanner(suspended.name)}</div>`;
+  }
   if (!other || !safety.isBlocked(other.userId)) return nothing;
   return html`<div part="banner" class="blocked" role="status">
     <span>${t.blockedBanner(other.name)}</span>

@@ -72,6 +72,11 @@ export class SafetyController implements ReactiveController {
     return other;
   }
 
+  /** Another participant whose account the marketplace suspended (they cannot answer). */
+  get suspendedOther(): Participant | undefined {
+    return this.host.conversation?.participants.find((p) => p.suspended && p.userId !== this.host.ownId);
+  }
+
   /** The user is a participant: they may report (staff looking on report nothing). */
   get canReport(): boolean {
     return Boolean(this.host.conversation?.participants.some((p) => p.userId === this.host.ownId));

@@ -52,6 +52,8 @@ export interface PalaverStrings extends ModerationStrings {
   maskedForOthers: string;
   /** Under a received message whose contact details were hidden. */
   maskedForMe: string;
+  /** Above a conversation whose other side the marketplace suspended. */
+  suspendedBanner(name: string): string;
   noConversationsLoading: string;
   charactersLeft(count: number): string;
   charactersOver(count: number): string;

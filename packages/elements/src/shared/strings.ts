@@ -49,6 +49,7 @@ export const en: ElementStrings = {
   rateLimited: 'Too many messages in a short time: this one waits a moment and then goes by itself.',
   maskedForOthers: 'Contact details are hidden from the other side: keep the conversation here.',
   maskedForMe: 'Contact details were hidden by the marketplace.',
+  suspendedBanner: (name) => `${name}’s account is suspended by the marketplace: they cannot answer for now.`,
   noConversationsLoading: 'Loading conversations…',
   charactersLeft: (n) => (n === 1 ? '1 character left' : `${n} characters left`),
   charactersOver: (n) => (n === 1 ? '1 character too many' : `${n} characters too many`),
@@ -130,6 +131,8 @@ export const fr: ElementStrings = {
   rateLimited: 'Trop de messages en peu de temps : celui-ci attend un instant puis partira tout seul.',
   maskedForOthers: 'Les coordonnées sont masquées pour votre interlocuteur : poursuivez la conversation ici.',
   maskedForMe: 'Des coordonnées ont été masquées par la place de marché.',
+  suspendedBanner: (name) =>
+    `Le compte de ${name} est suspendu par la place de marché : pas de réponse possible pour l’instant.`,
   noConversationsLoading: 'Chargement des conversations…',
   charactersLeft: (n) => (n === 1 ? '1 caractère restant' : `${n} caractères restants`),
   charactersOver: (n) => (n === 1 ? '1 caractère de trop' : `${n} caractères de trop`),

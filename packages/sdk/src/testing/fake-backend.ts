@@ -84,6 +84,38 @@ export class FakeChatBackend extends FakeChatSafety {
     return this.send(sender, { clientId: `seed-${++this.counter}`, conversationId, body }, createdAt, options);
   }
 
+  /**
+   * Suspends (or reinstates) an account, as the marketplace's moderators do:
+   * the others see it suspended in their conversations. (The fake keeps letting
+   * it connect: it is for stories and tests of what the other side sees.)
+   */
+  setSuspended(userId: string, suspended = true): void {
+    if (suspended) this.suspended.add(userId);
+    else this.suspended.delete(userId);
+    for (const conversation of this.conversations.values()) {
+      if (conversation.participants.has(userId) && conversation.messages.length > 0) this.announce(conversation);
+    }
+  }
+
+  /** Removes a message as the moderators do: everyone in the conversation sees it removed. */
+  seedRemoval(messageId: string): void {
+    for (const conversation of this.conversations.values()) {
+      const index = conversation.messages.findIndex((m) => m.id === messageId);
+      const current = conversation.messages[index];
+      if (!current) continue;
+      const removed: Message = {
+        ...current,
+        body: '',
+        deletedAt: new Date().toISOString(),
+        removedByModeration: true,
+      };
+      conversation.messages[index] = removed;
+      this.nextChange('message', messageId);
+      conversation.change = this.nextChange('conversation', conversation.id);
+      this.emitTo(conversation, 'message:updated', removed);
+    }
+  }
+
   /** Shows `user` typing (or not) to the others in the conversation. */
   seedTyping(user: ChatUser, conversationId: string, typing: boolean): void {
     const conversation = this.find(conversationId);

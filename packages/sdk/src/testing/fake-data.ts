@@ -54,6 +54,8 @@ export const refuse = (code: Refusal['code'], message: string) => new Refusal(co
  */
 export abstract class FakeChatData {
   protected readonly users = new Map<string, ChatUser>();
+  /** Accounts the marketplace suspended (`FakeChatBackend.setSuspended`). */
+  protected readonly suspended = new Set<string>();
   protected readonly conversations = new Map<string, StoredConversation>();
   protected readonly messageKeys = new Map<string, Message>();
   protected readonly connections = new Set<FakeConnection>();
@@ -128,6 +130,7 @@ export abstract class FakeChatData {
       name: this.users.get(userId)?.name ?? userId,
       role: p.role,
       lastReadSeq: p.lastReadSeq,
+      ...(this.suspended.has(userId) ? { suspended: true } : {}),
     }));
     const last = conversation.messages.at(-1);
     const view: Conversation = {
