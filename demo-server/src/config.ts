@@ -147,6 +147,7 @@ const envSchema = z.object({
   RATE_LIMIT_TYPING: integer(1, 1_000_000).default(LIMITS.rateLimitTypingPerMinute),
   RATE_LIMIT_READS: integer(1, 1_000_000).default(LIMITS.rateLimitReadsPerMinute),
   RATE_LIMIT_SAFETY: integer(1, 1_000_000).default(LIMITS.rateLimitSafetyPerHour),
+  RATE_LIMIT_MODERATION: integer(1, 1_000_000).default(LIMITS.rateLimitModerationPerHour),
   METRICS_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 printable characters without spaces (a random string)')
@@ -298,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       typing: perWindow(values.RATE_LIMIT_TYPING),
       reads: perWindow(values.RATE_LIMIT_READS),
       safety: perWindow(values.RATE_LIMIT_SAFETY, 3_600_000),
+      moderation: perWindow(values.RATE_LIMIT_MODERATION, 3_600_000),
     },
     metricsToken: values.METRICS_TOKEN,
     metricsPort: values.METRICS_PORT,

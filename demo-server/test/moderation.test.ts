@@ -184,6 +184,34 @@ describe('moderation by signed-in admins (the console)', () => {
   });
 });
 
+describe('moderator actions are rate-limited', () => {
+  it('refuses an admin’s actions beyond RATE_LIMIT_MODERATION', async () => {
+    const t = await startTestServer({ RATE_LIMIT_MODERATION: '2' });
+    try {
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer);
+      const messages = [];
+      for (let i = 0; i < 3; i++) messages.push(await send(buyer, conversation.id, `spam ${i}`));
+      const remove = (id: string) =>
+        t.rest<{ error?: { code: string; retryAfterMs?: number } }>(
+          sam,
+          'POST',
+          `/api/moderation/messages/${id}/remove`,
+          {
+            reason: 'spam',
+          },
+        );
+      assert.equal((await remove(messages[0]?.id as string)).status, 200);
+      assert.equal((await remove(messages[1]?.id as string)).status, 200);
+      const third = await remove(messages[2]?.id as string);
+      assert.deepEqual([third.status, third.body.error?.code], [429, 'rate_limited']);
+      assert.ok((third.body.error?.retryAfterMs ?? 0) > 0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('suspension on a cluster', () => {
   it('closes the account’s sockets on every node within a second', { skip: clusterOnly() }, async () => {
     const cluster = await startCluster({ PALAVER_API_KEY: SERVER_API_KEY });

@@ -10,6 +10,7 @@ export const LIMITED_WRITES = [
   'typing',
   'reads',
   'safety',
+  'moderation',
 ] as const;
 export type LimitedWrite = (typeof LIMITED_WRITES)[number];
 
@@ -41,6 +42,7 @@ const REFUSALS: Record<LimitedWrite, string> = {
   typing: 'Too many typing events; they are dropped for a moment.',
   reads: 'Too many read updates; wait a moment.',
   safety: 'Too many blocks and reports in a short time; wait a while.',
+  moderation: 'Too many moderator actions in a short time; wait a while.',
 };
 
 export type TakenSlot = Extract<Slot, { allowed: true }>;

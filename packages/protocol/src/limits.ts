@@ -17,6 +17,8 @@ export const LIMITS = {
   rateLimitReadsPerMinute: 120,
   /** Blocks, unblocks and reports one user may make per hour. `RATE_LIMIT_SAFETY`. */
   rateLimitSafetyPerHour: 20,
+  /** Moderator actions (remove, suspend, reinstate, resolve) one admin may take per hour. `RATE_LIMIT_MODERATION`. */
+  rateLimitModerationPerHour: 600,
   /** Default and maximum page sizes of history and conversation listings. */
   pageSizeDefault: 50,
   pageSizeMax: 100,

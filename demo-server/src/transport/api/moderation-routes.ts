@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import { ChatError } from '../../errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { Actor, ChatService } from '../../service/chat-service.js';
+import { takeSlot } from '../../service/limits.js';
 import type { Outcome } from '../../service/notices.js';
 import { type Route, routeFor } from './route.js';
 
@@ -39,6 +40,12 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
     return result;
   };
   const { moderation } = service;
+  /** A moderator's write, counted against RATE_LIMIT_MODERATION: a stolen admin token cannot wipe a marketplace in a minute. */
+  const acting = async (actor: Actor): Promise<string> => {
+    const id = moderator(actor);
+    await takeSlot(service.limits, 'moderation', id);
+    return id;
+  };
   return [
     route({
       method: 'get',
@@ -62,7 +69,7 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       }),
       response: reportResultSchema,
       handle: async (actor, { params, body }) => ({
-        report: await moderation.resolveReport(params.id, { ...body, moderatorId: moderator(actor) }),
+        report: await moderation.resolveReport(params.id, { ...body, moderatorId: await acting(actor) }),
       }),
     }),
     route({
@@ -73,7 +80,7 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       body: because,
       response: messageResultSchema,
       handle: async (actor, { params, body }) => ({
-        message: delivered(await moderation.removeMessage(params.id, { moderatorId: moderator(actor), ...body })),
+        message: delivered(await moderation.removeMessage(params.id, { moderatorId: await acting(actor), ...body })),
       }),
     }),
     route({
@@ -85,7 +92,7 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       response: z.object({ userId: z.string() }),
       handle: async (actor, { params, body }) => {
         if (params.id === actor.user.id) throw new ChatError('invalid_payload', 'You cannot suspend yourself.');
-        return delivered(await moderation.suspend(params.id, { moderatorId: moderator(actor), ...body }));
+        return delivered(await moderation.suspend(params.id, { moderatorId: await acting(actor), ...body }));
       },
     }),
     route({
@@ -96,7 +103,7 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       body: because,
       response: z.object({ userId: z.string() }),
       handle: async (actor, { params, body }) =>
-        delivered(await moderation.reinstate(params.id, { moderatorId: moderator(actor), ...body })),
+        delivered(await moderation.reinstate(params.id, { moderatorId: await acting(actor), ...body })),
     }),
     route({
       method: 'get',
