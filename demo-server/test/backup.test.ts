@@ -36,7 +36,7 @@ describe('backups', { skip: sqliteOnly('PostgreSQL is backed up with pg_dump') }
 
   it('a backup taken under write load holds every message acked before it began, is intact, and restores with a new identity', async () => {
     const databasePath = join(dir, 'live.db');
-    const env = { DATABASE_PATH: databasePath, DATABASE_URL: '', RATE_LIMIT_MESSAGES: '100000' };
+    const env = { DATABASE_PATH: databasePath, DATABASE_URL: '', REDIS_URL: '', RATE_LIMIT_MESSAGES: '100000' };
     const server = await spawnServer(env);
     const buyer = await connectAs(server.url, carol);
     const conversation = await openProduct(buyer);
@@ -78,7 +78,7 @@ describe('backups', { skip: sqliteOnly('PostgreSQL is backed up with pg_dump') }
     }
 
     const restoredPath = join(dir, 'restored.db');
-    const restoreEnv = { DATABASE_PATH: restoredPath, DATABASE_URL: '' };
+    const restoreEnv = { DATABASE_PATH: restoredPath, DATABASE_URL: '', REDIS_URL: '' };
     const restored = await palaverServer(['restore', backupPath], restoreEnv);
     assert.match(restored.stdout, /new identity/);
     assert.notEqual(instanceIdOf(restoredPath), instanceIdOf(backupPath));
@@ -98,7 +98,7 @@ describe('backups', { skip: sqliteOnly('PostgreSQL is backed up with pg_dump') }
 
   it('restoring over a database keeps the one it replaces, and a corrupt backup is refused with nothing changed', async () => {
     const databasePath = join(dir, 'target.db');
-    const env = { DATABASE_PATH: databasePath, DATABASE_URL: '' };
+    const env = { DATABASE_PATH: databasePath, DATABASE_URL: '', REDIS_URL: '' };
     const server = await spawnServer(env);
     await server.stop('SIGTERM');
     const before = instanceIdOf(databasePath);
@@ -120,6 +120,7 @@ describe('backups', { skip: sqliteOnly('PostgreSQL is backed up with pg_dump') }
     const server = await spawnServer({
       DATABASE_PATH: databasePath,
       DATABASE_URL: '',
+      REDIS_URL: '',
       BACKUP_DIR: backupDir,
       BACKUP_INTERVAL_MINUTES: '0.003', // 180 ms
       BACKUP_KEEP: '2',
