@@ -94,6 +94,30 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** A number of minutes, decimals allowed (0.5), up to a week. */
+const minutes = (min: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 10 or 0.5')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min)
+        .max(7 * 24 * 60),
+    );
+
+/** `a, b,c` → `['a', 'b', 'c']` (empty items dropped). */
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
 const origin = z
   .string()
   .trim()
@@ -125,16 +149,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-" (at most 64)')
     .default('palaver'),
   DB_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('FULL'),
-  CORS_ORIGIN: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    )
-    .pipe(z.array(origin)),
+  CORS_ORIGIN: commaList.pipe(z.array(origin)),
   DEMO: z.enum(['0', '1', '']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MESSAGE_MAX_LENGTH: integer(1, 100_000).default(LIMITS.messageMaxLength),
@@ -158,16 +173,7 @@ const envSchema = z.object({
   GROUP_COMMIT_WINDOW_MS: integer(0, 100).default(2),
   PALAVER_API_KEY: z.string().min(32, 'must be at least 32 characters long').optional(),
   ALLOW_CLIENT_PRODUCTS: z.enum(['0', '1']).default('0'),
-  WEBHOOK_URL: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each URL must be http(s)://…' }))),
+  WEBHOOK_URL: commaList.pipe(z.array(z.url({ protocol: /^https?$/, error: 'each URL must be http(s)://…' }))),
   WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: integer(10, 3_600_000).default(5000),
@@ -177,26 +183,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as FR or GB')
     .default('FR'),
-  CONTACT_MASKING_ALLOW: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    ),
-  NOTIFY_AFTER_MINUTES: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 10 or 0.5')
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(0)
-        .max(7 * 24 * 60),
-    )
-    .default(10),
+  CONTACT_MASKING_ALLOW: commaList,
+  NOTIFY_AFTER_MINUTES: minutes(0).default(10),
   NOTIFY_SCAN_MS: integer(50, 3_600_000).default(30_000),
   SMTP_URL: z
     .string()
@@ -216,17 +204,7 @@ const envSchema = z.object({
   EMAIL_TIMEOUT_MS: integer(100, 300_000).default(30_000),
   DASHBOARD_SAMPLE_MS: integer(100, 600_000).default(5000),
   BACKUP_DIR: z.string().min(1).optional(),
-  BACKUP_INTERVAL_MINUTES: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a number of minutes, e.g. 60 or 0.5')
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(0.001)
-        .max(7 * 24 * 60),
-    )
-    .default(60),
+  BACKUP_INTERVAL_MINUTES: minutes(0.001).default(60),
   BACKUP_KEEP: integer(1, 10_000).default(7),
 });
 
