@@ -87,13 +87,15 @@ describe('the demo, as a newcomer tries it', () => {
       const thread = document.querySelector('contact-supplier')?.shadowRoot?.querySelector('chat-thread');
       return thread?.shadowRoot?.querySelector('[part="status"]')?.getAttribute('aria-label') === 'Sent';
     });
-    const more = page.locator('contact-supplier chat-thread .more-button');
+    const more = page.locator('contact-supplier chat-thread [part~="own"] .more-button');
     assert.equal(await more.evaluate((node) => getComputedStyle(node).opacity), '1', 'no hover needed on touch');
     await bubble.tap();
     const items = page.locator('contact-supplier chat-thread [role="menu"] [role="menuitem"]');
     await items.first().waitFor();
     const sizes = await page
-      .locator('contact-supplier chat-thread .more-button, contact-supplier chat-thread [role="menuitem"]')
+      .locator(
+        'contact-supplier chat-thread [part~="own"] .more-button, contact-supplier chat-thread [part~="own"] [role="menuitem"]',
+      )
       .evaluateAll((nodes) =>
         nodes.map((node) => node.getBoundingClientRect()).map((r) => ({ width: r.width, height: r.height })),
       );
