@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { DigestSnapshot } from './email-digest.js';
 import type { EmailLinks } from './email-links.js';
 import { renderDigest } from './email-render.js';
+import { LeasedQueueWorker } from './leased-queue.js';
 import { retryDelayMs } from './webhooks.js';
 
 /** Emails are retried with growing delays for this long, then given up. */
@@ -48,58 +49,38 @@ export interface EmailDispatcherOptions {
  * the server's "250 OK" and that write — sends it again after the lease, with
  * the same `Message-ID`, so mail systems can tell it is a repeat.
  */
-export class EmailDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
+export class EmailDispatcher extends LeasedQueueWorker<QueuedEmail> {
   private readonly now: () => number;
   private readonly domain: string;
 
   constructor(private readonly options: EmailDispatcherOptions) {
+    super({ pollMs: options.pollMs, concurrency: CONCURRENCY, logger: options.logger, what: 'email' });
     this.now = options.now ?? Date.now;
     this.domain = /@([^>\s]+)/.exec(options.from)?.[1] ?? 'palaver.localhost';
   }
 
-  start(): void {
-    this.schedule(0);
-  }
-
-  /** Stops looking for work and waits for the emails under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-    await Promise.allSettled([...this.inFlight]);
+  /** Stops looking for work, waits for the emails under way, and closes the SMTP connections. */
+  override async stop(): Promise<void> {
+    await super.stop();
     this.options.transport.close();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'email queue pass failed'))
-        .finally(() => this.schedule(this.options.pollMs));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async pass(): Promise<void> {
-    const { store, metrics } = this.options;
-    const free = CONCURRENCY - this.inFlight.size;
-    if (free <= 0 || this.stopped) return;
+  protected override claim(free: number): Promise<QueuedEmail[]> {
     const now = this.now();
     // The lease outlives an SMTP exchange whose every step takes its longest (connect, greeting,
     // envelope, data), so no other node takes an email still being sent.
-    const due = await store.claimDue(now, now + this.options.timeoutMs * 4 + 1000, free);
-    for (const email of due) {
-      const sending = this.send(email)
-        .catch((error: unknown) => this.options.logger.warn({ err: error, emailId: email.id }, 'email not recorded'))
-        .finally(() => this.inFlight.delete(sending));
-      this.inFlight.add(sending);
-    }
-    const counts = await store.counts();
-    for (const [state, count] of Object.entries(counts)) metrics.emailQueue.set({ state }, count);
+    return this.options.store.claimDue(now, now + this.options.timeoutMs * 4 + 1000, free);
+  }
+
+  protected override work(email: QueuedEmail): Promise<void> {
+    return this.send(email).catch((error: unknown) =>
+      this.options.logger.warn({ err: error, emailId: email.id }, 'email not recorded'),
+    );
+  }
+
+  protected override async measure(): Promise<void> {
+    const counts = await this.options.store.counts();
+    for (const [state, count] of Object.entries(counts)) this.options.metrics.emailQueue.set({ state }, count);
   }
 
   private async send(email: QueuedEmail): Promise<void> {

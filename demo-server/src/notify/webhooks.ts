@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { WebhookDelivery, WebhookStore } from '../db/webhooks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { LeasedQueueWorker } from './leased-queue.js';
 
 /** Deliveries are retried with growing delays for this long, then given up. */
 const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -45,55 +46,34 @@ export function retryDelayMs(attempts: number, first: number, random = Math.rand
  * and records the outcome. Nothing here is on a request's path: a slow or dead
  * receiver only delays its own deliveries.
  */
-export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
+export class WebhookDispatcher extends LeasedQueueWorker<WebhookDelivery> {
   private readonly now: () => number;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
+    super({ pollMs: options.pollMs, concurrency: CONCURRENCY, logger: options.logger, what: 'webhook' });
     this.now = options.now ?? Date.now;
   }
 
-  start(): void {
-    this.schedule(0);
-  }
-
-  /** Stops looking for work and waits for the deliveries under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'webhook queue pass failed'))
-        .finally(() => this.schedule(this.options.pollMs));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  /** One look at the queue: new events become deliveries, due deliveries go out. */
-  private async pass(): Promise<void> {
+  /** New events become deliveries, one per endpoint. */
+  protected override async prepare(): Promise<void> {
     const { store, endpoints } = this.options;
     while (!this.stopped && (await store.dispatchEvents(endpoints, 200)) > 0) {
       // more events waiting: take them too
     }
-    const free = CONCURRENCY - this.inFlight.size;
-    if (free <= 0 || this.stopped) return;
+  }
+
+  protected override claim(free: number): Promise<WebhookDelivery[]> {
     const now = this.now();
     // The lease outlives the longest attempt, so no other node takes a delivery still being sent.
-    const due = await store.claimDue(now, now + this.options.timeoutMs * 2 + 1000, free);
-    for (const delivery of due) {
-      const sending = this.send(delivery).finally(() => this.inFlight.delete(sending));
-      this.inFlight.add(sending);
-    }
-    const counts = await store.counts();
+    return this.options.store.claimDue(now, now + this.options.timeoutMs * 2 + 1000, free);
+  }
+
+  protected override work(delivery: WebhookDelivery): Promise<void> {
+    return this.send(delivery);
+  }
+
+  protected override async measure(): Promise<void> {
+    const counts = await this.options.store.counts();
     for (const [state, count] of Object.entries(counts)) this.options.metrics.webhookQueue.set({ state }, count);
   }
 

@@ -118,11 +118,12 @@ export class ModerationService {
     return this.store.moderation.logEntries(limit);
   }
 
-  /** Every conversation matching, as moderators see it (original texts). */
-  async search(
-    criteria: { userId?: string; productId?: string; text?: string },
-    limit: number,
-  ): Promise<Conversation[]> {
+  /** Every conversation matching, as moderators see it (original texts); at least one criterion. */
+  async search(query: { userId?: string; productId?: string; q?: string }, limit: number): Promise<Conversation[]> {
+    const { userId, productId, q } = query;
+    if (!userId && !productId && !q)
+      throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
+    const criteria = { ...(userId ? { userId } : {}), ...(productId ? { productId } : {}), ...(q ? { text: q } : {}) };
     const ids = await this.store.moderation.search(criteria, limit);
     const found: Conversation[] = [];
     for (const id of ids) {

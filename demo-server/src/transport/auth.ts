@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type ChatUser, isReservedUserId, LIMITS, tokenClaimsSchema } from '@palaver/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ChatError } from '../errors.js';
@@ -65,6 +66,12 @@ export async function signToken(
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** Compares in constant time (hashes first, so the lengths match and leak nothing either). */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Reads `Authorization: Bearer <jwt>`. */

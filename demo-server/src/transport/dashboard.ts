@@ -1,11 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { DashboardSampler } from '../operations/dashboard-samples.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, sameSecret } from './auth.js';
 
 /** The page and its script: served as files, no build step. */
 const PAGE_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
@@ -20,11 +19,6 @@ const FILES: Record<string, { file: string; type: string }> = {
 };
 
 export const DASHBOARD_PATHS = [...Object.keys(FILES), '/dashboard/data'];
-
-const sameSecret = (given: string, expected: string) => {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-};
 
 /**
  * The operator dashboard. The page itself holds nothing secret; its figures

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '@palaver/protocol';
 import type { Metrics } from '../metrics.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, sameSecret } from './auth.js';
 
 /**
  * `/metrics` is not public: it tells anyone how busy the server is and which
@@ -12,12 +11,6 @@ import { bearerToken } from './auth.js';
  * loopback port (`METRICS_PORT`) for a scraper on the same host. With neither
  * configured it answers 404, as if it did not exist.
  */
-
-/** Compares in constant time (hashes first, so the lengths match and leak nothing either). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   res.statusCode = status;

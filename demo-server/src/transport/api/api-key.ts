@@ -1,9 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ChatError } from '../../errors.js';
-import { bearerToken } from '../auth.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { bearerToken, sameSecret } from '../auth.js';
 
 /**
  * `Authorization: Bearer <PALAVER_API_KEY>`, compared in constant time (both
@@ -11,14 +8,13 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * configured key the server API is closed.
  */
 export function requireApiKey(apiKey: string | undefined): RequestHandler {
-  const expected = apiKey === undefined ? undefined : digest(apiKey);
   return (req, _res, next) => {
-    if (!expected) {
+    if (apiKey === undefined) {
       next(new ChatError('forbidden', 'The server API is off: set PALAVER_API_KEY on the server to use it.'));
       return;
     }
     const given = bearerToken(req.headers.authorization);
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+    if (given === undefined || !sameSecret(given, apiKey)) {
       next(
         new ChatError('unauthorized', 'A valid server API key is required (Authorization: Bearer <PALAVER_API_KEY>).'),
       );

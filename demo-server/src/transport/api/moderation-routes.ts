@@ -135,15 +135,7 @@ export function moderationRoutes(service: ChatService, realtime: Realtime): Arra
       response: conversationListResultSchema,
       handle: async (actor, { query }) => {
         moderator(actor);
-        const { userId, productId, q } = query;
-        if (!userId && !productId && !q)
-          throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
-        const criteria = {
-          ...(userId ? { userId } : {}),
-          ...(productId ? { productId } : {}),
-          ...(q ? { text: q } : {}),
-        };
-        return { conversations: await moderation.search(criteria, limitOf(query.limit, 50, 200)) };
+        return { conversations: await moderation.search(query, limitOf(query.limit, 50, 200)) };
       },
     }),
   ];

@@ -27,7 +27,6 @@ import {
 import * as z from 'zod/mini';
 import type { SafetyStore } from '../../db/safety.js';
 import type { WebhookStore } from '../../db/webhooks.js';
-import { ChatError } from '../../errors.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import type { DirectoryService } from '../../service/directory.js';
 import type { ModerationService } from '../../service/moderation.js';
@@ -236,18 +235,9 @@ export function serverRoutes(
         summary: 'Every conversation with a participant, about a product, or with words in its messages',
         query: moderationSearchQuerySchema,
         response: conversationListResultSchema,
-        handle: async (_, { query }) => {
-          const { userId, productId, q } = query;
-          if (!userId && !productId && !q) {
-            throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
-          }
-          const criteria = {
-            ...(userId ? { userId } : {}),
-            ...(productId ? { productId } : {}),
-            ...(q ? { text: q } : {}),
-          };
-          return { conversations: await moderation.search(criteria, Math.min(Number(query.limit ?? 50), 200)) };
-        },
+        handle: async (_, { query }) => ({
+          conversations: await moderation.search(query, Math.min(Number(query.limit ?? 50), 200)),
+        }),
       }),
     ],
   };
