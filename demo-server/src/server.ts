@@ -1,5 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { idSchema, type PresenceEvent, type RevocationResult } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
@@ -40,6 +40,9 @@ import { attachSocketHandlers, type PalaverIo } from './transport/sockets.js';
 import { mountUnsubscribeRoutes } from './transport/unsubscribe-routes.js';
 import { parseInput } from './validation.js';
 import { VERSION } from './version.js';
+
+/** How long a stop waits for sockets to finish their closing handshake before cutting them. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 export interface PalaverServer {
   readonly config: ServerConfig;
@@ -142,6 +145,12 @@ export async function createPalaverServer(
   const inFlight = { count: 0, closing: false };
 
   const httpServer = createServer();
+  // Every connection, upgraded ones too: a stop must be able to end them all (see close()).
+  const connections = new Set<Socket>();
+  httpServer.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const io: PalaverIo = new Server(httpServer, {
     cors: { origin: config.corsOrigins },
     // CORS headers alone do not stop a WebSocket: a browser opens one from any
@@ -351,9 +360,14 @@ export async function createPalaverServer(
         await catcher?.close();
         await backups?.stop();
         // Sockets dropped from here on announce nothing and touch no database.
-        await io.close();
+        // (io.close() resolves only once the HTTP server has no connection left.)
+        const ioClosed = io.close();
         httpServer.closeAllConnections();
-        await stopped;
+        // A WebSocket whose peer never answers the closing handshake would hold the
+        // stop for the library's 30 s; after a short grace it is cut instead.
+        const grace = new Promise<'late'>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS, 'late').unref());
+        if ((await Promise.race([stopped, grace])) === 'late') for (const socket of connections) socket.destroy();
+        await Promise.all([ioClosed, stopped]);
         await store.close();
         await cluster?.close();
         logger.info('stopped');

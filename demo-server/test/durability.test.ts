@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ describe('durability', () => {
   after(async () => {
     await dropDatabase(dir);
     await dropDatabase(dir, 'graceful.db');
+    await dropDatabase(dir, 'silent-peer.db');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -96,5 +98,23 @@ describe('durability', () => {
       assert.equal(existsSync(env.DATABASE_PATH as string), true);
     }
     socket.close();
+  });
+
+  it('SIGTERM is not held up by a WebSocket peer that never answers the closing handshake', async () => {
+    const server = await spawnServer(await databaseEnv(dir, 'silent-peer.db'));
+    // A raw upgrade that then stops reading: a frozen tab, a dead mobile link.
+    const silent = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    silent.write(
+      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n' +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await new Promise((resolve) => silent.once('data', resolve));
+    silent.pause();
+    const started = Date.now();
+    assert.equal(await server.stop('SIGTERM'), 0);
+    // The WebSocket library waits 30 s for the answer; a deploy must not.
+    assert.ok(Date.now() - started < 10_000, `stopped after ${Date.now() - started} ms`);
+    silent.destroy();
   });
 });
