@@ -345,8 +345,8 @@ rows.push([
   '≤ 30 KB before interaction',
 ]);
 rows.push([
-  `product page: main-thread task time added by Palaver until the badge is online; with the idle prefetch (median of ${product.runs})`,
-  `${ms(product.mainThreadMs)}; ${ms(product.mainThreadWithPrefetchMs)}`,
+  `product page: main-thread time of Palaver's scripts until the badge is online (trace); cross-check, the page's task time minus the bare page's, and with the idle prefetch (median of ${product.runs})`,
+  `${ms(product.mainThreadMs)}; ${ms(product.pageDifferenceMs)}, ${ms(product.mainThreadWithPrefetchMs)}`,
   '≤ 20 ms',
 ]);
 rows.push([

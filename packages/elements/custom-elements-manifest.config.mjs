@@ -23,10 +23,28 @@ const noInternalAttributes = {
   },
 };
 
+/**
+ * Attributes declared in JSDoc (`@attr`: the elements written without Lit, and the
+ * product attributes declared once in product-attributes.ts) name no field; each
+ * is reflected by the property of the same name in camelCase.
+ */
+const attributeFields = {
+  name: 'attribute-fields',
+  packageLinkPhase({ customElementsManifest }) {
+    for (const module of customElementsManifest.modules ?? []) {
+      for (const declaration of module.declarations ?? []) {
+        for (const attribute of declaration.attributes ?? []) {
+          attribute.fieldName ??= attribute.name.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
+        }
+      }
+    }
+  },
+};
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.styles.ts', 'src/**/define.ts'],
   outdir: '.',
   litelement: true,
-  plugins: [noInternalAttributes],
+  plugins: [noInternalAttributes, attributeFields],
 };

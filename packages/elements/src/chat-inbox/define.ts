@@ -1,6 +1,6 @@
 // It shows a <chat-thread>: register that too.
 import '../chat-thread/define.js';
-import { defineElement } from '../shared/palaver-element.js';
+import { defineElement } from '../shared/define-element.js';
 import { ChatInbox } from './chat-inbox.js';
 
 defineElement('chat-inbox', ChatInbox);

@@ -1,4 +1,4 @@
-import { defineElement } from '../shared/palaver-element.js';
+import { defineElement } from '../shared/define-element.js';
 import { ChatModeration } from './chat-moderation.js';
 
 defineElement('chat-moderation', ChatModeration);

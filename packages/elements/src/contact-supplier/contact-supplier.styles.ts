@@ -1,9 +1,9 @@
-import { css } from 'lit';
-import { tokens } from '../shared/tokens.styles.js';
+import { tokensCss } from '../shared/tokens.css.js';
 
-export const contactSupplierStyles = [
-  tokens,
-  css`
+/** CSS text (the element is written without Lit, see light-element.ts). */
+export const contactSupplierStyles =
+  tokensCss +
+  `
     :host {
       display: inline-block;
     }
@@ -70,5 +70,4 @@ export const contactSupplierStyles = [
       border-inline: none;
       border-bottom: none;
     }
-  `,
-];
+  `;

@@ -1,6 +1,6 @@
 // No import of '../chat-thread/define.js' here: <contact-supplier> loads the
 // thread's code itself, when idle or at the first click (see load-thread.ts).
-import { defineElement } from '../shared/palaver-element.js';
+import { defineElement } from '../shared/define-element.js';
 import { ContactSupplier } from './contact-supplier.js';
 
 defineElement('contact-supplier', ContactSupplier);

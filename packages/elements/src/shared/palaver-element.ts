@@ -78,8 +78,3 @@ export class PalaverElement extends LitElement {
     super.willUpdate(changed);
   }
 }
-
-/** Registers an element unless a tag of that name exists already (a page may load Palaver twice). */
-export function defineElement(tag: string, element: CustomElementConstructor): void {
-  if (!customElements.get(tag)) customElements.define(tag, element);
-}

@@ -1,30 +1,26 @@
-import type { ProductRef } from '@palaver/protocol';
-import { type OpenProductConversationInput, readJwtClaims } from '@palaver/sdk';
+import type { OpenProductConversationInput } from '@palaver/sdk';
 import type { PropertyDeclarations } from 'lit';
 import { PalaverElement } from './palaver-element.js';
+import { knownSupplierNameOf, PRODUCT_ATTRIBUTES, productOpenOf } from './product-attributes.js';
 
 /**
- * The elements that open a conversation by product (`<chat-thread>`,
- * `<contact-supplier>`): the product attributes, declared once.
+ * The Lit elements that open a conversation by product (`<chat-thread>`): the
+ * product attributes of product-attributes.ts as reactive properties.
  *
- * The marketplace vouches for the product one of two ways: `product-token`
- * (signed by its backend; carries the card and the supplier) or `product-id`
- * alone (a product it registered through the server API). Describing the card
- * and supplier in attributes (`product-title`, `supplier-id`, …) only works
- * against a server in development mode (`ALLOW_CLIENT_PRODUCTS=1`).
+ * @attr {string} product-token - A product token signed by the marketplace's backend: the card and the supplier come from it.
+ * @attr {string} product-id - A product registered through the server API (or, with `supplier-id`, described by the attributes below: development servers only).
+ * @attr {string} product-title - The card's title (with `supplier-id`, development servers only).
+ * @attr {string} product-image - The card's image address (idem).
+ * @attr {string} product-url - The product page's address (idem).
+ * @attr {string} product-price - The price as shown (idem).
+ * @attr {string} supplier-id - The supplier's user id (idem).
+ * @attr {string} supplier-name - The supplier's name (idem).
  */
 export class ProductElement extends PalaverElement {
   // Declared without decorators: see PalaverElement.
-  static override properties: PropertyDeclarations = {
-    productToken: { attribute: 'product-token' },
-    productId: { attribute: 'product-id' },
-    productTitle: { attribute: 'product-title' },
-    productImage: { attribute: 'product-image' },
-    productUrl: { attribute: 'product-url' },
-    productPrice: { attribute: 'product-price' },
-    supplierId: { attribute: 'supplier-id' },
-    supplierName: { attribute: 'supplier-name' },
-  };
+  static override properties: PropertyDeclarations = Object.fromEntries(
+    Object.entries(PRODUCT_ATTRIBUTES).map(([property, attribute]) => [property, { attribute }]),
+  );
 
   /** A product token signed by the marketplace's backend: the card and the supplier come from it. */
   declare productToken: string | undefined;
@@ -39,21 +35,11 @@ export class ProductElement extends PalaverElement {
 
   /** What `conversation:open` is asked with, or undefined when the attributes name no product. */
   protected get productOpen(): OpenProductConversationInput | undefined {
-    if (this.productToken) return { productToken: this.productToken };
-    if (!this.productId) return undefined;
-    if (!this.supplierId) return { productId: this.productId };
-    const product: ProductRef = { id: this.productId, title: this.productTitle || this.productId };
-    if (this.productImage) product.imageUrl = this.productImage;
-    if (this.productUrl) product.url = this.productUrl;
-    if (this.productPrice) product.price = this.productPrice;
-    return { product, supplierId: this.supplierId, supplierName: this.supplierName || this.supplierId };
+    return productOpenOf(this);
   }
 
   /** The supplier's name as the page knows it before the conversation is open (a token names them). */
   protected get knownSupplierName(): string | undefined {
-    if (this.supplierName) return this.supplierName;
-    const claims = this.productToken ? readJwtClaims(this.productToken) : undefined;
-    const name = (claims?.supplier as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' ? name : this.supplierId;
+    return knownSupplierNameOf(this);
   }
 }

@@ -1,9 +1,9 @@
-import { css } from 'lit';
-import { tokens } from '../shared/tokens.styles.js';
+import { tokensCss } from '../shared/tokens.css.js';
 
-export const unreadBadgeStyles = [
-  tokens,
-  css`
+/** CSS text (the element is written without Lit, see light-element.ts). */
+export const unreadBadgeStyles =
+  tokensCss +
+  `
     :host {
       --_badge-bg: var(--unread-badge-background, var(--chat-color-badge, #c5221f));
       --_badge-fg: var(--unread-badge-color, #ffffff);
@@ -24,5 +24,4 @@ export const unreadBadgeStyles = [
       text-align: center;
       font-variant-numeric: tabular-nums;
     }
-  `,
-];
+  `;

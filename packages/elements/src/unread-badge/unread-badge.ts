@@ -1,12 +1,14 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { PalaverElement } from '../shared/palaver-element.js';
-import { StoreController } from '../shared/store-controller.js';
+import type { ReadableAtom } from 'nanostores';
+import { LightElement } from '../shared/light-element.js';
 import { unreadStrings } from '../shared/unread-strings.js';
 import { unreadBadgeStyles } from './unread-badge.styles.js';
 
 /**
  * @tagname unread-badge
  * @summary The number of unread messages: all of the user's, or one conversation's. Hidden at 0.
+ *
+ * @attr {string} conversation-id - Count only this conversation's unread messages; all of them when absent.
+ * @attr {number} max - Largest number shown; above it the badge reads "99+" (default 99).
  *
  * @csspart base - The badge.
  * @cssproperty --unread-badge-background - Badge color (defaults to `--chat-color-badge`).
@@ -18,45 +20,90 @@ import { unreadBadgeStyles } from './unread-badge.styles.js';
  * <unread-badge conversation-id="c-123"></unread-badge>
  * ```
  */
-export class UnreadBadge extends PalaverElement {
-  static override styles = unreadBadgeStyles;
-  // Declared without decorators: see PalaverElement.
-  static override properties: PropertyDeclarations = {
-    conversationId: { attribute: 'conversation-id', reflect: true },
-    max: { type: Number },
-  };
+export class UnreadBadge extends LightElement {
+  protected static override styles = unreadBadgeStyles;
   protected static override builtInStrings = unreadStrings;
+  static readonly observedAttributes = ['conversation-id', 'max'];
 
-  private readonly unread = new StoreController<number>(this, 0);
+  private ownConversationId: string | undefined;
+  private ownMax = 99;
+  private store: ReadableAtom<number> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private base!: HTMLSpanElement;
+  private root!: ShadowRoot;
 
-  /** Count only this conversation's unread messages; all of them when absent. */
-  declare conversationId: string | undefined;
+  /** Count only this conversation's unread messages; all of them when absent. Reflected to `conversation-id`. */
+  get conversationId(): string | undefined {
+    return this.ownConversationId;
+  }
+  set conversationId(id: string | undefined) {
+    this.ownConversationId = id || undefined;
+    if (this.ownConversationId === undefined) this.removeAttribute('conversation-id');
+    else if (this.getAttribute('conversation-id') !== this.ownConversationId) {
+      this.setAttribute('conversation-id', this.ownConversationId);
+    }
+    this.clientChanged();
+  }
 
   /** Largest number shown; above it the badge reads "99+". */
-  max = 99;
+  get max(): number {
+    return this.ownMax;
+  }
+  set max(max: number) {
+    this.ownMax = max;
+    this.requestUpdate();
+  }
 
   /** The number shown right now (read-only). */
   get count(): number {
-    return this.unread.value;
+    return this.store?.get() ?? 0;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
+  attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
+    if (name === 'max') this.max = value === null ? 99 : Number(value);
+    else if (value !== (this.ownConversationId ?? null)) this.conversationId = value ?? undefined;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  protected override clientChanged(): void {
     const client = this.activeClient;
-    this.unread.bind(
-      client ? (this.conversationId ? client.unreadOf(this.conversationId) : client.$unreadTotal) : undefined,
-    );
+    const store = client
+      ? this.conversationId
+        ? client.unreadOf(this.conversationId)
+        : client.$unreadTotal
+      : undefined;
+    if (store !== this.store || (this.isConnected && !this.unsubscribe)) {
+      this.unsubscribe?.();
+      this.store = store;
+      // `listen` (not `subscribe`): no call with the current value, which update() reads anyway.
+      this.unsubscribe = this.isConnected ? store?.listen(() => this.requestUpdate()) : undefined;
+    }
+    super.clientChanged();
   }
 
-  protected override updated(): void {
-    // Hidden at zero for assistive technology too; the label carries the full count.
-    this.toggleAttribute('hidden', this.count === 0);
+  protected build(root: ShadowRoot): void {
+    this.base = document.createElement('span');
+    this.base.setAttribute('part', 'base');
+    this.base.setAttribute('role', 'status');
+    this.toggleAttribute('hidden', true);
+    this.root = root;
   }
 
-  override render(): TemplateResult | typeof nothing {
+  protected update(): void {
     const count = this.count;
-    if (count === 0) return nothing;
-    const shown = count > this.max ? `${this.max}+` : String(count);
-    return html`<span part="base" role="status" aria-label=${this.t.unreadLabel(count)}>${shown}</span>`;
+    // Hidden at zero for assistive technology too; the label carries the full count.
+    this.toggleAttribute('hidden', count === 0);
+    if (count === 0) {
+      this.base.remove();
+      return;
+    }
+    this.base.textContent = count > this.max ? `${this.max}+` : String(count);
+    this.base.setAttribute('aria-label', this.t.unreadLabel(count));
+    if (!this.base.isConnected) this.root.append(this.base);
   }
 }
