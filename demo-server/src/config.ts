@@ -53,6 +53,8 @@ export interface ServerConfig {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookPollMs: number;
+  /** How long delivered, given-up and skipped webhooks and emails are kept (`DELIVERY_RETENTION_DAYS`). */
+  deliveryRetentionMs: number;
   /** Contact details hidden from the other side of product conversations (`CONTACT_MASKING=mask`). */
   contactMasking: { region: string; allowDomains: string[] } | undefined;
   /** Unread messages count as "unread while away" once this old (message.unread webhook). */
@@ -202,6 +204,12 @@ const envSchema = z.object({
   EMAIL_RETRY_BASE_MS: integer(10, 3_600_000).default(30_000),
   EMAIL_POLL_MS: integer(10, 60_000).default(1000),
   EMAIL_TIMEOUT_MS: integer(100, 300_000).default(30_000),
+  DELIVERY_RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of days between 0.00001 and 3650 (decimals allowed)')
+    .transform(Number)
+    .pipe(z.number().min(0.00001).max(3650))
+    .default(7),
   DASHBOARD_SAMPLE_MS: integer(100, 600_000).default(5000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: minutes(0.001).default(60),
@@ -294,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     webhookTimeoutMs: values.WEBHOOK_TIMEOUT_MS,
     webhookRetryBaseMs: values.WEBHOOK_RETRY_BASE_MS,
     webhookPollMs: values.WEBHOOK_POLL_MS,
+    deliveryRetentionMs: Math.round(values.DELIVERY_RETENTION_DAYS * 86_400_000),
     // The demo shows masking at work unless told otherwise; elsewhere it is off by default.
     contactMasking:
       (values.CONTACT_MASKING ?? (demo ? 'mask' : 'off')) === 'mask'

@@ -113,6 +113,7 @@ export async function createPalaverServer(
           timeoutMs: config.webhookTimeoutMs,
           retryBaseMs: config.webhookRetryBaseMs,
           pollMs: config.webhookPollMs,
+          retentionMs: config.deliveryRetentionMs,
           logger,
           metrics,
         })
@@ -135,6 +136,7 @@ export async function createPalaverServer(
         from: emailSettings.from,
         links: emailLinks(emailSettings, config.jwtSecret, () => publicUrl),
         pollMs: emailSettings.pollMs,
+        retentionMs: config.deliveryRetentionMs,
         retryBaseMs: emailSettings.retryBaseMs,
         logger,
         metrics,
@@ -237,8 +239,8 @@ export async function createPalaverServer(
     intervalMs: config.dashboardSampleMs,
     databaseBytes: () => store.sizeBytes(),
     queues: async () => ({
-      webhooks: (await store.webhooks.counts()).pending,
-      emails: (await store.emails.counts()).pending,
+      webhooks: await store.webhooks.pendingCount(),
+      emails: await store.emails.pendingCount(),
     }),
     cluster,
     nodeId: cluster?.nodeId ?? 'this node',

@@ -181,6 +181,28 @@ describe('email digests of unread messages (SMTP_URL)', () => {
     }
   });
 
+  it('sent digests are deleted after DELIVERY_RETENTION_DAYS', async () => {
+    const catcher = await startMailCatcher();
+    // 0.00002 days is 1.7 s.
+    const t = await startTestServer({ ...emailEnv(catcher.url), DELIVERY_RETENTION_DAYS: '0.00002' });
+    try {
+      await serverApi(t.url)('PUT', `/users/${ferro.id}`, { name: ferro.name, email: 'ferro@example.com' });
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer, ferro);
+      await send(buyer, conversation.id, 'is the kettle still for sale?');
+      await waitFor('the digest', () => (catcher.mails().length === 1 ? true : undefined));
+      const sent = async () => (await t.server.store.emails.counts()).sent;
+      const deadline = Date.now() + 10_000;
+      while ((await sent()) !== 1 && Date.now() < deadline) await sleep(20);
+      assert.equal(await sent(), 1);
+      while ((await sent()) > 0 && Date.now() < deadline) await sleep(100);
+      assert.equal(await sent(), 0);
+    } finally {
+      await t.close();
+      await catcher.close();
+    }
+  });
+
   it('the preference is read again at send time: unsubscribed while the email waits for a retry, nothing is sent', async () => {
     const probe = await startMailCatcher();
     const { port, url } = probe;

@@ -70,6 +70,52 @@ describe('webhooks', () => {
     }
   });
 
+  it('finished deliveries are deleted after DELIVERY_RETENTION_DAYS; those under way are kept', async () => {
+    // One receiver answers, the other never does: a delivered pair and a pending pair.
+    const receiver = await startReceiver();
+    const dead = await startReceiver(() => 503);
+    // 0.00002 days is 1.7 s: finished deliveries go about two seconds after they finish.
+    const t = await startTestServer({
+      ...fast(`${receiver.url},${dead.url}`),
+      WEBHOOK_RETRY_BASE_MS: '600000',
+      DELIVERY_RETENTION_DAYS: '0.00002',
+    });
+    try {
+      const buyer = await t.connect(carol);
+      const conversation = await openProduct(buyer);
+      await send(buyer, conversation.id, 'Do you ship to Lyon?');
+      await receiver.waitForAccepted(2);
+      const list = async (state: string) =>
+        (
+          await serverApi(t.url)<{ deliveries: Array<{ endpoint: string }> }>(
+            'GET',
+            `/webhooks/deliveries?state=${state}`,
+          )
+        ).body.deliveries;
+      // Answered, then recorded: both are listed as delivered, and later neither is.
+      const until = async (check: (count: number) => boolean) => {
+        const deadline = Date.now() + 10_000;
+        let count = (await list('delivered')).length;
+        while (!check(count) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          count = (await list('delivered')).length;
+        }
+        return count;
+      };
+      assert.equal(await until((count) => count === 2), 2);
+      assert.equal(await until((count) => count === 0), 0);
+      // The dead receiver's deliveries are still waiting for their next attempt.
+      assert.deepEqual(
+        (await list('pending')).map((d) => d.endpoint),
+        [dead.url, dead.url],
+      );
+    } finally {
+      await t.close();
+      await receiver.close();
+      await dead.close();
+    }
+  });
+
   it('records nothing for a conversation nobody wrote in; edits and deletes are message.updated', async () => {
     const receiver = await startReceiver();
     const t = await startTestServer(fast(receiver.url));

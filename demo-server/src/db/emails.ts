@@ -22,8 +22,12 @@ export interface EmailStore {
   markFailed(id: string, outcome: { error: string; nextAttemptAt?: number; at: string }): Promise<void>;
   /** Not to be sent after all (no address any more, unsubscribed, erased): `reason` says why. */
   markSkipped(id: string, reason: string, at: string): Promise<void>;
+  /** How many emails are still to be sent (the dashboard; answered from the index of due ones). */
+  pendingCount(): Promise<number>;
   /** How many emails are in each state (metrics). */
   counts(): Promise<Record<EmailState, number>>;
+  /** Deletes emails that finished (sent, given up, skipped) before `before`; returns how many. */
+  prune(before: string): Promise<number>;
 }
 
 export type EmailState = 'pending' | 'sent' | 'failed' | 'skipped';

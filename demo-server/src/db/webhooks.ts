@@ -23,8 +23,16 @@ export interface WebhookStore {
   ): Promise<void>;
   /** Deliveries by state, newest first (the server API shows them). */
   list(state: WebhookDeliveryState, limit: number): Promise<WebhookDelivery[]>;
+  /** How many deliveries are still to be made (the dashboard; answered from the index of due ones). */
+  pendingCount(): Promise<number>;
   /** How many deliveries are in each state (metrics). */
   counts(): Promise<Record<WebhookDeliveryState, number>>;
+  /**
+   * Deletes deliveries that finished (delivered or given up) before `before`,
+   * and the dispatched events older than that: the tables stay as small as
+   * what is under way. Returns how many deliveries went.
+   */
+  prune(before: string): Promise<number>;
 }
 
 export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';

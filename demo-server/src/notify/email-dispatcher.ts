@@ -32,6 +32,8 @@ export interface EmailDispatcherOptions {
   from: string;
   links: EmailLinks;
   pollMs: number;
+  /** How long finished deliveries are kept (`DELIVERY_RETENTION_DAYS`). */
+  retentionMs: number;
   retryBaseMs: number;
   /** The transport's timeout per SMTP step (`EMAIL_TIMEOUT_MS`): leases are sized from it. */
   timeoutMs: number;
@@ -54,7 +56,14 @@ export class EmailDispatcher extends LeasedQueueWorker<QueuedEmail> {
   private readonly domain: string;
 
   constructor(private readonly options: EmailDispatcherOptions) {
-    super({ pollMs: options.pollMs, concurrency: CONCURRENCY, logger: options.logger, what: 'email' });
+    super({
+      pollMs: options.pollMs,
+      concurrency: CONCURRENCY,
+      logger: options.logger,
+      what: 'email',
+      retentionMs: options.retentionMs,
+      ...(options.now ? { now: options.now } : {}),
+    });
     this.now = options.now ?? Date.now;
     this.domain = /@([^>\s]+)/.exec(options.from)?.[1] ?? 'palaver.localhost';
   }
@@ -76,6 +85,10 @@ export class EmailDispatcher extends LeasedQueueWorker<QueuedEmail> {
     return this.send(email).catch((error: unknown) =>
       this.options.logger.warn({ err: error, emailId: email.id }, 'email not recorded'),
     );
+  }
+
+  protected override prune(before: string): Promise<number> {
+    return this.options.store.prune(before);
   }
 
   protected override async measure(): Promise<void> {

@@ -17,6 +17,8 @@ export interface WebhookDispatcherOptions {
   timeoutMs: number;
   /** How often the queue is looked at. */
   pollMs: number;
+  /** How long finished deliveries are kept (`DELIVERY_RETENTION_DAYS`). */
+  retentionMs: number;
   /** The first retry's delay; each next one doubles (up to an hour). */
   retryBaseMs: number;
   logger: Logger;
@@ -50,7 +52,14 @@ export class WebhookDispatcher extends LeasedQueueWorker<WebhookDelivery> {
   private readonly now: () => number;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
-    super({ pollMs: options.pollMs, concurrency: CONCURRENCY, logger: options.logger, what: 'webhook' });
+    super({
+      pollMs: options.pollMs,
+      concurrency: CONCURRENCY,
+      logger: options.logger,
+      what: 'webhook',
+      retentionMs: options.retentionMs,
+      ...(options.now ? { now: options.now } : {}),
+    });
     this.now = options.now ?? Date.now;
   }
 
@@ -70,6 +79,10 @@ export class WebhookDispatcher extends LeasedQueueWorker<WebhookDelivery> {
 
   protected override work(delivery: WebhookDelivery): Promise<void> {
     return this.send(delivery);
+  }
+
+  protected override prune(before: string): Promise<number> {
+    return this.options.store.prune(before);
   }
 
   protected override async measure(): Promise<void> {

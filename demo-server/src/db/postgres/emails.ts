@@ -80,4 +80,19 @@ export class PostgresEmails implements EmailStore {
     );
     return stateCounts(rows);
   }
+
+  async pendingCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      "SELECT count(*) AS count FROM email_outbox WHERE state = 'pending'",
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async prune(before: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM email_outbox WHERE state <> 'pending' AND finished_at COLLATE "C" < $1`,
+      [before],
+    );
+    return rowCount ?? 0;
+  }
 }

@@ -110,4 +110,20 @@ export class PostgresWebhooks implements WebhookStore {
     const row = rows[0] as Record<WebhookDeliveryState, string>;
     return { pending: Number(row.pending), delivered: Number(row.delivered), failed: Number(row.failed) };
   }
+
+  async pendingCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*) AS count FROM webhook_deliveries WHERE ${STATE_FILTER.pending}`,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async prune(before: string): Promise<number> {
+    await this.pool.query('DELETE FROM outbox_events WHERE dispatched = 1 AND created_at COLLATE "C" < $1', [before]);
+    const { rowCount } = await this.pool.query(
+      'DELETE FROM webhook_deliveries WHERE COALESCE(delivered_at, failed_at) COLLATE "C" < $1',
+      [before],
+    );
+    return rowCount ?? 0;
+  }
 }

@@ -40,6 +40,8 @@ export class SqliteEmails implements EmailStore {
         UPDATE email_outbox SET state = 'skipped', last_error = ?, finished_at = ?, locked_until = NULL, payload = ''
         WHERE id = ?`),
       counts: prepare('SELECT state, count(*) AS count FROM email_outbox GROUP BY state'),
+      pendingCount: prepare("SELECT count(*) AS count FROM email_outbox WHERE state = 'pending'"),
+      prune: prepare("DELETE FROM email_outbox WHERE state <> 'pending' AND finished_at < ?"),
     };
   }
 
@@ -71,5 +73,13 @@ export class SqliteEmails implements EmailStore {
 
   async counts(): Promise<Record<EmailState, number>> {
     return stateCounts(this.statements.counts.all() as Array<{ state: string; count: number }>);
+  }
+
+  async pendingCount(): Promise<number> {
+    return (this.statements.pendingCount.get() as { count: number }).count;
+  }
+
+  async prune(before: string): Promise<number> {
+    return this.statements.prune.run(before).changes;
   }
 }

@@ -52,6 +52,11 @@ export class SqliteWebhooks implements WebhookStore {
           COALESCE(SUM(delivered_at IS NOT NULL), 0) AS delivered,
           COALESCE(SUM(failed_at IS NOT NULL), 0) AS failed
         FROM webhook_deliveries`),
+      pendingCount: prepare(
+        'SELECT count(*) AS count FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL',
+      ),
+      pruneDeliveries: prepare('DELETE FROM webhook_deliveries WHERE COALESCE(delivered_at, failed_at) < ?'),
+      pruneEvents: prepare('DELETE FROM outbox_events WHERE dispatched = 1 AND created_at < ?'),
     };
   }
 
@@ -115,5 +120,16 @@ export class SqliteWebhooks implements WebhookStore {
 
   async counts(): Promise<Record<WebhookDeliveryState, number>> {
     return this.statements.counts.get() as Record<WebhookDeliveryState, number>;
+  }
+
+  async pendingCount(): Promise<number> {
+    return (this.statements.pendingCount.get() as { count: number }).count;
+  }
+
+  async prune(before: string): Promise<number> {
+    return this.db.transaction(() => {
+      this.statements.pruneEvents.run(before);
+      return this.statements.pruneDeliveries.run(before).changes;
+    })();
   }
 }
