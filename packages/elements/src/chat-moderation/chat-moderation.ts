@@ -20,9 +20,8 @@ import {
   type Loadable,
   renderLoadable,
   renderLog,
-  renderMessages,
-  renderParticipants,
   renderReport,
+  renderSearch,
   type ViewContext,
 } from './moderation-views.js';
 
@@ -319,48 +318,6 @@ export class ChatModeration extends PalaverElement {
       )}`;
   }
 
-  private renderSearch(): TemplateResult {
-    const t = this.t;
-    return html`<form class="search" @submit=${this.search}>
-        <label>${t.searchUser}<input name="userId" autocomplete="off" /></label>
-        <label>${t.searchProduct}<input name="productId" autocomplete="off" /></label>
-        <label>${t.searchText}<input name="q" type="search" /></label>
-        <button type="submit" class="primary">${t.search}</button>
-      </form>
-      ${this.searchHint ? html`<p class="error" role="alert">${t.searchHint}</p>` : nothing}
-      ${renderLoadable(
-        t,
-        this.results,
-        () => undefined,
-        (found) =>
-          found.length === 0
-            ? html`<p class="placeholder">${t.noResults}</p>`
-            : html`<ul class="results">
-              ${found.map((c) => {
-                const shown = this.contexts.get(`conversation:${c.id}`);
-                const conversation = this.conversations.get(c.id) ?? c;
-                return html`<li part="result">
-                  <h3 dir="auto">${c.product?.title ?? c.subject ?? c.id}</h3>
-                  ${renderParticipants(conversation, this.view)}
-                  <button type="button" aria-expanded=${shown ? 'true' : 'false'} @click=${() => void this.toggleConversation(c)}>
-                    ${shown ? t.hideMessages : t.showMessages}
-                  </button>
-                  ${
-                    shown
-                      ? renderLoadable(
-                          t,
-                          shown,
-                          () => undefined,
-                          (messages) => renderMessages(messages, conversation, this.view),
-                        )
-                      : nothing
-                  }
-                </li>`;
-              })}
-            </ul>`,
-      )}`;
-  }
-
   private renderDialog(): TemplateResult {
     const t = this.t;
     const pending = this.pending;
@@ -400,7 +357,14 @@ export class ChatModeration extends PalaverElement {
           this.tab === 'reports'
             ? this.renderReports()
             : this.tab === 'search'
-              ? this.renderSearch()
+              ? renderSearch({
+                  view: this.view,
+                  results: this.results,
+                  hint: this.searchHint,
+                  shown: (conversation) => this.contexts.get(`conversation:${conversation.id}`),
+                  onSubmit: (event) => void this.search(event),
+                  onToggle: (conversation) => void this.toggleConversation(conversation),
+                })
               : renderLoadable(
                   t,
                   this.log,

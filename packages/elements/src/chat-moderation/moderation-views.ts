@@ -170,3 +170,56 @@ export function renderLog(entries: ModerationLogEntry[], t: PalaverStrings, lang
     </tbody>
   </table>`;
 }
+
+/** The search tab: the form, the hint when nothing is asked, and the conversations found. */
+export function renderSearch(search: {
+  view: ViewContext;
+  results: Loadable<Conversation[]>;
+  /** The form was sent without a criterion (or with a text under two characters). */
+  hint: boolean;
+  /** A found conversation's latest messages, when opened. */
+  shown(conversation: Conversation): Loadable<Message[]> | undefined;
+  onSubmit(event: SubmitEvent): void;
+  onToggle(conversation: Conversation): void;
+}): TemplateResult {
+  const { view } = search;
+  const t = view.t;
+  return html`<form class="search" @submit=${search.onSubmit}>
+      <label>${t.searchUser}<input name="userId" autocomplete="off" /></label>
+      <label>${t.searchProduct}<input name="productId" autocomplete="off" /></label>
+      <label>${t.searchText}<input name="q" type="search" /></label>
+      <button type="submit" class="primary">${t.search}</button>
+    </form>
+    ${search.hint ? html`<p class="error" role="alert">${t.searchHint}</p>` : nothing}
+    ${renderLoadable(
+      t,
+      search.results,
+      () => undefined,
+      (found) =>
+        found.length === 0
+          ? html`<p class="placeholder">${t.noResults}</p>`
+          : html`<ul class="results">
+            ${found.map((c) => {
+              const shown = search.shown(c);
+              const conversation = view.conversations.get(c.id) ?? c;
+              return html`<li part="result">
+                <h3 dir="auto">${c.product?.title ?? c.subject ?? c.id}</h3>
+                ${renderParticipants(conversation, view)}
+                <button type="button" aria-expanded=${shown ? 'true' : 'false'} @click=${() => search.onToggle(c)}>
+                  ${shown ? t.hideMessages : t.showMessages}
+                </button>
+                ${
+                  shown
+                    ? renderLoadable(
+                        t,
+                        shown,
+                        () => undefined,
+                        (messages) => renderMessages(messages, conversation, view),
+                      )
+                    : nothing
+                }
+              </li>`;
+            })}
+          </ul>`,
+    )}`;
+}
