@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Message } from '@palaver/protocol';
+import type { Conversation, Message } from '@palaver/protocol';
 import {
   emptyWindow,
   holesIn,
@@ -10,6 +10,7 @@ import {
   mergeIntoWindow,
   trimWindow,
 } from '../src/state/message-window.js';
+import { threadView } from '../src/state/view.js';
 
 const message = (seq: number, extra: Partial<Message> = {}): Message => ({
   id: `m${seq}`,
@@ -96,5 +97,30 @@ describe('message windows', () => {
     assert.equal(isNewerVersion(message(1, { editedAt: 'b' }), message(1, { editedAt: 'a' })), false);
     assert.equal(isNewerVersion(message(1, { editedAt: 'b' }), message(1, { deletedAt: 'a' })), true);
     assert.equal(isNewerVersion(message(1, { deletedAt: 'a' }), message(1, { editedAt: 'z' })), false);
+  });
+});
+
+describe('the shown thread', () => {
+  it('a page of older history goes below the window in order, and the messages already shown keep their copies', () => {
+    const window = mergeHistoryPage(emptyWindow(), range(51, 100), false);
+    const user = { id: 'u', name: 'U', isAdmin: false };
+    const before = threadView(window.messages, [], 'c', undefined, user);
+    const older = mergeHistoryPage(window, range(1, 50), true);
+    assert.deepEqual(
+      seqs(older),
+      range(1, 100).map((m) => m.seq),
+    );
+    assert.equal(older.fromSeq, 1);
+    const after = threadView(older.messages, [], 'c', undefined, user);
+    // The 50 messages that were shown are the same objects: nothing rebuilt for them.
+    assert.equal(after.length, 100);
+    for (let i = 0; i < 50; i++) assert.equal(after[50 + i], before[i]);
+    // A read by the other side changes the status, and so the copy, of those it covers only.
+    const conversation = { participants: [{ userId: 'v', lastReadSeq: 60 }] } as unknown as Conversation;
+    const read = threadView(older.messages, [], 'c', conversation, user);
+    assert.equal(read[59]?.status, 'read');
+    assert.notEqual(read[59], after[59]);
+    assert.equal(read[60]?.status, 'sent');
+    assert.equal(read[60], after[60]);
   });
 });

@@ -80,6 +80,12 @@ export function mergeHistoryPage(window: MessageWindow, page: Message[], reaches
   if (window.fromSeq === undefined || newest === undefined || first > newest + 1 || last < window.fromSeq - 1) {
     return { messages: dedupeBySeq([...page].sort((a, b) => a.seq - b.seq)), fromSeq: start };
   }
+  const oldest = window.messages[0]?.seq ?? Number.POSITIVE_INFINITY;
+  if (last < oldest) {
+    // The usual page: older history right below the window. One copy, no re-sort of the whole thread.
+    const below = dedupeBySeq([...page].sort((a, b) => a.seq - b.seq));
+    return { messages: below.concat(window.messages), fromSeq: Math.min(window.fromSeq, start) };
+  }
   const merged = mergeIntoWindow({ messages: window.messages, fromSeq: Math.min(window.fromSeq, start) }, page);
   return { messages: merged.messages, fromSeq: Math.min(window.fromSeq, start) };
 }

@@ -21,6 +21,28 @@ export function pendingMessage(entry: PendingMessage, fromAdmin: boolean): ChatM
   return shown;
 }
 
+/**
+ * The shown copy of each server message, per delivery status, kept while the
+ * message object lives: a thread recomputed after a page, a read or a new
+ * message reuses the copies of the messages that did not change instead of
+ * making N new ones (garbage, and new objects for the renderer to compare).
+ */
+const shownCopies = new WeakMap<Message, Partial<Record<'sent' | 'read', ChatMessage>>>();
+
+function shownAs(message: Message, status: 'sent' | 'read'): ChatMessage {
+  let copies = shownCopies.get(message);
+  if (!copies) {
+    copies = {};
+    shownCopies.set(message, copies);
+  }
+  let copy = copies[status];
+  if (!copy) {
+    copy = { ...message, status };
+    copies[status] = copy;
+  }
+  return copy;
+}
+
 /** A thread as shown: the server's messages with their delivery status, then the pending ones. */
 export function threadView(
   confirmed: Message[],
@@ -37,7 +59,7 @@ export function threadView(
   const out: ChatMessage[] = confirmed.map((message) => {
     const own = message.senderId === user?.id;
     if (own) sentClientIds.add(message.clientId);
-    return { ...message, status: own && message.seq <= readByOthers ? 'read' : 'sent' };
+    return shownAs(message, own && message.seq <= readByOthers ? 'read' : 'sent');
   });
   for (const entry of pending) {
     // The server's copy replaces the pending one the moment it exists: never both.
