@@ -50,6 +50,7 @@ function launch(server) {
       RATE_LIMIT_DELETES: '100000',
       RATE_LIMIT_TYPING: '100000',
       RATE_LIMIT_READS: '100000',
+      RATE_LIMIT_REACTIONS: '100000',
       ...server.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

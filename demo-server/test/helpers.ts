@@ -42,6 +42,7 @@ export const GENEROUS_LIMITS: Record<string, string> = {
   RATE_LIMIT_READS: '100000',
   RATE_LIMIT_SAFETY: '100000',
   RATE_LIMIT_MODERATION: '100000',
+  RATE_LIMIT_REACTIONS: '100000',
 };
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,5 +1,6 @@
 import type { Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
 import { newMessageId } from './ids.js';
+import { toReactions } from './reactions.js';
 import type { InsertMessageInput } from './store.js';
 
 /**
@@ -32,6 +33,8 @@ export interface MessageRow {
   /** Removed by moderation: when, and the text moderators may still read. */
   removed_at?: string | null;
   removed_body?: string | null;
+  /** What the message shows of its reactions (see reactions.ts). */
+  reactions_json?: string | null;
   reply_to_id: string | null;
   created_at: string;
   edited_at: string | null;
@@ -85,6 +88,9 @@ export function toMessage(row: MessageRow): StoredBody {
   if (row.reply_to_id) message.replyToId = row.reply_to_id;
   if (row.edited_at) message.editedAt = row.edited_at;
   if (row.deleted_at) message.deletedAt = row.deleted_at;
+  // A deleted message shows nothing of what it was, reactions included.
+  const reactions = row.deleted_at ? undefined : toReactions(row.reactions_json);
+  if (reactions) message.reactions = reactions;
   if (row.removed_at) {
     message.removedByModeration = true;
     return { ...message, [REMOVED_BODY]: row.removed_body ?? '' };

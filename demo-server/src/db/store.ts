@@ -12,6 +12,7 @@ import type { DirectoryStore } from './directory.js';
 import type { EmailStore } from './emails.js';
 import type { ModerationStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
+import type { ReactionStore } from './reactions.js';
 import type { SafetyStore } from './safety.js';
 import type { WebhookStore } from './webhooks.js';
 
@@ -42,6 +43,8 @@ export interface ChatStore {
   readonly safety: SafetyStore;
   /** Suspended accounts, the moderators' audit log and search. */
   readonly moderation: ModerationStore;
+  /** Emoji reactions on messages (see `ReactionStore`). */
+  readonly reactions: ReactionStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Bytes the database takes on disk (the operator's dashboard). */

@@ -10,6 +10,7 @@ import { MessageService } from './messages.js';
 import { ModerationService } from './moderation.js';
 import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
+import { ReactionService } from './reactions.js';
 import { ReadService } from './reads.js';
 import { type BlockAnnouncer, type BlockIndex, SafetyService } from './safety.js';
 import { SessionService } from './sessions.js';
@@ -60,6 +61,8 @@ export interface ChatService {
   safety: SafetyService;
   /** What moderators do: remove, suspend, reinstate, resolve, search; the audit log. */
   moderation: ModerationService;
+  /** Emoji reactions on messages. */
+  reactions: ReactionService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -83,12 +86,14 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     options.masking,
   );
   const sessions = new SessionService(store);
+  const reactions = new ReactionService(store, rules, limits, safety);
   return {
+    reactions,
     safety,
     moderation: new ModerationService(store, rules, conversations),
     conversations,
     messages,
-    directory: new DirectoryService(store, conversations, messages, sessions),
+    directory: new DirectoryService(store, conversations, messages, sessions, reactions),
     reads: new ReadService(store, rules, limits),
     sync: new SyncService(store),
     presence: new PresenceService(store, rules, options.presence, limits, safety),

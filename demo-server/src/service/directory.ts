@@ -18,6 +18,7 @@ import type { ConversationService } from './conversations.js';
 import { messageFor } from './masking.js';
 import type { MessageService } from './messages.js';
 import type { Notice, Outcome } from './notices.js';
+import type { ReactionService } from './reactions.js';
 import type { SessionService } from './sessions.js';
 
 /** Who the marketplace's backend acts as when it reads: it may see everything, like an admin. */
@@ -34,6 +35,7 @@ export class DirectoryService {
     private readonly conversations: ConversationService,
     private readonly messages: MessageService,
     private readonly sessions: SessionService,
+    private readonly reactions: ReactionService,
   ) {}
 
   async upsertUser(id: string, input: UpsertUserInput): Promise<ServerUser> {
@@ -125,6 +127,7 @@ export class DirectoryService {
       notices.push(...outcome.notices);
       erasedMessages++;
     }
+    notices.push(...(await this.reactions.removeAllOf(id)).notices);
     return { result: { erasedMessages }, notices };
   }
 }

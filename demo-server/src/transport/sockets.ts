@@ -54,6 +54,8 @@ function handlersFor(service: ChatService): Handlers {
     'message:send': async (actor, payload) => written(await service.messages.send(actor, payload), 'message'),
     'message:edit': async (actor, payload) => written(await service.messages.edit(actor, payload), 'message'),
     'message:delete': async (actor, payload) => written(await service.messages.delete(actor, payload), 'message'),
+    'reaction:add': async (actor, payload) => written(await service.reactions.add(actor, payload), 'message'),
+    'reaction:remove': async (actor, payload) => written(await service.reactions.remove(actor, payload), 'message'),
     'messages:history': async (actor, payload) => ({ answer: await service.messages.history(actor, payload) }),
     'conversation:read': async (actor, payload) => written(await service.reads.markRead(actor, payload)),
     typing: async (actor, payload) => ({ answer: {}, notices: await service.presence.typing(actor, payload) }),

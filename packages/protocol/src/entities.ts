@@ -42,6 +42,14 @@ export const attachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
+/** Extension: one emoji on a message, and who put it there (oldest first). */
+export const reactionSchema = z.object({
+  emoji: z.string(),
+  count: z.int().check(z.positive()),
+  userIds: z.array(idSchema),
+});
+export type Reaction = z.infer<typeof reactionSchema>;
+
 export const messageSchema = z.object({
   id: idSchema,
   /** The sender's idempotency key: resending it never creates a second message. */
@@ -62,6 +70,8 @@ export const messageSchema = z.object({
   /** Extension: removed by the marketplace's moderators (`body` is ""; moderators still read the original). */
   removedByModeration: z.optional(z.boolean()),
   attachments: z.array(attachmentSchema),
+  /** Extension: emoji reactions, in the order each emoji was first used; absent when there are none. */
+  reactions: z.optional(z.array(reactionSchema)),
   replyToId: z.optional(idSchema),
   createdAt: timestampSchema,
   editedAt: z.optional(timestampSchema),

@@ -94,6 +94,17 @@ export const editMessageSchema = z.object({ messageId: idSchema, body: z.string(
 export type EditMessageInput = z.infer<typeof editMessageSchema>;
 
 export const deleteMessageSchema = z.object({ messageId: idSchema });
+
+/**
+ * Extension: adds or removes the user's reaction `emoji` (one emoji, as the
+ * server checks) on a message. Idempotent: adding twice or removing what is
+ * not there answers the message as it is.
+ */
+export const reactionBodySchema = z.object({
+  emoji: z.string().check(z.minLength(1), z.maxLength(LIMITS.reactionEmojiMaxLength)),
+});
+export const reactionInputSchema = z.extend(reactionBodySchema, { messageId: idSchema });
+export type ReactionInput = z.infer<typeof reactionInputSchema>;
 export type DeleteMessageInput = z.infer<typeof deleteMessageSchema>;
 
 export const historySchema = z.object({
@@ -199,6 +210,8 @@ export interface ClientToServerEvents {
   'message:send': (payload: SendMessageInput, ack: Ack<MessageResult>) => void;
   'message:edit': (payload: EditMessageInput, ack: Ack<MessageResult>) => void;
   'message:delete': (payload: DeleteMessageInput, ack: Ack<MessageResult>) => void;
+  'reaction:add': (payload: ReactionInput, ack: Ack<MessageResult>) => void;
+  'reaction:remove': (payload: ReactionInput, ack: Ack<MessageResult>) => void;
   'messages:history': (payload: HistoryInput, ack: Ack<HistoryResult>) => void;
   'conversation:read': (payload: ReadInput, ack: Ack<ReadResult>) => void;
   typing: (payload: TypingInput, ack?: Ack) => void;
@@ -237,6 +250,8 @@ export const clientEventSchemas = {
   'message:send': sendMessageSchema,
   'message:edit': editMessageSchema,
   'message:delete': deleteMessageSchema,
+  'reaction:add': reactionInputSchema,
+  'reaction:remove': reactionInputSchema,
   'messages:history': historySchema,
   'conversation:read': readSchema,
   typing: typingSchema,

@@ -15,6 +15,12 @@ export const LIMITS = {
   rateLimitDeletesPerMinute: 30,
   rateLimitTypingPerMinute: 60,
   rateLimitReadsPerMinute: 120,
+  /** Reactions added or removed by one user per minute. `RATE_LIMIT_REACTIONS`. */
+  rateLimitReactionsPerMinute: 60,
+  /** Different emojis one message may carry. */
+  reactionsPerMessageMax: 20,
+  /** Longest emoji accepted as a reaction, in UTF-16 code units (flags and families are long). */
+  reactionEmojiMaxLength: 32,
   /** Blocks, unblocks and reports one user may make per hour. `RATE_LIMIT_SAFETY`. */
   rateLimitSafetyPerHour: 20,
   /** Moderator actions (remove, suspend, reinstate, resolve) one admin may take per hour. `RATE_LIMIT_MODERATION`. */

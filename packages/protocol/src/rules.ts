@@ -152,3 +152,30 @@ export const MARKETPLACE_SENDER = { id: 'palaver:marketplace', name: 'Marketplac
 export function isReservedUserId(id: string): boolean {
   return id.startsWith('palaver:');
 }
+
+// --- reactions ------------------------------------------------------------------------
+
+/**
+ * One emoji as people pick it: a single RGI emoji (a flag, a family, a skin
+ * tone included), nothing else — not text, not two emojis. Built at first use:
+ * the `v` flag that knows RGI emoji is recent (a runtime without it falls back
+ * to "one pictographic grapheme").
+ */
+let singleEmoji: RegExp | undefined;
+export function isReactionEmoji(text: string): boolean {
+  if (!singleEmoji) {
+    try {
+      // biome-ignore lint/complexity/useRegexLiterals: a literal with the v flag would fail to parse where it is unknown.
+      singleEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+    } catch {
+      singleEmoji =
+        /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2})(?:\p{M}|\u200d|\p{Extended_Pictographic}|\ufe0f|\p{Emoji_Modifier})*$/u;
+    }
+  }
+  return singleEmoji.test(text);
+}
+
+/** Who may react to a message: whoever may read the conversation and write in it. */
+export function canReact(actor: Actor, conversation: ConversationAccess): boolean {
+  return writeAccess(actor, conversation) === 'participant';
+}

@@ -100,6 +100,8 @@ describe('protocol schemas', () => {
       'message:send',
       'messages:history',
       'presence:query',
+      'reaction:add',
+      'reaction:remove',
       'report:create',
       'sync',
       'typing',

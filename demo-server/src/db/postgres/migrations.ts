@@ -245,6 +245,21 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'emoji reactions',
+    sql: `
+      CREATE TABLE reactions (
+        message_id  TEXT COLLATE "C" NOT NULL,
+        emoji       TEXT COLLATE "C" NOT NULL,
+        user_id     TEXT COLLATE "C" NOT NULL,
+        created_at  TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_id)
+      );
+      CREATE INDEX reactions_by_user ON reactions (user_id);
+      ALTER TABLE messages ADD COLUMN reactions_json TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

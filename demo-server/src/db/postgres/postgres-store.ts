@@ -24,6 +24,7 @@ import { applyPostgresMigrations } from './migrations.js';
 import { PostgresModeration } from './moderation.js';
 import { PostgresNotifications } from './notifications.js';
 import { createPool } from './pool.js';
+import { PostgresReactions } from './reactions.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
 import { PostgresSafety } from './safety.js';
@@ -59,6 +60,7 @@ export class PostgresStore implements ChatStore {
   readonly emails: PostgresEmails;
   readonly safety: PostgresSafety;
   readonly moderation: PostgresModeration;
+  readonly reactions: PostgresReactions;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -77,6 +79,7 @@ export class PostgresStore implements ChatStore {
     this.notifications = new PostgresNotifications(pool, events, this.emails);
     this.safety = new PostgresSafety(pool, events);
     this.moderation = new PostgresModeration(pool);
+    this.reactions = new PostgresReactions(pool, this.conversations);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);

@@ -34,12 +34,13 @@ export class SqliteChanges {
       createdChangeAt: prepare('SELECT created_change FROM messages WHERE conversation_id = ? AND seq = ?'),
       untouchedFromSeq: prepare(`
         SELECT * FROM messages
-        WHERE conversation_id = @conversationId AND seq >= @fromSeq AND edited_at IS NULL AND deleted_at IS NULL
+        WHERE conversation_id = @conversationId AND seq >= @fromSeq
+          AND edited_at IS NULL AND deleted_at IS NULL AND reacted_at IS NULL
         ORDER BY seq LIMIT @limit`),
       changedLater: prepare(`
         SELECT * FROM messages
         WHERE conversation_id = @conversationId AND change_seq > @after
-          AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL)
+          AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL OR reacted_at IS NOT NULL)
         ORDER BY change_seq LIMIT @limit`),
       reads: prepare(`
         SELECT conversation_id, user_id, role, last_read_seq, last_read_at, change_seq FROM participants

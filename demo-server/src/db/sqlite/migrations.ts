@@ -330,4 +330,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 19,
+    name: 'emoji reactions',
+    sql: `
+      -- One row per user, message and emoji: adding twice is a no-op by the key.
+      CREATE TABLE reactions (
+        message_id  TEXT NOT NULL,
+        emoji       TEXT NOT NULL,
+        user_id     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_id)
+      );
+      CREATE INDEX reactions_by_user ON reactions (user_id);
+      -- What the message shows of them (JSON), rewritten with each change: reading a page costs nothing more.
+      ALTER TABLE messages ADD COLUMN reactions_json TEXT;
+      -- A reaction changes a message after its creation, as an edit does: sync
+      -- finds such messages through the partial index of migration 5, which
+      -- now takes them in too.
+      ALTER TABLE messages ADD COLUMN reacted_at TEXT;
+      DROP INDEX messages_changed_later;
+      CREATE INDEX messages_changed_later ON messages (conversation_id, change_seq)
+        WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL OR reacted_at IS NOT NULL;
+    `,
+  },
 ];

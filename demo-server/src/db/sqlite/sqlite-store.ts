@@ -24,6 +24,7 @@ import { SqliteEventRecorder } from './events.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteNotifications } from './notifications.js';
+import { SqliteReactions } from './reactions.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
 import { SqliteSafety } from './safety.js';
@@ -70,6 +71,7 @@ export class SqliteStore implements ChatStore {
   readonly emails: SqliteEmails;
   readonly safety: SqliteSafety;
   readonly moderation: SqliteModeration;
+  readonly reactions: SqliteReactions;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -91,6 +93,7 @@ export class SqliteStore implements ChatStore {
     this.notifications = new SqliteNotifications(db, events, this.emails);
     this.safety = new SqliteSafety(db, events);
     this.moderation = new SqliteModeration(db);
+    this.reactions = new SqliteReactions(db, this.feed, this.conversations);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);

@@ -10,6 +10,7 @@ import {
   listConversationsQuerySchema,
   messageResultSchema,
   openConversationSchema,
+  reactionBodySchema,
   readBodySchema,
   readResultSchema,
   reportResultSchema,
@@ -28,6 +29,8 @@ import { type RouteGroup, routeFor } from './route.js';
 const route = routeFor<Actor>();
 const conversationPath = z.object({ id: idSchema });
 const messagePath = z.object({ id: idSchema });
+/** The emoji is a path segment: URL-encoded by the client, decoded by the router. */
+const reactionPath = z.extend(messagePath, reactionBodySchema.shape);
 
 /** The REST API of `docs/protocol.md`: what a signed-in user's client may ask, as the socket events. */
 export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup<Actor> {
@@ -106,6 +109,26 @@ export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup
         response: messageResultSchema,
         handle: async (actor, { params }) => ({
           message: delivered(await service.messages.delete(actor, { messageId: params.id })),
+        }),
+      }),
+      route({
+        method: 'put',
+        path: '/messages/:id/reactions/:emoji',
+        summary: 'Add your reaction (one emoji, URL-encoded); adding it twice changes nothing',
+        params: reactionPath,
+        response: messageResultSchema,
+        handle: async (actor, { params }) => ({
+          message: delivered(await service.reactions.add(actor, { messageId: params.id, emoji: params.emoji })),
+        }),
+      }),
+      route({
+        method: 'delete',
+        path: '/messages/:id/reactions/:emoji',
+        summary: 'Take back your reaction; taking back one you did not make changes nothing',
+        params: reactionPath,
+        response: messageResultSchema,
+        handle: async (actor, { params }) => ({
+          message: delivered(await service.reactions.remove(actor, { messageId: params.id, emoji: params.emoji })),
         }),
       }),
       route({
