@@ -51,10 +51,9 @@ function bundle(input, file, tsconfig) {
  * in `palaver-chunks/` beside it, imported by relative URL when they are
  * needed, so the files work from any directory or CDN, copied together.
  */
-function splitBundle(input, dir, tsconfig) {
-  const chunks = 'palaver-chunks';
+function splitBundle(input, dir, tsconfig, name = 'palaver', chunks = 'palaver-chunks') {
   return {
-    input: { palaver: input },
+    input: { [name]: input },
     // Lets the shared code (client, Lit) live in palaver.js itself rather than in a third file
     // that palaver.js would have to fetch before anything else: one request, not two, on first load.
     preserveEntrySignatures: 'allow-extension',
@@ -112,7 +111,9 @@ export default [
     'chat-moderation/define': `${elements}/src/chat-moderation/define.ts`,
   }),
   splitBundle(`${elements}/src/palaver.ts`, `${elements}/dist`, `${elements}/tsconfig.json`),
-  bundle(`${elements}/src/badge.ts`, `${elements}/dist/palaver-badge.js`, `${elements}/tsconfig.json`),
+  // The badge alone, with what only some pages ever need (the upload code of a message with files) in
+  // chunks beside it, loaded on first use.
+  splitBundle(`${elements}/src/badge.ts`, `${elements}/dist`, `${elements}/tsconfig.json`, 'palaver-badge', 'palaver-badge-chunks'),
   // The moderation console, for the support desk only: self-contained like the badge. As a second
   // entry of the split drop-in it would move the code both share out of palaver.js into a chunk,
   // an extra request on every product page; as a chunk of palaver.js it would weigh on the drop-in's

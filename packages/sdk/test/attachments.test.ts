@@ -37,7 +37,7 @@ function countingTransport(failing = new Set<string>(), hanging = new Set<string
       const { clientId, attachmentIds } = payload as { clientId: string; attachmentIds?: string[] };
       sends.push({ clientId, ...(attachmentIds ? { attachmentIds } : {}) });
       const message = { id: `m-${clientId}`, clientId, seq: sends.length, attachments: [] } as unknown as Message;
-      return { ok: true, message } as AckResponse<never>;
+      return { ok: true, message } as unknown as AckResponse<never>;
     },
   };
   return { transport, uploads, sends };

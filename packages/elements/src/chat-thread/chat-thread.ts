@@ -16,6 +16,7 @@ import { StoreController } from '../shared/store-controller.js';
 import { builtInStrings } from '../shared/strings.js';
 import { renderThumbnail } from '../shared/thumbnail.js';
 import { dayKey, dayLabel } from '../shared/time.js';
+import { AttachmentsController } from './attachments.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
 import { MessageActionsController } from './message-actions.js';
 import { type MessageContext, renderMessage } from './message-view.js';
@@ -34,6 +35,8 @@ const GROUP_GAP_MS = 5 * 60_000;
 export interface ChatMessageSendDetail {
   conversationId: string;
   body: string;
+  /** The files picked to go with it. */
+  files: File[];
 }
 
 /**
@@ -42,7 +45,7 @@ export interface ChatMessageSendDetail {
  * ticks, who is typing, and a composer. Works offline: messages queue and go later.
  *
  * @fires chat-conversation-opened - The conversation is known (opened by product or by id). `detail: { conversation }`.
- * @fires chat-message-send - Cancelable, before a message is queued. `detail: { conversationId, body }`.
+ * @fires chat-message-send - Cancelable, before a message is queued. `detail: { conversationId, body, files }`.
  * @fires chat-message-sent - A message was queued (it shows at once and is delivered when possible). `detail: { message }`.
  *
  * @csspart base - The whole thread.
@@ -59,6 +62,11 @@ export interface ChatMessageSendDetail {
  * @csspart masked-note - Under a message whose contact details were hidden (for its sender: from the other side).
  * @csspart typing - The "… is typing" line.
  * @csspart report - The form that reports the conversation or a message (reason, note), then its thanks.
+ * @csspart image - An image of a message (a button that opens the viewer), its placeholder painted under it.
+ * @csspart file - A document of a message: a download link with its name, kind and size.
+ * @csspart pending-file - A file of a message not sent yet, with its upload progress.
+ * @csspart picked-files - The files picked in the composer, before sending.
+ * @csspart attach-button - The composer's button that picks files (paste and drop work too).
  * @csspart composer - The form at the bottom.
  * @csspart send-button - The send button.
  *
@@ -84,6 +92,11 @@ export class ChatThread extends ProductElement {
   private readonly opener = new OpenByProductController(this);
   private readonly safety = new SafetyController(this, () => this.activeClient);
   private readonly actions = new MessageActionsController(this, () => this.activeClient, this.safety.openReport);
+  private readonly files = new AttachmentsController(
+    this,
+    () => this.activeClient,
+    () => this.t,
+  );
 
   /** @internal The scrolling list (for the controllers). */
   @query('[part="log"]') readonly log!: HTMLElement | null;
@@ -207,14 +220,14 @@ export class ChatThread extends ProductElement {
   async sendDraft(): Promise<void> {
     const body = this.draft.trim();
     const client = this.activeClient;
-    if (!isNotBlank(body) || this.overLimit > 0) return;
+    if ((!isNotBlank(body) && this.files.picked.length === 0) || this.overLimit > 0) return;
     const productOpen = this.productOpen;
     if (client && !this.conversationId && productOpen && !this.opener.permanent) {
       // First contact before the conversation could be opened: the outbox keeps
       // it (across reloads) and opens the conversation when it can.
       this.sendWhenOpened = false;
       this.clearComposer();
-      const message = await client.sendAbout(productOpen, body);
+      const message = await client.sendAbout(productOpen, body, { files: this.files.take() });
       this.draftId = message.conversationId;
       this.emit('chat-message-sent', { message });
       return;
@@ -225,11 +238,12 @@ export class ChatThread extends ProductElement {
       return;
     }
     this.sendWhenOpened = false;
-    if (!this.emit('chat-message-send', { conversationId: this.conversationId, body }, true)) return;
+    const files = this.files.picked.map((p) => p.file);
+    if (!this.emit('chat-message-send', { conversationId: this.conversationId, body, files }, true)) return;
     this.clearComposer();
     client.setTyping(this.conversationId, false);
     this.window.toNewest();
-    const message = await client.send(this.conversationId, body);
+    const message = await client.send(this.conversationId, body, { files: this.files.take() });
     this.emit('chat-message-sent', { message });
   }
 
@@ -294,6 +308,7 @@ export class ChatThread extends ProductElement {
       lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
       actions: this.actions,
       canReport: this.safety.canReport,
+      files: this.files,
     };
     const [start, end] = this.window.range(all.length);
     const shown = all.slice(start, end);
@@ -340,7 +355,13 @@ export class ChatThread extends ProductElement {
     // a block stops them reaching the user, not the user answering (to settle
     // an order, say); the server accepts it, and the banner says who can write.
     const refused = this.opener.permanent;
-    return html`<section part="base">
+    const files = this.files;
+    return html`<section
+      part="base"
+      @dragover=${files.onDragOver}
+      @dragleave=${files.onDragLeave}
+      @drop=${files.onDrop}
+    >
       ${this.renderHeader(conversation)}
       ${
         connection === 'offline' || connection === 'unauthorized'
@@ -367,7 +388,7 @@ export class ChatThread extends ProductElement {
           </div>`
           : nothing
       }
-      ${renderReportForm(t, this.safety)}
+      ${renderReportForm(t, this.safety)} ${files.renderPicked(t)}
       <form
         part="composer"
         @submit=${(event: Event) => {
@@ -384,8 +405,14 @@ export class ChatThread extends ProductElement {
           ?disabled=${refused}
           @input=${this.onInput}
           @keydown=${this.onKeydown}
+          @paste=${files.onPaste}
         ></textarea>
-        <button part="send-button" type="submit" ?disabled=${refused || !isNotBlank(this.draft) || over > 0}>
+        ${files.renderAttach(t, refused)}
+        <button
+          part="send-button"
+          type="submit"
+          ?disabled=${refused || (!isNotBlank(this.draft) && files.picked.length === 0) || over > 0}
+        >
           ${t.send}
         </button>
       </form>
@@ -394,6 +421,7 @@ export class ChatThread extends ProductElement {
           ? html`<div class="hint" role="status">${t.sendsWhenOpened}</div>`
           : nothing
       }
+      ${files.renderViewer(t)}
     </section>`;
   }
 }

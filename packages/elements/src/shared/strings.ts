@@ -93,6 +93,24 @@ export const en: ElementStrings = {
   reportFailed: 'The report was not sent.',
   safetyRateLimited: 'Too many reports or blocks in a short time: please wait a while, then try again.',
   cannotWrite: 'You cannot write to this person.',
+  attach: 'Attach files',
+  dropFiles: 'Drop files to attach them',
+  removeFile: (name) => `Remove ${name}`,
+  uploading: (name) => `Uploading ${name}`,
+  fileWaiting: 'Waiting to upload',
+  fileRefused: (code, message) =>
+    code === 'unsupported_media_type'
+      ? 'This type of file is not accepted.'
+      : code === 'payload_too_large'
+        ? 'This file is too large.'
+        : message,
+  tooManyFiles: (max) => `At most ${max} files per message.`,
+  openImage: (name) => `Open ${name}`,
+  imageViewer: 'Image viewer',
+  previousImage: 'Previous image',
+  nextImage: 'Next image',
+  imageCounter: (index, count) => `${index} of ${count}`,
+  download: 'Download',
 };
 
 export const fr: ElementStrings = {
@@ -176,6 +194,24 @@ export const fr: ElementStrings = {
   reportFailed: 'Le signalement n’a pas été envoyé.',
   safetyRateLimited: 'Trop de signalements ou de blocages en peu de temps : patientez un moment puis réessayez.',
   cannotWrite: 'Vous ne pouvez pas écrire à cette personne.',
+  attach: 'Joindre des fichiers',
+  dropFiles: 'Déposez les fichiers pour les joindre',
+  removeFile: (name) => `Retirer ${name}`,
+  uploading: (name) => `Envoi de ${name}`,
+  fileWaiting: 'En attente d’envoi',
+  fileRefused: (code, message) =>
+    code === 'unsupported_media_type'
+      ? 'Ce type de fichier n’est pas accepté.'
+      : code === 'payload_too_large'
+        ? 'Ce fichier est trop volumineux.'
+        : message,
+  tooManyFiles: (max) => `${max} fichiers au plus par message.`,
+  openImage: (name) => `Ouvrir ${name}`,
+  imageViewer: 'Visionneuse d’images',
+  previousImage: 'Image précédente',
+  nextImage: 'Image suivante',
+  imageCounter: (index, count) => `${index} sur ${count}`,
+  download: 'Télécharger',
 };
 
 /** The built-in words of the elements that show more than an unread count. */

@@ -11,7 +11,7 @@ export { classifyFailure } from './outbox-policy.js';
 
 import { classifyFailure, nextDue } from './outbox-policy.js';
 import type { KeyValueStore } from './storage/key-value-store.js';
-import { createUploads } from './uploads.js';
+import type { Uploads, UploadsOptions } from './uploads.js';
 
 const PREFIX = 'o:';
 const SEND_TIMEOUT_MS = 15_000;
@@ -52,7 +52,23 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return run;
   };
 
-  const uploads = createUploads({
+  let uploads: Uploads | undefined;
+  let loadingUploads: Promise<Uploads> | undefined;
+  /**
+   * The upload code, loaded with the first message that has files, or after
+   * connecting (so a file picked offline later finds it): most pages never send one.
+   */
+  const loadUploads = (): Promise<Uploads> => {
+    loadingUploads ??= import('./uploads.js').then(({ createUploads }) => {
+      uploads = createUploads(uploadsOptions);
+      publish();
+      return uploads;
+    });
+    // A failed load (offline) is forgotten: the next use tries again.
+    loadingUploads.catch(() => (loadingUploads = undefined));
+    return loadingUploads;
+  };
+  const uploadsOptions: UploadsOptions = {
     transport,
     filesOf: (clientId) => entries.get(clientId)?.files,
     async record(clientId, files) {
@@ -60,13 +76,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (entry) await save({ ...entry, files });
     },
     changed: () => publish(),
-  });
+  };
 
   const publish = (): void => {
     state.setOutbox(
-      [...entries.values()].map(({ files, ...e }) => (files ? { ...e, files: uploads.view(e.clientId, files) } : e)),
+      [...entries.values()].map(({ files, ...e }) => {
+        if (!files) return e;
+        if (!uploads) void loadUploads();
+        // Until the upload code is here, the files show as waiting, without a preview.
+        const shown =
+          uploads?.view(e.clientId, files) ??
+          files.map((f) => ({ ...f, url: '', status: 'waiting' as const, progress: 0 }));
+        return { ...e, files: shown };
+      }),
     );
-    uploads.prune(new Set(entries.keys()));
+    uploads?.prune(new Set(entries.keys()));
   };
 
   const readFromDisk = async (): Promise<void> => {
@@ -160,7 +184,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
         throw ChatError.from(opened.error);
       }
-      const attachmentIds = entry.files ? await uploads.uploadAll(entry.clientId) : undefined;
+      const attachmentIds = entry.files ? await (await loadUploads()).uploadAll(entry.clientId) : undefined;
       const answer = await transport.request(
         'message:send',
         {
@@ -228,13 +252,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       void flush();
     },
     async discard(clientId) {
-      uploads.abort(clientId);
+      uploads?.abort(clientId);
       if (entries.has(clientId)) await remove(clientId);
     },
     async removeFile(clientId, fileId) {
       const entry = entries.get(clientId);
       if (!entry?.files) return;
-      uploads.abort(clientId, fileId);
+      uploads?.abort(clientId, fileId);
       const { error, files: _files, ...rest } = entry;
       const files = entry.files.filter((f) => f.id !== fileId);
       if (files.length === 0 && !isNotBlank(entry.body)) return this.discard(clientId);
@@ -249,6 +273,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       void flush();
     },
     connected() {
+      void loadUploads().catch(() => undefined);
       for (const [clientId, entry] of entries) {
         if (entry.status === 'queued' && entry.attempts > 0) entries.set(clientId, { ...entry, notBefore: 0 });
       }
