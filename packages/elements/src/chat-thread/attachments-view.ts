@@ -1,14 +1,33 @@
-import type { Attachment, ChatMessage, PendingFile } from '@palaver/sdk';
+import {
+  type Attachment,
+  type AttachmentLinks,
+  attachmentLinksOf,
+  type ChatMessage,
+  type PendingFile,
+} from '@palaver/sdk';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
+import { placeholderUrl } from '../shared/placeholder.js';
 import type { MessageAttachments } from './attachments.js';
+
+// The views of files, loaded (a chunk of their own) with the first message
+// that has some, or the first file picked: most threads never show one.
+
+export { attachmentLinksOf };
 
 /** What the views below need from the thread. */
 export interface AttachmentsContext {
   t: PalaverStrings;
   language: string;
+  /** What the thread does with files (open the viewer, cancel an upload). */
   files: MessageAttachments;
+  /** The client's link cache: fresh, absolute addresses. */
+  links: AttachmentLinks | undefined;
 }
+
+/** The address to use now (fresh and absolute where the client can make it so). */
+export const addressOf = (links: AttachmentLinks | undefined, attachment: Attachment, variant: 'file' | 'preview') =>
+  links?.url(attachment, variant) ?? ((variant === 'preview' && attachment.previewUrl) || attachment.url);
 
 const isImage = (type: string) => type.startsWith('image/');
 
@@ -26,11 +45,11 @@ export function kindOf(name: string, type: string): string {
 }
 
 function renderImage(message: ChatMessage, attachment: Attachment, index: number, context: AttachmentsContext) {
-  const { t, files } = context;
+  const { t, files, links } = context;
   // The box has the image's shape before a byte of it arrived, the placeholder painted in it: nothing moves.
   const shape =
     attachment.width && attachment.height ? `aspect-ratio: ${attachment.width} / ${attachment.height};` : '';
-  const placeholder = files.placeholder(attachment);
+  const placeholder = placeholderUrl(attachment.placeholder);
   return html`<button
     type="button"
     class="image"
@@ -40,21 +59,21 @@ function renderImage(message: ChatMessage, attachment: Attachment, index: number
     @click=${(event: Event) => files.open(message, index, event.currentTarget as HTMLElement)}
   >
     <img
-      src=${files.url(attachment, 'preview')}
+      src=${addressOf(links, attachment, 'preview')}
       alt=${attachment.name}
       loading="lazy"
       decoding="async"
-      @error=${() => files.refresh(attachment)}
+      @error=${() => links?.refresh(attachment)}
     />
   </button>`;
 }
 
 function renderDocument(attachment: Attachment, context: AttachmentsContext): TemplateResult {
-  const { t, language, files } = context;
+  const { t, language, links } = context;
   return html`<a
     class="file"
     part="file"
-    href=${files.url(attachment, 'file')}
+    href=${addressOf(links, attachment, 'file')}
     download=${attachment.name}
     target="_blank"
     rel="noopener noreferrer"

@@ -1,28 +1,23 @@
 import { LIMITS } from '@palaver/protocol';
-import {
-  type Attachment,
-  type AttachmentLinks,
-  attachmentLinksOf,
-  type ChatClient,
-  type ChatMessage,
-  type PendingFile,
-} from '@palaver/sdk';
+import type { AttachmentLinks, ChatClient, ChatMessage, PendingFile } from '@palaver/sdk';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
-import { placeholderUrl } from '../shared/placeholder.js';
-import { renderPicked } from './attachments-view.js';
 import type { ViewerImage } from './lightbox.js';
+
+type View = typeof import('./attachments-view.js');
 
 /** What a message's attachments view calls (see attachments-view.ts). */
 export interface MessageAttachments {
-  url(attachment: Attachment, variant: 'file' | 'preview'): string;
-  /** An image failed to load: its address may have expired. */
-  refresh(attachment: Attachment): void;
-  placeholder(attachment: Attachment): string | undefined;
   /** Opens the viewer on a message's image; focus returns to `trigger` when it closes. */
   open(message: ChatMessage, index: number, trigger: HTMLElement): void;
   /** Removes a file of a message not sent yet. */
   cancel(message: ChatMessage, file: PendingFile): void;
+}
+
+/** What a message's view calls. */
+export interface ThreadFiles extends MessageAttachments {
+  /** A message's files (images, documents, uploads in progress); nothing until their view has loaded. */
+  render(message: ChatMessage, t: PalaverStrings, language: string): TemplateResult | typeof nothing;
 }
 
 /** Types the server accepts; the picker offers them (the server decides, from the bytes). */
@@ -34,7 +29,7 @@ const ACCEPT = 'image/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.p
  * by the SDK's link cache), and the image viewer, whose code loads the first
  * time someone opens an image.
  */
-export class AttachmentsController implements ReactiveController, MessageAttachments {
+export class AttachmentsController implements ReactiveController, ThreadFiles {
   /** Picked and not sent yet, each with a local address for its preview. */
   picked: Array<{ file: File; url: string }> = [];
   /** Files are being dragged over the thread. */
@@ -44,6 +39,9 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
   private viewer: { images: ViewerImage[]; index: number; trigger: HTMLElement } | undefined;
   private links: AttachmentLinks | undefined;
   private stopLinks: (() => void) | undefined;
+  /** The views of files: a chunk of their own, loaded when the thread first needs them. */
+  private view: View | undefined;
+  private loadingView: Promise<View> | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -53,9 +51,24 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
     host.addController(this);
   }
 
+  private loadView(): Promise<View> {
+    this.loadingView ??= import('./attachments-view.js').then(
+      (view) => {
+        this.view = view;
+        this.host.requestUpdate();
+        return view;
+      },
+      (error: unknown) => {
+        this.loadingView = undefined; // offline: the next render tries again
+        throw error;
+      },
+    );
+    return this.loadingView;
+  }
+
   hostUpdate(): void {
     const client = this.client();
-    const links = client ? attachmentLinksOf(client) : undefined;
+    const links = client && this.view ? this.view.attachmentLinksOf(client) : undefined;
     if (links === this.links) return;
     this.stopLinks?.();
     this.links = links;
@@ -76,6 +89,7 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
     const max = LIMITS.attachmentsPerMessageMax;
     this.notice = all.length > max ? this.strings().tooManyFiles(max) : undefined;
     for (const file of all.slice(this.picked.length, max)) this.picked.push({ file, url: URL.createObjectURL(file) });
+    void this.loadView().catch(() => undefined);
     this.host.requestUpdate();
   }
 
@@ -138,16 +152,14 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
 
   // --- sent files ---------------------------------------------------------------
 
-  url(attachment: Attachment, variant: 'file' | 'preview'): string {
-    return this.links?.url(attachment, variant) ?? ((variant === 'preview' && attachment.previewUrl) || attachment.url);
-  }
-
-  refresh(attachment: Attachment): void {
-    this.links?.refresh(attachment);
-  }
-
-  placeholder(attachment: Attachment): string | undefined {
-    return placeholderUrl(attachment.placeholder);
+  render(message: ChatMessage, t: PalaverStrings, language: string): TemplateResult | typeof nothing {
+    if (message.attachments.length === 0 && !message.files?.length) return nothing;
+    if (!this.view) {
+      // Safe to drop: a failed load (offline) is tried again at the next render.
+      void this.loadView().catch(() => undefined);
+      return nothing;
+    }
+    return this.view.renderAttachments(message, { t, language, files: this, links: this.links });
   }
 
   cancel(message: ChatMessage, file: PendingFile): void {
@@ -157,10 +169,10 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
   // --- the viewer -----------------------------------------------------------------
 
   async open(message: ChatMessage, index: number, trigger: HTMLElement): Promise<void> {
-    await import('./lightbox.js');
+    const [view] = await Promise.all([this.loadView(), import('./lightbox.js')]);
     const images = message.attachments
       .filter((a) => a.type.startsWith('image/'))
-      .map((a) => ({ src: this.url(a, 'file'), name: a.name }));
+      .map((a) => ({ src: view.addressOf(this.links, a, 'file'), name: a.name }));
     this.viewer = { images, index, trigger };
     this.host.requestUpdate();
   }
@@ -200,7 +212,7 @@ export class AttachmentsController implements ReactiveController, MessageAttachm
 
   /** Above the composer: the picked files, and why some were left out. */
   renderPicked(t: PalaverStrings): TemplateResult {
-    return html`${renderPicked(this.picked, t, (i) => this.remove(i))}
+    return html`${this.view?.renderPicked(this.picked, t, (i) => this.remove(i)) ?? nothing}
     ${this.notice ? html`<div class="hint" role="status">${this.notice}</div>` : nothing}
     ${this.dragging ? html`<div class="drop-hint" aria-hidden="true">${t.dropFiles}</div>` : nothing}`;
   }

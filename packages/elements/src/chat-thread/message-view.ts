@@ -4,14 +4,16 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { fullDateTime, relativeTime } from '../shared/time.js';
-import { type AttachmentsContext, renderAttachments } from './attachments-view.js';
+import type { ThreadFiles } from './attachments.js';
 import type { MessageActions } from './message-actions.js';
 import { renderMessageMenu } from './message-menu.js';
 import { statusIcons } from './status-icons.js';
 
 /** What every message of one render shares. */
-export interface MessageContext extends AttachmentsContext {
+export interface MessageContext {
   t: PalaverStrings;
+  /** Images, documents and uploads of messages. */
+  files: ThreadFiles;
   language: string;
   ownId: string | undefined;
   /** Display names by user id. */
@@ -170,7 +172,7 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
             >`
             : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
     }
-    ${hidden ? nothing : renderAttachments(message, context)}
+    ${hidden ? nothing : context.files.render(message, t, language)}
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
         >${relativeTime(message.createdAt, language)}</time
