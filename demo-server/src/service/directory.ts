@@ -125,6 +125,8 @@ export class DirectoryService {
       notices.push(...outcome.notices);
       erasedMessages++;
     }
+    // Their files go too: unsent uploads, and those of messages moderators had removed.
+    await this.messages.discardUploadsOf(id);
     return { result: { erasedMessages }, notices };
   }
 }

@@ -11,6 +11,7 @@ export const LIMITED_WRITES = [
   'reads',
   'safety',
   'moderation',
+  'uploads',
 ] as const;
 export type LimitedWrite = (typeof LIMITED_WRITES)[number];
 
@@ -43,6 +44,7 @@ const REFUSALS: Record<LimitedWrite, string> = {
   reads: 'Too many read updates; wait a moment.',
   safety: 'Too many blocks and reports in a short time; wait a while.',
   moderation: 'Too many moderator actions in a short time; wait a while.',
+  uploads: 'Too many uploads in the last hour; wait a while.',
 };
 
 export type TakenSlot = Extract<Slot, { allowed: true }>;
