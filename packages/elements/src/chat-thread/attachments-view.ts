@@ -70,6 +70,7 @@ function renderImage(message: ChatMessage, attachment: Attachment, index: number
 
 function renderDocument(attachment: Attachment, context: AttachmentsContext): TemplateResult {
   const { t, language, links } = context;
+  // Its name is its text (what the chip shows is what a screen reader says), "Download" first.
   return html`<a
     class="file"
     part="file"
@@ -77,11 +78,11 @@ function renderDocument(attachment: Attachment, context: AttachmentsContext): Te
     download=${attachment.name}
     target="_blank"
     rel="noopener noreferrer"
-    aria-label=${`${t.download} ${attachment.name}, ${kindOf(attachment.name, attachment.type)}, ${humanSize(attachment.size, language)}`}
   >
-    <span class="kind" aria-hidden="true">${kindOf(attachment.name, attachment.type)}</span>
+    <span class="visually-hidden">${t.download}</span>
+    <span class="kind">${kindOf(attachment.name, attachment.type)}</span>
     <span class="name" dir="auto">${attachment.name}</span>
-    <small aria-hidden="true">${humanSize(attachment.size, language)}</small>
+    <small>${humanSize(attachment.size, language)}</small>
   </a>`;
 }
 
