@@ -26,8 +26,28 @@ const withoutWebTransport = {
   load: (id) => (/engine\.io-client\/build\/esm\/transports\/webtransport\.js$/.test(id) ? 'export class WT {}' : null),
 };
 
+/**
+ * Palaver's socket events are JSON (files go over HTTP), so socket.io-parser's
+ * support for binary payloads — finding buffers in a packet, taking them out and
+ * putting them back — is never used: it is left out (0.5 KB min+gzip). A binary
+ * frame from a server (none of Palaver's sends one) fails to decode instead.
+ */
+const withoutBinaryPackets = {
+  name: 'without-binary-packets',
+  load(id) {
+    if (/socket\.io-parser\/build\/esm\/is-binary\.js$/.test(id)) {
+      return 'export const isBinary = () => false; export const hasBinary = () => false;';
+    }
+    if (/socket\.io-parser\/build\/esm\/binary\.js$/.test(id)) {
+      return 'export const deconstructPacket = (packet) => ({ packet, buffers: [] }); export const reconstructPacket = (packet) => packet;';
+    }
+    return null;
+  },
+};
+
 const minified = (tsconfig, outDir) => [
   withoutWebTransport,
+  withoutBinaryPackets,
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   // The components' CSS without its white space and comments (bytes every page pays for).
@@ -51,10 +71,9 @@ function bundle(input, file, tsconfig) {
  * in `palaver-chunks/` beside it, imported by relative URL when they are
  * needed, so the files work from any directory or CDN, copied together.
  */
-function splitBundle(input, dir, tsconfig) {
-  const chunks = 'palaver-chunks';
+function splitBundle(input, dir, tsconfig, name = 'palaver', chunks = 'palaver-chunks') {
   return {
-    input: { palaver: input },
+    input: { [name]: input },
     // Lets the shared code (client, Lit) live in palaver.js itself rather than in a third file
     // that palaver.js would have to fetch before anything else: one request, not two, on first load.
     preserveEntrySignatures: 'allow-extension',
@@ -112,7 +131,9 @@ export default [
     'chat-moderation/define': `${elements}/src/chat-moderation/define.ts`,
   }),
   splitBundle(`${elements}/src/palaver.ts`, `${elements}/dist`, `${elements}/tsconfig.json`),
-  bundle(`${elements}/src/badge.ts`, `${elements}/dist/palaver-badge.js`, `${elements}/tsconfig.json`),
+  // The badge alone, with what only some pages ever need (the upload code of a message with files) in
+  // chunks beside it, loaded on first use.
+  splitBundle(`${elements}/src/badge.ts`, `${elements}/dist`, `${elements}/tsconfig.json`, 'palaver-badge', 'palaver-badge-chunks'),
   // The moderation console, for the support desk only: self-contained like the badge. As a second
   // entry of the split drop-in it would move the code both share out of palaver.js into a chunk,
   // an extra request on every product page; as a chunk of palaver.js it would weigh on the drop-in's

@@ -6,15 +6,28 @@ import { gzipSync } from 'node:zlib';
 
 const DIST = 'packages/elements/dist';
 /** palaver.js imports these lazily (the thread, the inbox): see rollup.config.mjs. */
-const chunks = readdirSync(`${DIST}/palaver-chunks`)
+const allChunks = readdirSync(`${DIST}/palaver-chunks`)
   .filter((name) => name.endsWith('.js'))
   .map((name) => `${DIST}/palaver-chunks/${name}`);
+/**
+ * Code loaded only when someone uses it, not when a page shows the elements:
+ * the upload code (a message with files), the views of files (the first
+ * message that has some) and the image viewer (the first image opened). The
+ * issue's budget lets the viewer load on first use; the others follow the
+ * same rule and have a budget of their own.
+ */
+const ON_USE = /\/(uploads|http-upload|attachments-view|lightbox)-[\w-]+\.js$/;
+/** The words of a language other than English: loaded by the first element that speaks it (strings-fr.ts …). */
+const LANGUAGE = /\/strings-[a-z]{2}-[\w-]+\.js$/;
+const chunks = allChunks.filter((file) => !ON_USE.test(file) && !LANGUAGE.test(file));
+const onUse = allChunks.filter((file) => ON_USE.test(file));
+const languages = allChunks.filter((file) => LANGUAGE.test(file));
 
 const KB = 1024;
 const budgets = [
   {
     files: [`${DIST}/palaver.js`, ...chunks],
-    what: 'drop-in, all files (SDK + all elements + lit + socket.io-client)',
+    what: 'drop-in, all files a page with the elements loads (SDK + all elements + lit + socket.io-client)',
     budget: 50 * KB,
   },
   {
@@ -24,6 +37,16 @@ const budgets = [
     what: 'drop-in first load: palaver.js alone (client, badge, contact button)',
     budget: 30 * KB,
   },
+  {
+    files: onUse,
+    what: 'drop-in, loaded on first use (uploads, views of files, image viewer)',
+    budget: 8 * KB,
+  },
+  ...languages.map((file) => ({
+    files: [file],
+    what: `drop-in, one language's words, loaded when an element speaks it`,
+    budget: 2 * KB,
+  })),
   { files: [`${DIST}/palaver-badge.js`], what: '<unread-badge> with the SDK', budget: 30 * KB },
   // The support desk's console, self-contained (its Lit; the client is the page's, from palaver.js):
   // no customer's page loads it.

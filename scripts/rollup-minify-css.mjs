@@ -5,8 +5,9 @@
 // pseudo-class never has a space after its colon), a last ; before }, and
 // the 0 of 0.5.
 // Templates with ${…} interpolations or escapes are left as they are.
-// (TypeScript emits `css `…``, with a space.)
-const CSS_TEMPLATE = /\bcss ?`([^`$\\]*)`/g;
+// (TypeScript emits `css `…``, with a space.) `cssText` tags the CSS of the
+// elements written without Lit (shared/css-text.ts).
+const CSS_TEMPLATE = /\b(css|cssText) ?`([^`$\\]*)`/g;
 
 export function minifyCssTemplate(text) {
   return text
@@ -25,7 +26,7 @@ export function minifyCss() {
     transform(code, id) {
       if (!id.endsWith('.ts') || !CSS_TEMPLATE.test(code)) return null;
       CSS_TEMPLATE.lastIndex = 0;
-      return { code: code.replace(CSS_TEMPLATE, (_, text) => `css\`${minifyCssTemplate(text)}\``), map: null };
+      return { code: code.replace(CSS_TEMPLATE, (_, tag, text) => `${tag}\`${minifyCssTemplate(text)}\``), map: null };
     },
   };
 }

@@ -7,6 +7,7 @@ import { render, type TemplateResult } from 'lit';
 import * as inbox from './chat-inbox.stories.js';
 import * as moderation from './chat-moderation.stories.js';
 import * as thread from './chat-thread.stories.js';
+import * as attachments from './chat-thread-attachments.stories.js';
 import * as contact from './contact-supplier.stories.js';
 import { applyAttributeArgs, attributesOf } from './controls.js';
 import * as badge from './unread-badge.stories.js';
@@ -21,7 +22,7 @@ interface Story {
   play?: (context: { canvasElement: HTMLElement; args: Record<string, unknown> }) => Promise<unknown> | unknown;
 }
 
-for (const module of [thread, badge, inbox, contact, moderation] as unknown as StoryModule[]) {
+for (const module of [thread, attachments, badge, inbox, contact, moderation] as unknown as StoryModule[]) {
   describe(`stories: ${module.default.title}`, () => {
     it('has a control for every attribute in custom-elements.json', () => {
       const tag = module.default.component as string;

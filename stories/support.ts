@@ -5,7 +5,7 @@
  */
 import type { ChatUser } from '@palaver/protocol';
 import { type ChatClient, createChatClient } from '@palaver/sdk';
-import { FakeChatBackend, fakeToken } from '@palaver/sdk/testing';
+import { type FakeBackendOptions, FakeChatBackend, fakeToken } from '@palaver/sdk/testing';
 
 export const buyer: ChatUser = { id: 'buyer-alice', name: 'Alice Martin', isAdmin: false };
 export const otherBuyer: ChatUser = { id: 'buyer-bruno', name: 'Bruno Keller', isAdmin: false };
@@ -32,7 +32,7 @@ export interface World {
   client(user: ChatUser, options?: { connect?: boolean }): ChatClient;
 }
 
-export function world(options: { messageMaxLength?: number } = {}): World {
+export function world(options: FakeBackendOptions = {}): World {
   const backend = new FakeChatBackend(options);
   const id = ++worlds;
   return {

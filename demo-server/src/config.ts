@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { LIMITS } from '@palaver/protocol';
 import { z } from 'zod';
 import type { LimitSettings } from './service/limits.js';
@@ -69,6 +70,30 @@ export interface ServerConfig {
   backupDir: string | undefined;
   backupIntervalMs: number;
   backupKeep: number;
+  /** Uploads: where they are kept, how big they may be, how their links are signed. */
+  attachments: AttachmentSettings;
+}
+
+export interface AttachmentSettings {
+  /** Largest upload in bytes (`ATTACHMENT_MAX_BYTES`). */
+  maxBytes: number;
+  /** Bytes one user may upload in any 24 hours (`ATTACHMENT_QUOTA_BYTES`). */
+  quotaBytesPerDay: number;
+  /** The key of signed download addresses: `ATTACHMENT_URL_SECRET`, or derived from `JWT_SECRET`. */
+  urlSecret: string;
+  /** Where download addresses point: PUBLIC_URL, or paths on this server when unset. */
+  publicUrl: string | undefined;
+  storage: { kind: 'disk'; dir: string } | { kind: 's3'; s3: S3Settings };
+}
+
+export interface S3Settings {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, s3rver, most self-hosted). */
+  forcePathStyle: boolean;
 }
 
 export interface EmailSettings {
@@ -215,6 +240,21 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: minutes(0.001).default(60),
   BACKUP_KEEP: integer(1, 10_000).default(7),
+  ATTACHMENT_MAX_BYTES: integer(1, 2 ** 40).default(LIMITS.attachmentMaxBytes),
+  ATTACHMENT_QUOTA_BYTES: integer(1, 2 ** 50).default(LIMITS.attachmentQuotaBytesPerDay),
+  RATE_LIMIT_UPLOADS: integer(1, 1_000_000).default(LIMITS.rateLimitUploadsPerHour),
+  ATTACHMENT_URL_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  ATTACHMENT_STORAGE: z.enum(['disk', 's3']).default('disk'),
+  ATTACHMENT_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3-63 lowercase letters, digits, "." or "-")')
+    .optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be http(s)://… (the S3-compatible service)' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1']).default('0'),
 });
 
 export class ConfigError extends Error {
@@ -258,6 +298,9 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       'Invalid configuration:\n  SMTP_URL: needs EMAIL_FROM (the sender address) and PUBLIC_URL (where this server is reached, for unsubscribe links)',
     );
   }
+  if (values.ATTACHMENT_STORAGE === 's3' && !values.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required with ATTACHMENT_STORAGE=s3');
+  }
   const jwtSecret = values.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const messageMaxLength = values.MESSAGE_MAX_LENGTH;
   const perWindow = (limit: number, windowMs = values.RATE_LIMIT_WINDOW_MS) => ({ limit, windowMs });
@@ -286,6 +329,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       typing: perWindow(values.RATE_LIMIT_TYPING),
       reads: perWindow(values.RATE_LIMIT_READS),
       safety: perWindow(values.RATE_LIMIT_SAFETY, 3_600_000),
+      uploads: perWindow(values.RATE_LIMIT_UPLOADS, 3_600_000),
       moderation: perWindow(values.RATE_LIMIT_MODERATION, 3_600_000),
       reactions: perWindow(values.RATE_LIMIT_REACTIONS),
     },
@@ -329,5 +373,36 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     backupDir: values.BACKUP_DIR,
     backupIntervalMs: Math.round(values.BACKUP_INTERVAL_MINUTES * 60_000),
     backupKeep: values.BACKUP_KEEP,
+    attachments: {
+      maxBytes: values.ATTACHMENT_MAX_BYTES,
+      quotaBytesPerDay: values.ATTACHMENT_QUOTA_BYTES,
+      // A key of its own, so a leaked download link says nothing about the token secret (and vice versa).
+      urlSecret: values.ATTACHMENT_URL_SECRET ?? deriveKey(jwtSecret, 'palaver attachment links'),
+      publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+      storage:
+        values.ATTACHMENT_STORAGE === 's3'
+          ? {
+              kind: 's3',
+              s3: {
+                bucket: values.S3_BUCKET as string,
+                endpoint: values.S3_ENDPOINT,
+                region: values.S3_REGION,
+                accessKeyId: values.S3_ACCESS_KEY_ID,
+                secretAccessKey: values.S3_SECRET_ACCESS_KEY,
+                forcePathStyle: values.S3_FORCE_PATH_STYLE === '1',
+              },
+            }
+          : { kind: 'disk', dir: values.ATTACHMENT_DIR ?? defaultAttachmentDir(values.DATABASE_PATH) },
+    },
   };
+}
+
+/** A key for one purpose, derived from a secret that serves another (HMAC with a label). */
+function deriveKey(secret: string, label: string): string {
+  return createHmac('sha256', secret).update(label).digest('base64url');
+}
+
+/** Beside the SQLite file (`./data/attachments`); in the working folder when the database is in memory. */
+function defaultAttachmentDir(databasePath: string): string {
+  return databasePath === ':memory:' ? join('.', 'data', 'attachments') : join(dirname(databasePath), 'attachments');
 }

@@ -1,11 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { idSchema, type PresenceEvent, type RevocationResult } from '@palaver/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import { Server } from 'socket.io';
+import { configureSharp, ImageQueue } from './attachments/images.js';
+import { LinkSigner } from './attachments/links.js';
+import { createStorage } from './attachments/storage.js';
+import { AttachmentSweeper, SWEEP_INTERVAL_MS } from './attachments/sweeper.js';
 import { blockChannel } from './cluster/blocks.js';
 import { membershipChannel } from './cluster/membership.js';
 import { RedisPresence } from './cluster/presence.js';
@@ -89,12 +96,15 @@ export async function createPalaverServer(
   const metrics = createMetrics();
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, config.redisPrefix) : undefined;
   const membership = cluster ? membershipChannel(cluster) : undefined;
+  // Download addresses are signed when a message is read: the store makes them with this.
+  const signer = new LinkSigner(config.attachments.urlSecret, config.attachments.publicUrl ?? '');
   const store: ChatStore & { database?: SqliteStore['database'] } = config.databaseUrl
     ? await PostgresStore.open({
         url: config.databaseUrl,
         poolSize: config.databasePoolSize,
         ...(membership ? { onJoin: membership.announce } : {}),
         recordEvents: config.webhookUrls.length > 0,
+        links: signer.links,
       })
     : openSqliteStore({
         path: config.databasePath,
@@ -103,7 +113,12 @@ export async function createPalaverServer(
         onCheckpointError: (error) =>
           logger.warn({ err: error }, 'WAL checkpoint failed; SQLite falls back to its own'),
         recordEvents: config.webhookUrls.length > 0,
+        links: signer.links,
       });
+  const storage = await createStorage(config.attachments.storage);
+  // Uploads arrive and images are re-encoded here, then go to storage; nothing here outlives a request.
+  const workDir = await mkdtemp(join(tmpdir(), 'palaver-uploads-'));
+  configureSharp();
   const webhooks =
     config.webhookUrls.length > 0 && config.webhookSecret
       ? new WebhookDispatcher({
@@ -229,7 +244,21 @@ export async function createPalaverServer(
     ...(cluster
       ? { limiter: (name, { limit, windowMs }) => new RedisSlidingWindowLimiter(cluster, name, limit, windowMs) }
       : {}),
+    attachments: {
+      storage,
+      signer,
+      // One image at a time: a photo takes ~0.5 s and a few hundred MB of pixels while it is re-encoded.
+      queue: new ImageQueue(1),
+      quotaBytesPerDay: config.attachments.quotaBytesPerDay,
+      workDir,
+      onDiscarded: () => sweeper.soon(),
+    },
   });
+  const sweeper = new AttachmentSweeper(
+    () => service.attachments.sweep(),
+    SWEEP_INTERVAL_MS,
+    logFailure('attachment sweep failed'),
+  );
   const authenticate = async (token: unknown) => service.sessions.admit(await verifier.verifySession(token));
   const sweep = setInterval(() => service.sweep(), config.rateLimitWindowMs);
   sweep.unref();
@@ -259,6 +288,7 @@ export async function createPalaverServer(
     version: VERSION,
     startedAt,
     inFlight,
+    incomingDir: workDir,
     extend: (application) => {
       if (emailSettings) mountUnsubscribeRoutes(application, store.directory, config.jwtSecret);
       if (config.demo) {
@@ -318,6 +348,7 @@ export async function createPalaverServer(
       publicUrl = emailSettings?.publicUrl ?? url;
       webhooks?.start();
       mailer?.start();
+      sweeper.start();
       away?.start();
       if (config.backupDir && !config.databaseUrl && config.databasePath !== ':memory:') {
         backups = scheduleBackups({
@@ -361,6 +392,7 @@ export async function createPalaverServer(
         await mailer?.stop();
         await catcher?.close();
         await backups?.stop();
+        await sweeper.stop();
         // Sockets dropped from here on announce nothing and touch no database.
         // (io.close() resolves only once the HTTP server has no connection left.)
         const ioClosed = io.close();
@@ -371,6 +403,8 @@ export async function createPalaverServer(
         if ((await Promise.race([stopped, grace])) === 'late') for (const socket of connections) socket.destroy();
         await Promise.all([ioClosed, stopped]);
         await store.close();
+        await storage.close();
+        await rm(workDir, { recursive: true, force: true });
         await cluster?.close();
         logger.info('stopped');
       })();

@@ -1,4 +1,5 @@
-import type { Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
+import type { Attachment, Conversation, Message, Participant, ProductRef, ReadReceipt, Role } from '@palaver/protocol';
+import type { AttachmentLinks, AttachmentRecord } from './attachments.js';
 import { newMessageId } from './ids.js';
 import { toReactions } from './reactions.js';
 import type { InsertMessageInput } from './store.js';
@@ -35,6 +36,8 @@ export interface MessageRow {
   removed_body?: string | null;
   /** What the message shows of its reactions (see reactions.ts). */
   reactions_json?: string | null;
+  /** The message's attachments as `AttachmentRecord`s (JSON), in order; null without any or once deleted. */
+  attachments_json?: string | null;
   reply_to_id: string | null;
   created_at: string;
   edited_at: string | null;
@@ -65,15 +68,47 @@ export const now = () => new Date().toISOString();
 export const ORIGINAL_BODY: unique symbol = Symbol('original body');
 /** The text of a message moderators removed: for moderators' eyes only (not even its sender's). */
 export const REMOVED_BODY: unique symbol = Symbol('removed body');
-export type StoredBody = Message & { [ORIGINAL_BODY]?: string; [REMOVED_BODY]?: string };
+/** The attachments as uploaded (file names unmasked), beside those the other side sees. */
+export const ORIGINAL_ATTACHMENTS: unique symbol = Symbol('original attachments');
+/** The attachments of a message moderators removed: theirs alone, like its text. */
+export const REMOVED_ATTACHMENTS: unique symbol = Symbol('removed attachments');
+export type StoredBody = Message & {
+  [ORIGINAL_BODY]?: string;
+  [REMOVED_BODY]?: string;
+  [ORIGINAL_ATTACHMENTS]?: Attachment[];
+  [REMOVED_ATTACHMENTS]?: Attachment[];
+};
 
-/** The message as the other side may read it: masked text when there is one, the original kept aside. */
-export function withMasking(message: Message, maskedBody: string | null | undefined): StoredBody {
-  if (maskedBody === null || maskedBody === undefined || message.deletedAt) return message;
-  return { ...message, body: maskedBody, masked: true, [ORIGINAL_BODY]: message.body };
+/**
+ * The message as the other side may read it: masked text and file names when
+ * the masker hid something, the originals kept aside; each attachment with
+ * freshly signed addresses.
+ */
+export function withMasking(
+  message: Message,
+  maskedBody: string | null | undefined,
+  records: readonly AttachmentRecord[],
+  links: AttachmentLinks,
+): StoredBody {
+  if (message.deletedAt) return message;
+  const attachments = records.map((record) => links(record, record.maskedName ?? record.name));
+  const namesMasked = records.some((record) => record.maskedName !== undefined);
+  const bodyMasked = maskedBody !== null && maskedBody !== undefined;
+  if (!bodyMasked && !namesMasked) return { ...message, attachments };
+  const stored: StoredBody = { ...message, attachments, masked: true };
+  if (bodyMasked) {
+    stored.body = maskedBody;
+    stored[ORIGINAL_BODY] = message.body;
+  }
+  if (namesMasked) stored[ORIGINAL_ATTACHMENTS] = records.map((record) => links(record, record.name));
+  return stored;
 }
 
-export function toMessage(row: MessageRow): StoredBody {
+export function attachmentRecords(json: string | null | undefined): AttachmentRecord[] {
+  return json ? (JSON.parse(json) as AttachmentRecord[]) : [];
+}
+
+export function toMessage(row: MessageRow, links: AttachmentLinks): StoredBody {
   const message: Message = {
     id: row.id,
     clientId: row.client_id,
@@ -91,11 +126,16 @@ export function toMessage(row: MessageRow): StoredBody {
   // A deleted message shows nothing of what it was, reactions included.
   const reactions = row.deleted_at ? undefined : toReactions(row.reactions_json);
   if (reactions) message.reactions = reactions;
+  const records = attachmentRecords(row.attachments_json);
   if (row.removed_at) {
     message.removedByModeration = true;
-    return { ...message, [REMOVED_BODY]: row.removed_body ?? '' };
+    return {
+      ...message,
+      [REMOVED_BODY]: row.removed_body ?? '',
+      [REMOVED_ATTACHMENTS]: records.map((record) => links(record, record.name)),
+    };
   }
-  return withMasking(message, row.masked_body);
+  return withMasking(message, row.masked_body, records, links);
 }
 
 export function toParticipant(row: ParticipantRow): Participant {
@@ -127,6 +167,7 @@ export function toConversation(
   participants: ParticipantRow[],
   last: MessageRow | undefined,
   viewerId: string,
+  links: AttachmentLinks,
 ): Conversation {
   const conversation: Conversation = {
     id: row.id,
@@ -139,12 +180,12 @@ export function toConversation(
   };
   if (row.product_json) conversation.product = JSON.parse(row.product_json) as ProductRef;
   if (row.subject) conversation.subject = row.subject;
-  if (last) conversation.lastMessage = toMessage(last);
+  if (last) conversation.lastMessage = toMessage(last, links);
   return conversation;
 }
 
 /** A message as a send stores it: a new time-ordered id, the conversation's next `seq`, never edited. */
-export function newMessage(input: InsertMessageInput, seq: number, at: string): StoredBody {
+export function newMessage(input: InsertMessageInput, seq: number, at: string, links: AttachmentLinks): StoredBody {
   const message: Message = {
     id: newMessageId(),
     clientId: input.clientId,
@@ -157,5 +198,10 @@ export function newMessage(input: InsertMessageInput, seq: number, at: string): 
     createdAt: at,
   };
   if (input.replyToId !== undefined) message.replyToId = input.replyToId;
-  return withMasking(message, input.maskedBody);
+  return withMasking(message, input.maskedBody, input.attachments ?? [], links);
+}
+
+/** What a message stores of its attachments (null: none), as `toMessage` reads it back. */
+export function attachmentsJson(input: InsertMessageInput): string | null {
+  return input.attachments && input.attachments.length > 0 ? JSON.stringify(input.attachments) : null;
 }

@@ -8,6 +8,7 @@ import type {
   Role,
   UnreadCounts,
 } from '@palaver/protocol';
+import type { AttachmentRecord, AttachmentStore } from './attachments.js';
 import type { DirectoryStore } from './directory.js';
 import type { EmailStore } from './emails.js';
 import type { ModerationStore } from './moderation.js';
@@ -45,6 +46,8 @@ export interface ChatStore {
   readonly moderation: ModerationStore;
   /** Emoji reactions on messages (see `ReactionStore`). */
   readonly reactions: ReactionStore;
+  /** Uploads, before and after a message names them. */
+  readonly attachments: AttachmentStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Bytes the database takes on disk (the operator's dashboard). */
@@ -102,8 +105,10 @@ export interface ChatStore {
   insertMessages(inputs: InsertMessageInput[]): Promise<Array<StoredMessage | Error>>;
   /** Replaces a message's text (and its masked form: undefined when there is nothing to hide). */
   editMessage(id: string, body: string, maskedBody?: string): Promise<Message>;
-  /** Blanks a message (once) and uncounts it where it was unread. */
-  /** Blanks a message (once) and uncounts it where it was unread; `byModeration` keeps the text for moderators. */
+  /**
+   * Blanks a message (once) and uncounts it where it was unread; `byModeration` keeps the text (and the
+   * attachments) for moderators, otherwise its attachments are discarded in the same transaction.
+   */
   deleteMessage(id: string, byModeration?: boolean): Promise<DeleteOutcome>;
   history(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<HistoryResult>;
 
@@ -179,6 +184,12 @@ export interface InsertMessageInput {
   /** The text with contact details hidden, when the masker found any (`CONTACT_MASKING`). */
   maskedBody?: string;
   replyToId?: string;
+  /**
+   * Uploads of the sender to bind to the message, in order, in the same
+   * transaction: one that is not (or no longer) an unsent upload of the sender
+   * fails the message with `AttachmentUnavailable`.
+   */
+  attachments?: AttachmentRecord[];
   /** An admin writing in a support conversation they are not in joins it as an agent. */
   joinAsAgent: boolean;
 }

@@ -1,3 +1,7 @@
+import { AttachmentService } from '../attachments/attachment-service.js';
+import type { ImageQueue } from '../attachments/images.js';
+import type { LinkSigner } from '../attachments/links.js';
+import type { AttachmentStorage } from '../attachments/storage.js';
 import type { ChatStore } from '../db/store.js';
 import type { Metrics } from '../metrics.js';
 import { AccessRules } from './access.js';
@@ -37,6 +41,16 @@ export interface ChatServiceOptions {
   /** Who is blocked by anyone (loaded at start), and how the other nodes hear of a new block. */
   blockIndex: BlockIndex;
   blockAnnouncer?: BlockAnnouncer;
+  /** Where uploads go and how their addresses are signed. */
+  attachments: {
+    storage: AttachmentStorage;
+    signer: LinkSigner;
+    queue: ImageQueue;
+    quotaBytesPerDay: number;
+    workDir: string;
+    /** Told when uploads were discarded, so their files are removed soon. */
+    onDiscarded?: () => void;
+  };
 }
 
 /**
@@ -63,6 +77,8 @@ export interface ChatService {
   moderation: ModerationService;
   /** Emoji reactions on messages. */
   reactions: ReactionService;
+  /** Uploads, their signed addresses, and removing files nobody will see again. */
+  attachments: AttachmentService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -84,6 +100,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     () => metrics.messagesSent.inc(),
     safety,
     options.masking,
+    () => options.attachments.onDiscarded?.(),
   );
   const sessions = new SessionService(store);
   const reactions = new ReactionService(store, rules, limits, safety);
@@ -99,6 +116,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     presence: new PresenceService(store, rules, options.presence, limits, safety),
     sessions,
     limits,
+    attachments: new AttachmentService({ store, rules, limits, ...options.attachments }),
     sweep: () => {
       for (const limiter of Object.values(limits)) limiter.sweep();
     },

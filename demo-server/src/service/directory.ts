@@ -128,6 +128,8 @@ export class DirectoryService {
       erasedMessages++;
     }
     notices.push(...(await this.reactions.removeAllOf(id)).notices);
+    // Their files go too: unsent uploads, and those of messages moderators had removed.
+    await this.messages.discardUploadsOf(id);
     return { result: { erasedMessages }, notices };
   }
 }

@@ -12,6 +12,7 @@ export const LIMITED_WRITES = [
   'safety',
   'moderation',
   'reactions',
+  'uploads',
 ] as const;
 export type LimitedWrite = (typeof LIMITED_WRITES)[number];
 
@@ -45,6 +46,7 @@ const REFUSALS: Record<LimitedWrite, string> = {
   safety: 'Too many blocks and reports in a short time; wait a while.',
   moderation: 'Too many moderator actions in a short time; wait a while.',
   reactions: 'Too many reactions; wait a moment.',
+  uploads: 'Too many uploads in the last hour; wait a while.',
 };
 
 export type TakenSlot = Extract<Slot, { allowed: true }>;

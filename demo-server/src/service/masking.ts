@@ -1,5 +1,5 @@
 import type { ChatUser, Conversation, Message } from '@palaver/protocol';
-import { ORIGINAL_BODY, REMOVED_BODY, type StoredBody } from '../db/rows.js';
+import { ORIGINAL_ATTACHMENTS, ORIGINAL_BODY, REMOVED_ATTACHMENTS, REMOVED_BODY, type StoredBody } from '../db/rows.js';
 import type { Audience, Notice } from './notices.js';
 import { toAdmins, toUsers } from './notices.js';
 
@@ -21,13 +21,18 @@ export interface ContactMaskingPolicy {
 }
 
 export function messageFor<M extends Message | undefined>(viewer: Viewer, message: M): M {
-  // A message moderators removed: its text is theirs alone (not even its sender's).
-  const removed = (message as StoredBody | undefined)?.[REMOVED_BODY];
-  if (message && removed !== undefined) return viewer.isAdmin ? { ...message, body: removed } : message;
-  const original = (message as StoredBody | undefined)?.[ORIGINAL_BODY];
-  if (!message || original === undefined) return message;
+  const stored = message as StoredBody | undefined;
+  if (!message || !stored) return message;
+  // A message moderators removed: its text and files are theirs alone (not even its sender's).
+  const removed = stored[REMOVED_BODY];
+  if (removed !== undefined) {
+    return viewer.isAdmin ? { ...message, body: removed, attachments: stored[REMOVED_ATTACHMENTS] ?? [] } : message;
+  }
+  const original = stored[ORIGINAL_BODY];
+  const originalAttachments = stored[ORIGINAL_ATTACHMENTS];
+  if (original === undefined && originalAttachments === undefined) return message;
   if (!viewer.isAdmin && viewer.id !== message.senderId) return message;
-  return { ...message, body: original };
+  return { ...message, body: original ?? message.body, attachments: originalAttachments ?? message.attachments };
 }
 
 export function conversationFor(viewer: Viewer, conversation: Conversation): Conversation {

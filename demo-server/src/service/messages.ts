@@ -1,5 +1,7 @@
 import type { DeleteMessageInput, EditMessageInput, HistoryInput, HistoryResult, Message } from '@palaver/protocol';
 import { canChangeMessage, LIMITS, MARKETPLACE_SENDER, type SendMessageInput } from '@palaver/protocol';
+import { SENDABLE_MS } from '../attachments/attachment-service.js';
+import { type AttachmentRecord, AttachmentUnavailable, recordOf } from '../db/attachments.js';
 import type { ChatStore, ConversationAccess, StoredMessage } from '../db/store.js';
 import { ChatError } from '../errors.js';
 import { type AccessRules, audienceOf } from './access.js';
@@ -23,6 +25,8 @@ export class MessageService {
     private readonly safety: SafetyService,
     /** Hides contact details from the other side (`CONTACT_MASKING`); absent when off. */
     private readonly masking?: ContactMaskingPolicy,
+    /** Told when uploads were discarded (a deleted message, an erased user): their files can go. */
+    private readonly onAttachmentsDiscarded: () => void = () => {},
   ) {}
 
   /** The text the other side of a product conversation reads, when the masker hides something. */
@@ -57,10 +61,17 @@ export class MessageService {
     const { user } = actor;
     const { access, joinAsAgent } = await this.rules.writable(user, input.conversationId);
     await this.safety.assertMayWrite(user.id, access);
-    if (input.attachmentIds && input.attachmentIds.length > 0) {
-      throw new ChatError('invalid_payload', 'Attachments are not supported by this server yet.');
+    let attachments: AttachmentRecord[] | undefined;
+    try {
+      attachments = await this.attachmentsOf(actor, input.attachmentIds ?? [], access);
+    } catch (error) {
+      // A resend finds its uploads bound to the message it stored the first time.
+      const known = await this.store.messageByClientId(user.id, input.clientId);
+      if (known) return { result: messageFor(user, resent(known, input.conversationId)), notices: [] };
+      throw error;
     }
-    const body = this.rules.checkedBody(input.body);
+    // With attachments a message may have no text.
+    const body = attachments && input.body.trim() === '' ? '' : this.rules.checkedBody(input.body);
     if (input.replyToId !== undefined) {
       const quoted = await this.store.messageById(input.replyToId);
       if (!quoted || quoted.conversationId !== access.id) {
@@ -74,19 +85,26 @@ export class MessageService {
       if (known) return { result: messageFor(user, resent(known, input.conversationId)), notices: [] };
       throw rateLimited('messages', slot.retryAfterMs);
     }
-    const maskedBody = this.maskedBody(access, body);
-    const stored = await this.commits.add(
-      {
-        conversationId: access.id,
-        sender: user,
-        clientId: input.clientId,
-        body,
-        ...(maskedBody !== undefined ? { maskedBody } : {}),
-        joinAsAgent,
-        ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
-      },
-      turn,
-    );
+    const maskedBody = body === '' ? undefined : this.maskedBody(access, body);
+    const stored = await this.commits
+      .add(
+        {
+          conversationId: access.id,
+          sender: user,
+          clientId: input.clientId,
+          body,
+          ...(maskedBody !== undefined ? { maskedBody } : {}),
+          joinAsAgent,
+          ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+          ...(attachments ? { attachments } : {}),
+        },
+        turn,
+      )
+      .catch((error: unknown) => {
+        // Sent with another message meanwhile (two sends naming the same upload at once).
+        if (error instanceof AttachmentUnavailable) throw unavailable(error.attachmentId);
+        throw error;
+      });
     if (!stored.created) {
       // A resend of a stored message adds nothing: it does not count against the limit.
       await slot.giveBack();
@@ -94,6 +112,42 @@ export class MessageService {
     }
     this.onStored();
     return { result: messageFor(user, stored.message), notices: await this.afterStored(actor, access, stored) };
+  }
+
+  /**
+   * The uploads a send names, in its order, as the message will keep them
+   * (file names masked for the other side like the text): each must be an
+   * upload of the sender, not sent with another message, and young enough
+   * that the sweeper is not about to remove it. Otherwise `not_found`.
+   */
+  private async attachmentsOf(
+    { user }: Actor,
+    ids: readonly string[],
+    access: ConversationAccess,
+  ): Promise<AttachmentRecord[] | undefined> {
+    if (ids.length === 0) return undefined;
+    if (new Set(ids).size !== ids.length) throw new ChatError('invalid_payload', 'An attachment is named twice.');
+    const uploads = new Map((await this.store.attachments.byIds(ids)).map((upload) => [upload.id, upload]));
+    const sendableSince = Date.now() - SENDABLE_MS;
+    return ids.map((id) => {
+      const upload = uploads.get(id);
+      if (
+        !upload ||
+        upload.uploaderId !== user.id ||
+        upload.messageId ||
+        Date.parse(upload.createdAt) < sendableSince
+      ) {
+        throw unavailable(id);
+      }
+      return recordOf(upload, this.maskedBody(access, upload.name));
+    });
+  }
+
+  /** Discards every upload of a user (erasure): their files are removed by the next sweep. */
+  async discardUploadsOf(userId: string): Promise<void> {
+    if ((await this.store.attachments.discardUploadsOf(userId, new Date().toISOString())) > 0) {
+      this.onAttachmentsDiscarded();
+    }
   }
 
   /** What follows a stored message: typing stops, the message and the new counts go out. */
@@ -178,6 +232,8 @@ export class MessageService {
    */
   async tombstone(messageId: string, access?: ConversationAccess): Promise<Outcome<Message>> {
     const deleted = await this.store.deleteMessage(messageId);
+    // Its uploads (if any) were discarded with it: their files go soon rather than at the next round.
+    this.onAttachmentsDiscarded();
     const audience = access ?? (await this.rules.find(deleted.message.conversationId));
     return {
       result: deleted.message,
@@ -227,4 +283,8 @@ function resent(known: Message, conversationId: string): Message {
     throw new ChatError('invalid_payload', 'This clientId was already used in another conversation.');
   }
   return known;
+}
+
+function unavailable(id: string): ChatError {
+  return new ChatError('not_found', `No unsent upload of yours has the id ${id}.`);
 }

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { ClusterLink } from '../cluster/redis.js';
 import type { ServerConfig } from '../config.js';
 import type { ChatStore } from '../db/store.js';
-import { ChatError, errorStatus, toErrorBody } from '../errors.js';
+import { ChatError, errorStatus, isChatError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DashboardSampler } from '../operations/dashboard-samples.js';
@@ -16,6 +16,7 @@ import { OPERATIONS_PATHS } from './api/operations.js';
 import { mountRoutes, type RouteGroup } from './api/route.js';
 import { serverRoutes } from './api/server-routes.js';
 import { userRoutes } from './api/user-routes.js';
+import { ATTACHMENT_PATHS, mountAttachmentRoutes } from './attachment-routes.js';
 import { bearerToken, type TokenVerifier } from './auth.js';
 import { dashboardRouter } from './dashboard.js';
 import { metricsRoute } from './metrics-endpoint.js';
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
   version: string;
   startedAt: number;
   inFlight: { count: number; closing: boolean };
+  /** Where uploads are received before they are checked. */
+  incomingDir: string;
   /** Extra routes mounted before the API (the demo's token endpoint and pages). */
   extend?: (app: express.Express) => void;
 }
@@ -115,7 +118,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const document = openApiDocument({
     version: options.version,
     groups: [groups.user, groups.server] as ReadonlyArray<RouteGroup<never>>,
-    extras: OPERATIONS_PATHS,
+    extras: [...OPERATIONS_PATHS, ...ATTACHMENT_PATHS],
   });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
@@ -141,11 +144,22 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   serverApi.use((_req, _res, next) => next(new ChatError('not_found', 'No such endpoint.')));
   app.use(groups.server.prefix, serverApi);
 
+  const authenticate = async (req: Request): Promise<Actor> => {
+    const { user } = await service.sessions.admit(await verifier.verifySession(bearerToken(req.headers.authorization)));
+    return { user };
+  };
+  // Multipart uploads and downloads by signed address: before the JSON-only API.
+  mountAttachmentRoutes(app, {
+    attachments: service.attachments,
+    authenticate,
+    maxBytes: config.attachments.maxBytes,
+    incomingDir: options.incomingDir,
+  });
+
   const api = express.Router();
   api.use(...jsonBodies);
   api.use(async (req: AuthedRequest, _res, next) => {
-    const { user } = await service.sessions.admit(await verifier.verifySession(bearerToken(req.headers.authorization)));
-    req.actor = { user };
+    req.actor = await authenticate(req);
     next();
   });
   mountRoutes(api, groups.user, (req: AuthedRequest) => req.actor as Actor);
@@ -174,6 +188,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
  * protocol codes: they are the client's fault, never `internal`.
  */
 function fromHttpError(error: unknown): unknown {
+  // Refusals of our own already say what is wrong (a ChatError has a `status` too).
+  if (isChatError(error)) return error;
   const type = (error as { type?: string } | null)?.type;
   const status = (error as { status?: unknown } | null)?.status;
   if (type === 'entity.too.large') return new ChatError('payload_too_large', 'The request body is too large.');

@@ -70,6 +70,9 @@ function handlersFor(service: ChatService): Handlers {
     }),
     'user:blocks': async (actor) => ({ answer: await service.safety.blocks(actor) }),
     'report:create': async (actor, payload) => ({ answer: { report: await service.safety.report(actor, payload) } }),
+    'attachment:links': async (actor, payload: { attachmentIds: string[] }) => ({
+      answer: { attachments: await service.attachments.visible(actor.user, payload.attachmentIds) },
+    }),
     'auth:refresh': async (_actor, payload: { token: string }, session) => ({
       answer: await session.refresh(payload.token),
     }),

@@ -11,5 +11,6 @@ export { type ChatMessageSendDetail, ChatThread, MAX_RENDERED_MESSAGES } from '.
 export { ContactSupplier } from './contact-supplier/contact-supplier.js';
 export { configure, configuredClient } from './shared/config.js';
 export { type PalaverStrings, setStrings } from './shared/i18n.js';
-export { en, fr } from './shared/strings.js';
+export { en, loadLanguage } from './shared/strings.js';
+export { fr } from './shared/strings-fr.js';
 export { UnreadBadge } from './unread-badge/unread-badge.js';

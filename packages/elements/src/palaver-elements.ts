@@ -6,7 +6,16 @@
  */
 import './chat-inbox/define.js';
 import './chat-thread/define.js';
+import { languageOf } from './shared/i18n.js';
+import { loadLanguage } from './shared/strings.js';
 
 export { ChatInbox } from './chat-inbox/chat-inbox.js';
 export { type ChatMessageSendDetail, ChatThread, MAX_RENDERED_MESSAGES } from './chat-thread/chat-thread.js';
-export { en, fr } from './shared/strings.js';
+export { en, loadLanguage } from './shared/strings.js';
+/** The French words, once loaded (`loadLanguage('fr')`; an element that speaks French loads them itself). */
+export const french = () => import('./shared/strings-fr.js').then((pack) => pack.fr);
+
+// The page's language, if its words are a chunk of their own, comes at once, beside the
+// elements' code: the first thread or inbox then shows in it without waiting for another file.
+// Safe to drop: an element that needs the words loads them again (and speaks English if it cannot).
+if (typeof document !== 'undefined') void loadLanguage(languageOf(document.documentElement))?.catch(() => undefined);

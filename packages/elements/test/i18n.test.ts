@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setStrings, stringsFor } from '../src/shared/i18n.js';
-import { builtInStrings } from '../src/shared/strings.js';
+import { builtInStrings, loadLanguage } from '../src/shared/strings.js';
 import { unreadStrings } from '../src/shared/unread-strings.js';
 
 // setStrings is page-wide: each test uses languages of its own.
-describe('element strings', () => {
+describe('languages in chunks of their own', () => {
+  it('brings French on first use: English until then, French once loaded, loaded once', async () => {
+    assert.equal(stringsFor('fr-be', builtInStrings).send, 'Send', 'not loaded yet: English');
+    const first = loadLanguage('fr-BE');
+    assert.ok(first, 'French is a chunk of its own');
+    assert.equal(loadLanguage('fr'), first, 'one load for every tag of the language');
+    await first;
+    assert.equal(stringsFor('fr-be', builtInStrings).send, 'Envoyer', 'strings resolved before are resolved again');
+    assert.equal(loadLanguage('fr'), undefined, 'nothing more to wait for');
+    assert.equal(loadLanguage('de'), undefined, 'a language without built-in words has nothing to load');
+  });
+
   it('fills a language given only some words with English', () => {
     setStrings('de', { send: 'Senden' });
     const german = stringsFor('de', builtInStrings);
@@ -13,6 +24,10 @@ describe('element strings', () => {
     assert.equal(german.retry, 'Retry');
     assert.equal(stringsFor('de-at', builtInStrings).send, 'Senden', 'a regional tag falls back to its language');
   });
+});
+
+describe('element strings', () => {
+  before(() => loadLanguage('fr'));
 
   it('puts a regional replacement on top of its language, not on top of English', () => {
     setStrings('fr-CA', { send: 'Envoyer!' });

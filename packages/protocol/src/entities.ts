@@ -33,12 +33,28 @@ export type ProductRef = z.infer<typeof productRefSchema>;
 
 export const attachmentSchema = z.object({
   id: idSchema,
+  /** The file's name as uploaded, sanitised by the server (no paths, no control characters). */
   name: z.string(),
+  /** The MIME type the server sniffed from the bytes (never the one the client declared). */
   type: z.string(),
+  /** Bytes of the file as served (images: after re-encoding). */
   size: z.int().check(z.nonnegative()),
+  /** Images only: pixels after the orientation is applied. */
   width: z.optional(z.int()),
   height: z.optional(z.int()),
+  /**
+   * A signed download address, valid until `expiresAt`; absolute, or a path on
+   * the Palaver server to resolve against its base URL. Works without headers
+   * (an `<img src>`, a link opened in a new tab). Images display inline,
+   * documents download.
+   */
   url: z.string(),
+  /** Extension: images only, a small re-encoded copy (at most 480 px on its longest side), signed like `url`. */
+  previewUrl: z.optional(z.string()),
+  /** Extension: images only, a ThumbHash (base64) to paint before the preview arrives, so the layout never jumps. */
+  placeholder: z.optional(z.string()),
+  /** Extension: when `url` and `previewUrl` stop working; `attachment:links` gives fresh ones. */
+  expiresAt: z.optional(timestampSchema),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

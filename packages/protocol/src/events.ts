@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { Conversation, Message } from './entities.js';
+import type { Attachment, Conversation, Message } from './entities.js';
 import { productRefSchema } from './entities.js';
 import type { ChatErrorBody } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -148,6 +148,16 @@ export const authRefreshSchema = z.object({
 });
 export type AuthRefreshInput = z.infer<typeof authRefreshSchema>;
 
+/**
+ * Extension: fresh signed addresses for attachments the user may see (a
+ * participant of their conversation, an admin, or their uploader while not yet
+ * sent). Ids the user may not see, or that are gone, are left out of the answer.
+ */
+export const attachmentLinksSchema = z.object({
+  attachmentIds: z.array(idSchema).check(z.minLength(1), z.maxLength(LIMITS.attachmentLinksMax)),
+});
+export type AttachmentLinksInput = z.infer<typeof attachmentLinksSchema>;
+
 // ---------------------------------------------------------------------------
 // Results and server → client payloads
 // ---------------------------------------------------------------------------
@@ -223,6 +233,7 @@ export interface ClientToServerEvents {
   'user:unblock': (payload: BlockUserInput, ack: Ack) => void;
   'user:blocks': (payload: Record<string, never>, ack: Ack<BlocksResult>) => void;
   'report:create': (payload: CreateReportInput, ack: Ack<{ report: Report }>) => void;
+  'attachment:links': (payload: AttachmentLinksInput, ack: Ack<{ attachments: Attachment[] }>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -263,4 +274,5 @@ export const clientEventSchemas = {
   'user:unblock': blockUserSchema,
   'user:blocks': blocksQuerySchema,
   'report:create': createReportSchema,
+  'attachment:links': attachmentLinksSchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

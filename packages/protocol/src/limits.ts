@@ -43,6 +43,14 @@ export const LIMITS = {
   tokenMaxLength: 8192,
   /** Attachments one message may name. */
   attachmentsPerMessageMax: 10,
+  /** Largest upload in bytes. `ATTACHMENT_MAX_BYTES`. */
+  attachmentMaxBytes: 10 * 1024 * 1024,
+  /** Uploads one user may make per hour. `RATE_LIMIT_UPLOADS`. */
+  rateLimitUploadsPerHour: 100,
+  /** Bytes one user may have uploaded in the last 24 hours. `ATTACHMENT_QUOTA_BYTES`. */
+  attachmentQuotaBytesPerDay: 500 * 1024 * 1024,
+  /** Attachments one `attachment:links` may ask about. */
+  attachmentLinksMax: 100,
   /** Users one `presence:query` may ask about. */
   presenceQueryMax: 100,
 } as const;

@@ -92,6 +92,7 @@ describe('protocol schemas', () => {
 
   it('has a schema for every client event', () => {
     assert.deepEqual(Object.keys(clientEventSchemas).sort(), [
+      'attachment:links',
       'auth:refresh',
       'conversation:open',
       'conversation:read',

@@ -9,7 +9,7 @@ import {
   openProductConversation,
   openSupportConversation,
 } from './commands/conversations.js';
-import { changeMessage, retryNotice, sendMessage } from './commands/messages.js';
+import { changeMessage, retryNotice, type SendOptions, sendMessage } from './commands/messages.js';
 import { createTyping, queryPresence } from './commands/presence-typing.js';
 import { createReads } from './commands/reads.js';
 import { createSafety } from './commands/safety.js';
@@ -26,6 +26,7 @@ import { createSyncEngine } from './sync/sync-engine.js';
 import { pageThreads } from './sync/threads.js';
 
 export type { OpenProductConversationInput, OpenSupportConversationInput } from './commands/conversations.js';
+export type { SendOptions } from './commands/messages.js';
 export type { ConnectionStatus } from './connection/connection.js';
 
 export interface ChatClientOptions {
@@ -96,8 +97,12 @@ export interface ChatClient {
 
   openProductConversation(input: OpenProductConversationInput): Promise<Conversation>;
   openSupportConversation(input: OpenSupportConversationInput): Promise<Conversation>;
-  /** Queues a message: it shows at once as `queued` and is delivered when possible. */
-  send(conversationId: string, body: string, options?: { replyToId?: string }): Promise<ChatMessage>;
+  /**
+   * Queues a message: it shows at once as `queued` and is delivered when
+   * possible. With `files`, they are uploaded first (progress in the message's
+   * `files`), then the message goes.
+   */
+  send(conversationId: string, body: string, options?: SendOptions): Promise<ChatMessage>;
   /**
    * Sends a message about a product whose conversation may not be open yet
    * (first contact, offline): it waits in the outbox under a draft id
@@ -105,7 +110,7 @@ export interface ChatClient {
    * connection allows, the conversation is opened and the message sent — as
    * any queued message, it survives reloads and is sent once.
    */
-  sendAbout(product: OpenProductConversationInput, body: string): Promise<ChatMessage>;
+  sendAbout(product: OpenProductConversationInput, body: string, options?: SendOptions): Promise<ChatMessage>;
   edit(messageId: string, body: string): Promise<Message>;
   delete(messageId: string): Promise<Message>;
   /** Marks messages up to `seq` as read (never moves backwards). */
@@ -118,6 +123,12 @@ export interface ChatClient {
   retry(clientId: string): Promise<void>;
   /** Drops a failed (or still pending) message from the outbox. */
   discard(clientId: string): Promise<void>;
+  /**
+   * Removes one file from a pending message (stopping its upload); a message
+   * left with neither text nor files is discarded. A message that failed only
+   * because the server refused that file goes on without it.
+   */
+  cancelFile(clientId: string, fileId: string): Promise<void>;
   /** Removes a notice. */
   dismissNotice(id: number): void;
   /** Tries a retryable notice's edit or delete again; rejects (with a new notice) if it fails again. */
@@ -238,11 +249,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await connect();
       return sendMessage(state, local.outbox, conversationId, body, sendOptions);
     },
-    async sendAbout(product, body) {
+    async sendAbout(product, body, sendOptions = {}) {
       await connect();
       const known = knownProductConversation(state, product);
-      if (known) return sendMessage(state, local.outbox, known.id, body, {});
+      if (known) return sendMessage(state, local.outbox, known.id, body, sendOptions);
       return sendMessage(state, local.outbox, draftConversationId(product), body, {
+        ...sendOptions,
         open: { kind: 'product', ...product },
       });
     },
@@ -256,6 +268,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     async discard(clientId) {
       await local.outbox?.discard(clientId);
+    },
+    async cancelFile(clientId, fileId) {
+      await local.outbox?.removeFile(clientId, fileId);
     },
     dismissNotice: (id) => void state.dismissNotice(id),
     retryNotice: (id) => retryNotice(state, connection, id),

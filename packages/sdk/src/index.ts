@@ -11,6 +11,7 @@
  */
 
 export type {
+  Attachment,
   ChatUser,
   Conversation,
   CreateReportInput,
@@ -22,6 +23,7 @@ export type {
   Report,
   ReportReason,
 } from '@palaver/protocol';
+export { type AttachmentLinks, attachmentLinksOf } from './attachments.js';
 export {
   type ChatClient,
   type ChatClientOptions,
@@ -29,11 +31,12 @@ export {
   createChatClient,
   type OpenProductConversationInput,
   type OpenSupportConversationInput,
+  type SendOptions,
 } from './client.js';
 export { retryDelay } from './connection/backoff.js';
 export { socketTransport } from './connection/socket-transport.js';
 export { readJwtClaims, type TokenSource } from './connection/token.js';
-export type { RefusedReason, Transport, TransportHandlers } from './connection/transport.js';
+export type { RefusedReason, Transport, TransportHandlers, UploadOptions } from './connection/transport.js';
 export { ChatError, type ClientErrorCode, isChatError } from './errors.js';
 export {
   type Moderation,
@@ -49,6 +52,7 @@ export type {
   DeliveryStatus,
   Failure,
   Notice,
+  PendingFile,
   PendingMessage,
   Presence,
   ThreadStatus,

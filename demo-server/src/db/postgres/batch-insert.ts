@@ -1,3 +1,4 @@
+import type { AttachmentLinks } from '../attachments.js';
 import { newMessage } from '../rows.js';
 import type { InsertMessageInput, StoredMessage } from '../store.js';
 import type { Tx } from './pool.js';
@@ -24,7 +25,12 @@ interface ParticipantState {
  * the caller stores those one message at a time. A resent clientId fails the
  * INSERT (unique index); the caller then retries one message at a time.
  */
-export async function insertBatch(tx: Tx, inputs: readonly InsertMessageInput[], at: string): Promise<StoredMessage[]> {
+export async function insertBatch(
+  tx: Tx,
+  inputs: readonly InsertMessageInput[],
+  at: string,
+  links: AttachmentLinks,
+): Promise<StoredMessage[]> {
   const count = inputs.length;
   const { rows: feed } = await tx.query<{ head: number }>(
     'UPDATE change_feed SET head = head + $1 WHERE id = 1 RETURNING head',
@@ -95,7 +101,7 @@ export async function insertBatch(tx: Tx, inputs: readonly InsertMessageInput[],
         member.unread++;
       }
     }
-    const message = newMessage(input, seq, at);
+    const message = newMessage(input, seq, at, links);
     // Totals are filled in once the batch is committed.
     const unreadAfter = members.map((member) => ({ userId: member.userId, unread: member.unread, total: 0 }));
     return { message, created: true, previousUnread, unreadAfter, joined: false };

@@ -1,5 +1,6 @@
 import type { ChatUser } from '@palaver/protocol';
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ConversationRow, type MessageRow, type ParticipantRow, toMessage, toReceipt } from '../rows.js';
 import type { ChangesPage } from '../store.js';
 import { feedHead, visibleIds } from './change-feed.js';
@@ -11,6 +12,7 @@ export class PostgresChanges {
   constructor(
     private readonly pool: pg.Pool,
     private readonly conversations: PostgresConversations,
+    private readonly links: AttachmentLinks,
   ) {}
 
   /**
@@ -53,7 +55,7 @@ export class PostgresChanges {
             changeSeq: row.change_seq,
             item: viewed[index] as ChangesPage['conversations'][number]['item'],
           })),
-          messages: messages.rows.map((row) => ({ changeSeq: row.change_seq, item: toMessage(row) })),
+          messages: messages.rows.map((row) => ({ changeSeq: row.change_seq, item: toMessage(row, this.links) })),
           reads: reads.rows.map((row) => ({ changeSeq: row.change_seq, item: toReceipt(row) })),
         };
       },

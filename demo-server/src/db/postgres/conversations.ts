@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
 import type {
   ConversationAccess,
@@ -30,6 +31,7 @@ export class PostgresConversations {
     private readonly users: PostgresUsers,
     /** Told after a commit that added someone to a conversation (other nodes drop their cached membership). */
     private readonly onJoin: (conversationId: string) => Promise<void>,
+    private readonly links: AttachmentLinks,
   ) {}
 
   /**
@@ -303,6 +305,8 @@ export class PostgresConversations {
       participantsOf.set(row.conversation_id, list);
     }
     const lastOf = new Map(lastMessages.rows.map((row) => [row.conversation_id, row]));
-    return rows.map((row) => toConversation(row, participantsOf.get(row.id) ?? [], lastOf.get(row.id), viewerId));
+    return rows.map((row) =>
+      toConversation(row, participantsOf.get(row.id) ?? [], lastOf.get(row.id), viewerId, this.links),
+    );
   }
 }

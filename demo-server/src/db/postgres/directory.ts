@@ -6,6 +6,7 @@ import type {
   UpsertProductInput,
   UpsertUserInput,
 } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import {
   type DirectoryStore,
   ERASED_NAME,
@@ -25,6 +26,7 @@ export class PostgresDirectory implements DirectoryStore {
   constructor(
     private readonly db: Queryable,
     private readonly users: PostgresUsers,
+    private readonly links: AttachmentLinks,
   ) {}
 
   async upsertUser(id: string, input: UpsertUserInput): Promise<ServerUser | undefined> {
@@ -86,7 +88,7 @@ export class PostgresDirectory implements DirectoryStore {
       'SELECT * FROM messages WHERE sender_id = $1 ORDER BY created_at, id',
       [id],
     );
-    return rows.map(toMessage);
+    return rows.map((row) => toMessage(row, this.links));
   }
 
   async readsOf(id: string): Promise<ReadReceipt[]> {

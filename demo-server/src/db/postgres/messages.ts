@@ -1,8 +1,10 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import { messageEvents, messageUpdated } from '../events.js';
-import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
+import { attachmentsJson, type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
+import { bindAttachments, discardAttachmentsOf } from './attachments.js';
 import { insertBatch } from './batch-insert.js';
 import { takeChange } from './change-feed.js';
 import type { PostgresConversations } from './conversations.js';
@@ -17,11 +19,12 @@ export class PostgresMessages {
     private readonly conversations: PostgresConversations,
     private readonly reads: PostgresReads,
     private readonly events: PostgresEventRecorder,
+    private readonly links: AttachmentLinks,
   ) {}
 
   async byId(id: string): Promise<Message | undefined> {
     const { rows } = await this.pool.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [id]);
-    return rows[0] ? toMessage(rows[0]) : undefined;
+    return rows[0] ? toMessage(rows[0], this.links) : undefined;
   }
 
   async byClientId(senderId: string, clientId: string): Promise<Message | undefined> {
@@ -29,7 +32,7 @@ export class PostgresMessages {
       'SELECT * FROM messages WHERE sender_id = $1 AND client_id = $2',
       [senderId, clientId],
     );
-    return rows[0] ? toMessage(rows[0]) : undefined;
+    return rows[0] ? toMessage(rows[0], this.links) : undefined;
   }
 
   /**
@@ -39,11 +42,12 @@ export class PostgresMessages {
    * typically) does not undo the others.
    */
   async insert(inputs: InsertMessageInput[]): Promise<Array<StoredMessage | Error>> {
-    // An admin joining by writing changes who is in the conversation: such batches go one message at a time.
-    const batched = inputs.some((input) => input.joinAsAgent)
+    // An admin joining by writing changes who is in the conversation, and attachments are bound one by one:
+    // such batches go one message at a time.
+    const batched = inputs.some((input) => input.joinAsAgent || input.attachments)
       ? undefined
       : await transaction(this.pool, async (tx) => {
-          const stored = await insertBatch(tx, inputs, now());
+          const stored = await insertBatch(tx, inputs, now(), this.links);
           await this.events.record(tx, stored.flatMap(eventsOf));
           return stored;
         }).catch(() => undefined);
@@ -75,7 +79,7 @@ export class PostgresMessages {
           input.sender.id,
           input.clientId,
         ]);
-        if (rows[0]) return { message: toMessage(rows[0]), created: false };
+        if (rows[0]) return { message: toMessage(rows[0], this.links), created: false };
       }
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -110,12 +114,12 @@ export class PostgresMessages {
     const joined =
       input.joinAsAgent && (await this.conversations.join(tx, conversationId, senderId, 'agent', at, change));
     const before = await this.conversations.participant(tx, conversationId, senderId);
-    const message = newMessage(input, seq, at);
+    const message = newMessage(input, seq, at, this.links);
     // A clientId seen before fails here (unique index); `insert` answers it with the stored message.
     await tx.query(
       `INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, reply_to_id,
-         created_at, change_seq, masked_body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         created_at, change_seq, masked_body, attachments_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         message.id,
         conversationId,
@@ -128,8 +132,10 @@ export class PostgresMessages {
         at,
         change,
         input.maskedBody ?? null,
+        attachmentsJson(input),
       ],
     );
+    if (input.attachments) await bindAttachments(tx, message.id, conversationId, senderId, input.attachments);
     const counts = await this.reads.countNewMessage(tx, { conversationId, senderId, seq, now: at, change });
     // Totals are filled in once the batch is committed.
     const unreadAfter = counts.map((entry) => ({ ...entry, total: 0 }));
@@ -148,7 +154,7 @@ export class PostgresMessages {
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);
-      const message = toMessage(row);
+      const message = toMessage(row, this.links);
       await this.events.record(tx, [messageUpdated(message, row.edited_at as string)]);
       return message;
     });
@@ -162,7 +168,8 @@ export class PostgresMessages {
           ? `UPDATE messages SET removed_body = body, body = '', masked_body = NULL, deleted_at = $2, removed_at = $2,
                change_seq = $3
              WHERE id = $1 AND deleted_at IS NULL RETURNING *`
-          : `UPDATE messages SET body = '', masked_body = NULL, deleted_at = $2, change_seq = $3
+          : `UPDATE messages SET body = '', masked_body = NULL, attachments_json = NULL, deleted_at = $2,
+               change_seq = $3
              WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
         [id, now(), change],
       );
@@ -170,13 +177,14 @@ export class PostgresMessages {
       // Deleted meanwhile by another request: nothing to write.
       if (!row) throw new NothingWritten(undefined);
       await this.conversations.touch(tx, row.conversation_id, change);
-      await this.events.record(tx, [messageUpdated(toMessage(row), row.deleted_at as string)]);
+      if (!byModeration) await discardAttachmentsOf(tx, id, row.deleted_at as string);
+      await this.events.record(tx, [messageUpdated(toMessage(row, this.links), row.deleted_at as string)]);
       const unreadChangedFor = await this.reads.uncountDeleted(tx, {
         conversationId: row.conversation_id,
         senderId: row.sender_id,
         seq: row.seq,
       });
-      return { message: toMessage(row), unreadChangedFor };
+      return { message: toMessage(row, this.links), unreadChangedFor };
     });
     return deleted ?? { message: (await this.byId(id)) as Message, unreadChangedFor: [] };
   }
@@ -187,7 +195,13 @@ export class PostgresMessages {
       [conversationId, beforeSeq ?? 2_147_483_647, limit + 1],
     );
     const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+    return {
+      messages: rows
+        .slice(0, limit)
+        .reverse()
+        .map((row) => toMessage(row, this.links)),
+      hasMore,
+    };
   }
 }
 

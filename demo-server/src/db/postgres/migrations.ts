@@ -246,6 +246,34 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 10,
+    name: 'attachments',
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments_json TEXT;
+      CREATE TABLE attachments (
+        id               TEXT COLLATE "C" PRIMARY KEY,
+        uploader_id      TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        size             BIGINT NOT NULL,
+        width            INTEGER,
+        height           INTEGER,
+        placeholder      TEXT,
+        file_key         TEXT NOT NULL,
+        preview_key      TEXT,
+        preview_size     BIGINT,
+        created_at       TEXT NOT NULL,
+        message_id       TEXT,
+        conversation_id  TEXT,
+        discarded_at     TEXT
+      );
+      CREATE INDEX attachments_uploader ON attachments (uploader_id, created_at);
+      CREATE INDEX attachments_message ON attachments (message_id) WHERE message_id IS NOT NULL;
+      CREATE INDEX attachments_unsent ON attachments (created_at) WHERE message_id IS NULL;
+      CREATE INDEX attachments_discarded ON attachments (discarded_at) WHERE discarded_at IS NOT NULL;
+    `,
+  },
+  {
     version: 14,
     name: 'emoji reactions',
     sql: `

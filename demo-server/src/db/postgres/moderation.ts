@@ -1,12 +1,16 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import { newMessageId } from '../ids.js';
 import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
 
 /** Suspensions, the audit log and moderators' search in PostgreSQL. */
 export class PostgresModeration implements ModerationStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly links: AttachmentLinks,
+  ) {}
 
   async suspend(userId: string, at: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
@@ -51,7 +55,7 @@ export class PostgresModeration implements ModerationStore {
       'SELECT * FROM messages WHERE masked_body IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT $1',
       [limit],
     );
-    return rows.map(toMessage);
+    return rows.map((row) => toMessage(row, this.links));
   }
 
   async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { Message } from '@palaver/protocol';
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import type { EmailToQueue } from '../emails.js';
 import type { AwayCandidate, NotificationStore } from '../notifications.js';
 import { type MessageRow, toMessage } from '../rows.js';
@@ -14,6 +15,7 @@ export class PostgresNotifications implements NotificationStore {
     private readonly pool: pg.Pool,
     private readonly events: PostgresEventRecorder,
     private readonly emails: PostgresEmails,
+    private readonly links: AttachmentLinks,
   ) {}
 
   async awayCandidates(cutoff: string, limit: number): Promise<AwayCandidate[]> {
@@ -76,6 +78,6 @@ export class PostgresNotifications implements NotificationStore {
        ) newest ORDER BY seq`,
       [conversationId, afterSeq, limit],
     );
-    return rows.map(toMessage);
+    return rows.map((row) => toMessage(row, this.links));
   }
 }

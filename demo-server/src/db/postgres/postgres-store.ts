@@ -1,5 +1,6 @@
 import type { ChatUser, Conversation, HistoryResult, Message, UnreadCounts } from '@palaver/protocol';
 import type pg from 'pg';
+import { type AttachmentLinks, UNSIGNED_LINKS } from '../attachments.js';
 import type {
   ChangesPage,
   ChatStore,
@@ -13,6 +14,7 @@ import type {
   ReadUpdate,
   StoredMessage,
 } from '../store.js';
+import { PostgresAttachments } from './attachments.js';
 import { feedHead } from './change-feed.js';
 import { PostgresChanges } from './changes.js';
 import { PostgresConversations } from './conversations.js';
@@ -39,6 +41,8 @@ export interface PostgresStoreOptions {
   onJoin?: (conversationId: string) => Promise<void>;
   /** Record webhook events with the writes that cause them (only when webhooks are configured). */
   recordEvents?: boolean;
+  /** Signs the download addresses of the attachments in every message read (unsigned without). */
+  links?: AttachmentLinks;
 }
 
 /**
@@ -61,6 +65,7 @@ export class PostgresStore implements ChatStore {
   readonly safety: PostgresSafety;
   readonly moderation: PostgresModeration;
   readonly reactions: PostgresReactions;
+  readonly attachments: PostgresAttachments;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -68,20 +73,22 @@ export class PostgresStore implements ChatStore {
     readonly instanceId: string,
     onJoin: (conversationId: string) => Promise<void>,
     recordEvents: boolean,
+    links: AttachmentLinks,
   ) {
     this.users = new PostgresUsers(pool);
-    this.directory = new PostgresDirectory(pool, this.users);
-    this.conversations = new PostgresConversations(pool, this.users, onJoin);
+    this.directory = new PostgresDirectory(pool, this.users, links);
+    this.conversations = new PostgresConversations(pool, this.users, onJoin, links);
     this.reads = new PostgresReads(pool, this.conversations);
     const events = new PostgresEventRecorder(recordEvents);
-    this.messages = new PostgresMessages(pool, this.conversations, this.reads, events);
+    this.messages = new PostgresMessages(pool, this.conversations, this.reads, events, links);
+    this.attachments = new PostgresAttachments(pool);
     this.emails = new PostgresEmails(pool);
-    this.notifications = new PostgresNotifications(pool, events, this.emails);
+    this.notifications = new PostgresNotifications(pool, events, this.emails, links);
     this.safety = new PostgresSafety(pool, events);
-    this.moderation = new PostgresModeration(pool);
-    this.reactions = new PostgresReactions(pool, this.conversations);
+    this.reactions = new PostgresReactions(pool, this.conversations, links);
+    this.moderation = new PostgresModeration(pool, links);
     this.webhooks = new PostgresWebhooks(pool);
-    this.changes = new PostgresChanges(pool, this.conversations);
+    this.changes = new PostgresChanges(pool, this.conversations, links);
     this.revocations = new PostgresRevocations(pool);
   }
 
@@ -98,6 +105,7 @@ export class PostgresStore implements ChatStore {
         (rows[0] as { value: string }).value,
         options.onJoin ?? (async () => {}),
         options.recordEvents ?? false,
+        options.links ?? UNSIGNED_LINKS,
       );
     } catch (error) {
       await pool.end();

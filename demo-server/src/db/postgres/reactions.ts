@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import { takeChange } from './change-feed.js';
@@ -10,6 +11,7 @@ export class PostgresReactions implements ReactionStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly conversations: PostgresConversations,
+    private readonly links: AttachmentLinks,
   ) {}
 
   async react(messageId: string, userId: string, emoji: string, present: boolean, maxEmojis: number) {
@@ -38,7 +40,7 @@ export class PostgresReactions implements ReactionStore {
       if ((written.rowCount ?? 0) === 0) {
         // Already so: rolled back, which gives the change number back.
         const { rows } = await tx.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [messageId]);
-        throw new NothingWritten({ message: toMessage(rows[0] as MessageRow), changed: false });
+        throw new NothingWritten({ message: toMessage(rows[0] as MessageRow, this.links), changed: false });
       }
       const { rows: reactions } = await tx.query<{ emoji: string; user_id: string }>(
         'SELECT emoji, user_id FROM reactions WHERE message_id = $1 ORDER BY created_at, user_id',
@@ -50,7 +52,7 @@ export class PostgresReactions implements ReactionStore {
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);
-      return { message: toMessage(row), changed: true };
+      return { message: toMessage(row, this.links), changed: true };
     });
   }
 

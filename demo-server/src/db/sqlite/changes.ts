@@ -1,4 +1,5 @@
 import type { ChatUser } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ConversationRow, type MessageRow, type ParticipantRow, toMessage, toReceipt } from '../rows.js';
 import type { ChangesPage } from '../store.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -21,6 +22,7 @@ export class SqliteChanges {
     private readonly db: SqliteDatabase,
     private readonly feed: SqliteChangeFeed,
     private readonly conversations: SqliteConversations,
+    private readonly links: AttachmentLinks,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -60,7 +62,10 @@ export class SqliteChanges {
             changeSeq: row.change_seq,
             item: this.conversations.view(row, viewer.id),
           })),
-          messages: this.messages(params).map((row) => ({ changeSeq: row.change_seq, item: toMessage(row) })),
+          messages: this.messages(params).map((row) => ({
+            changeSeq: row.change_seq,
+            item: toMessage(row, this.links),
+          })),
           reads: (this.statements.reads.all(params) as ParticipantRow[]).map((row) => ({
             changeSeq: row.change_seq,
             item: toReceipt(row),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatUser, type Conversation, type Role, supportSubjectKey } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ConversationRow, type MessageRow, now, type ParticipantRow, toConversation } from '../rows.js';
 import type {
   ConversationAccess,
@@ -26,6 +27,7 @@ export class SqliteConversations {
     private readonly db: SqliteDatabase,
     private readonly feed: SqliteChangeFeed,
     private readonly users: SqliteUsers,
+    private readonly links: AttachmentLinks,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -235,6 +237,6 @@ export class SqliteConversations {
     const participants = this.statements.participantsOf.all(row.id) as ParticipantRow[];
     const last =
       row.last_seq > 0 ? (this.statements.messageBySeq.get(row.id, row.last_seq) as MessageRow | undefined) : undefined;
-    return toConversation(row, participants, last, viewerId);
+    return toConversation(row, participants, last, viewerId, this.links);
   }
 }

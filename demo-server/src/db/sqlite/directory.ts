@@ -6,6 +6,7 @@ import type {
   UpsertProductInput,
   UpsertUserInput,
 } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import {
   type DirectoryStore,
   ERASED_NAME,
@@ -27,6 +28,7 @@ export class SqliteDirectory implements DirectoryStore {
   constructor(
     db: SqliteDatabase,
     private readonly users: SqliteUsers,
+    private readonly links: AttachmentLinks,
   ) {
     this.statements = {
       upsertUser: db.prepare(`
@@ -96,7 +98,7 @@ export class SqliteDirectory implements DirectoryStore {
   }
 
   async messagesSentBy(id: string): Promise<Message[]> {
-    return (this.statements.sentBy.all(id) as MessageRow[]).map(toMessage);
+    return (this.statements.sentBy.all(id) as MessageRow[]).map((row) => toMessage(row, this.links));
   }
 
   async readsOf(id: string): Promise<ReadReceipt[]> {

@@ -1,7 +1,9 @@
 import type { HistoryResult, Message } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import { messageEvents, messageUpdated } from '../events.js';
-import { type MessageRow, newMessage, now, toMessage } from '../rows.js';
+import { attachmentsJson, type MessageRow, newMessage, now, toMessage } from '../rows.js';
 import type { DeleteOutcome, InsertMessageInput, StoredMessage } from '../store.js';
+import type { SqliteAttachments } from './attachments.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
 import type { SqliteDatabase } from './database.js';
@@ -20,6 +22,8 @@ export class SqliteMessages {
     private readonly conversations: SqliteConversations,
     private readonly reads: SqliteReads,
     private readonly events: SqliteEventRecorder,
+    private readonly attachments: SqliteAttachments,
+    private readonly links: AttachmentLinks,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -27,9 +31,9 @@ export class SqliteMessages {
       byClientId: prepare('SELECT * FROM messages WHERE sender_id = ? AND client_id = ?'),
       insert: prepare(`
         INSERT INTO messages (id, conversation_id, seq, client_id, sender_id, from_admin, body, masked_body,
-          reply_to_id, created_at, change_seq, created_change)
+          reply_to_id, created_at, change_seq, created_change, attachments_json)
         VALUES (@id, @conversationId, @seq, @clientId, @senderId, @fromAdmin, @body, @maskedBody, @replyToId, @now,
-          @change, @change)`),
+          @change, @change, @attachments)`),
       edit: prepare(`
         UPDATE messages SET body = @body, masked_body = @maskedBody, edited_at = @now, change_seq = @change
         WHERE id = @id RETURNING *`),
@@ -38,7 +42,8 @@ export class SqliteMessages {
           change_seq = @change
         WHERE id = @id AND deleted_at IS NULL RETURNING *`),
       delete: prepare(`
-        UPDATE messages SET body = '', masked_body = NULL, deleted_at = @now, change_seq = @change
+        UPDATE messages SET body = '', masked_body = NULL, attachments_json = NULL, deleted_at = @now,
+          change_seq = @change
         WHERE id = @id AND deleted_at IS NULL RETURNING *`),
       history: prepare(`
         SELECT * FROM messages WHERE conversation_id = @conversationId AND seq < @beforeSeq
@@ -49,12 +54,12 @@ export class SqliteMessages {
 
   byId(id: string): Message | undefined {
     const row = this.statements.byId.get(id) as MessageRow | undefined;
-    return row ? toMessage(row) : undefined;
+    return row ? toMessage(row, this.links) : undefined;
   }
 
   byClientId(senderId: string, clientId: string): Message | undefined {
     const row = this.statements.byClientId.get(senderId, clientId) as MessageRow | undefined;
-    return row ? toMessage(row) : undefined;
+    return row ? toMessage(row, this.links) : undefined;
   }
 
   /**
@@ -99,7 +104,7 @@ export class SqliteMessages {
     const seq = this.conversations.nextSeq(conversationId, at, change);
     const joined = input.joinAsAgent && this.conversations.join(conversationId, senderId, 'agent', at, change);
     const before = this.conversations.participant(conversationId, senderId);
-    const message = newMessage(input, seq, at);
+    const message = newMessage(input, seq, at, this.links);
     // A clientId seen before fails here (unique index); `insert` answers it with the stored message.
     this.statements.insert.run({
       id: message.id,
@@ -113,7 +118,9 @@ export class SqliteMessages {
       replyToId: input.replyToId ?? null,
       now: at,
       change,
+      attachments: attachmentsJson(input),
     });
+    if (input.attachments) this.attachments.bind(message.id, conversationId, senderId, input.attachments);
     // Totals are filled in once the batch is committed.
     const unreadAfter = this.reads
       .countNewMessage({ conversationId, senderId, seq, now: at, change })
@@ -158,7 +165,7 @@ export class SqliteMessages {
           change,
         }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
-        const message = toMessage(row);
+        const message = toMessage(row, this.links);
         this.events.record(messageUpdated(message, at));
         return message;
       })
@@ -173,14 +180,15 @@ export class SqliteMessages {
         const statement = byModeration ? this.statements.remove : this.statements.delete;
         const row = statement.get({ id, now: at, change }) as MessageRow | undefined;
         if (!row) return { message: this.byId(id) as Message, unreadChangedFor: [] };
-        this.events.record(messageUpdated(toMessage(row), at));
+        this.events.record(messageUpdated(toMessage(row, this.links), at));
         this.conversations.touch(row.conversation_id, change);
+        if (!byModeration) this.attachments.discardOfMessage(id, at);
         const unreadChangedFor = this.reads.uncountDeleted({
           conversationId: row.conversation_id,
           senderId: row.sender_id,
           seq: row.seq,
         });
-        return { message: toMessage(row), unreadChangedFor };
+        return { message: toMessage(row, this.links), unreadChangedFor };
       })
       .immediate();
     this.reads.forget(outcome.unreadChangedFor);
@@ -194,7 +202,13 @@ export class SqliteMessages {
       limit: limit + 1,
     }) as MessageRow[];
     const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+    return {
+      messages: rows
+        .slice(0, limit)
+        .reverse()
+        .map((row) => toMessage(row, this.links)),
+      hasMore,
+    };
   }
 }
 

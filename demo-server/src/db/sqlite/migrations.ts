@@ -331,6 +331,36 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 15,
+    name: 'attachments',
+    sql: `
+      -- What a message shows of its attachments, written with the message (see db/attachments.ts).
+      ALTER TABLE messages ADD COLUMN attachments_json TEXT;
+      CREATE TABLE attachments (
+        id               TEXT PRIMARY KEY,
+        uploader_id      TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        size             INTEGER NOT NULL,
+        width            INTEGER,
+        height           INTEGER,
+        placeholder      TEXT,
+        file_key         TEXT NOT NULL,
+        preview_key      TEXT,
+        preview_size     INTEGER,
+        created_at       TEXT NOT NULL,
+        message_id       TEXT,
+        conversation_id  TEXT,
+        discarded_at     TEXT
+      );
+      CREATE INDEX attachments_uploader ON attachments (uploader_id, created_at);
+      CREATE INDEX attachments_message ON attachments (message_id) WHERE message_id IS NOT NULL;
+      -- The sweeper's two questions: uploads never sent, and uploads whose files are to go.
+      CREATE INDEX attachments_unsent ON attachments (created_at) WHERE message_id IS NULL;
+      CREATE INDEX attachments_discarded ON attachments (discarded_at) WHERE discarded_at IS NOT NULL;
+    `,
+  },
+  {
     version: 19,
     name: 'emoji reactions',
     sql: `

@@ -1,4 +1,5 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import { newMessageId } from '../ids.js';
 import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
@@ -8,7 +9,10 @@ import type { SqliteDatabase } from './database.js';
 export class SqliteModeration implements ModerationStore {
   private readonly statements;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly links: AttachmentLinks,
+  ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
       suspend: prepare('UPDATE users SET suspended_at = COALESCE(suspended_at, ?) WHERE id = ?'),
@@ -54,7 +58,7 @@ export class SqliteModeration implements ModerationStore {
   }
 
   async maskedMessages(limit: number): Promise<Message[]> {
-    return (this.statements.masked.all(limit) as MessageRow[]).map(toMessage);
+    return (this.statements.masked.all(limit) as MessageRow[]).map((row) => toMessage(row, this.links));
   }
 
   async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {

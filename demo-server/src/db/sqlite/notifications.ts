@@ -1,4 +1,5 @@
 import type { Message } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import type { EmailToQueue } from '../emails.js';
 import type { AwayCandidate, NotificationStore } from '../notifications.js';
 import { type MessageRow, toMessage } from '../rows.js';
@@ -18,6 +19,7 @@ export class SqliteNotifications implements NotificationStore {
     private readonly db: SqliteDatabase,
     private readonly events: SqliteEventRecorder,
     private readonly emails: SqliteEmails,
+    private readonly links: AttachmentLinks,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -85,6 +87,8 @@ export class SqliteNotifications implements NotificationStore {
   }
 
   async messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    return (this.statements.after.all(conversationId, afterSeq, limit) as MessageRow[]).map(toMessage);
+    return (this.statements.after.all(conversationId, afterSeq, limit) as MessageRow[]).map((row) =>
+      toMessage(row, this.links),
+    );
   }
 }

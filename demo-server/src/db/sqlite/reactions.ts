@@ -1,4 +1,5 @@
 import type { Message } from '@palaver/protocol';
+import type { AttachmentLinks } from '../attachments.js';
 import { type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -12,6 +13,7 @@ export class SqliteReactions implements ReactionStore {
     private readonly db: SqliteDatabase,
     private readonly feed: SqliteChangeFeed,
     private readonly conversations: SqliteConversations,
+    private readonly links: AttachmentLinks,
   ) {
     const prepare = (sql: string) => db.prepare(sql);
     this.statements = {
@@ -48,12 +50,15 @@ export class SqliteReactions implements ReactionStore {
         }
         const written = (present ? this.statements.add : this.statements.remove).run(params).changes > 0;
         if (!written)
-          return { message: toMessage(this.statements.message.get(messageId) as MessageRow), changed: false };
+          return {
+            message: toMessage(this.statements.message.get(messageId) as MessageRow, this.links),
+            changed: false,
+          };
         const change = this.feed.take();
         const json = reactionsJson(this.statements.list.all(messageId) as Array<{ emoji: string; user_id: string }>);
         const row = this.statements.show.get({ id: messageId, json, change, now: params.now }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
-        return { message: toMessage(row), changed: true };
+        return { message: toMessage(row, this.links), changed: true };
       })
       .immediate();
   }

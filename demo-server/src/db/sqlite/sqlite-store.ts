@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ChatUser, Conversation, HistoryResult, Message, UnreadCounts } from '@palaver/protocol';
+import { type AttachmentLinks, UNSIGNED_LINKS } from '../attachments.js';
 import type {
   ChangesPage,
   ChatStore,
@@ -13,6 +14,7 @@ import type {
   ReadUpdate,
   StoredMessage,
 } from '../store.js';
+import { SqliteAttachments } from './attachments.js';
 import { SqliteChangeFeed } from './change-feed.js';
 import { SqliteChanges } from './changes.js';
 import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './checkpointer.js';
@@ -48,6 +50,8 @@ export interface SqliteStoreOptions {
   onCheckpointError?: (error: Error) => void;
   /** Record webhook events with the writes that cause them (only when webhooks are configured). */
   recordEvents?: boolean;
+  /** Signs the download addresses of the attachments in every message read (unsigned without). */
+  links?: AttachmentLinks;
 }
 
 /**
@@ -72,30 +76,33 @@ export class SqliteStore implements ChatStore {
   readonly safety: SqliteSafety;
   readonly moderation: SqliteModeration;
   readonly reactions: SqliteReactions;
+  readonly attachments: SqliteAttachments;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
     readonly database: SqliteDatabase,
     private readonly checkpointer?: Checkpointer,
     recordEvents = false,
+    links: AttachmentLinks = UNSIGNED_LINKS,
   ) {
     const db = database;
     this.instanceId = db.prepare("SELECT value FROM meta WHERE key = 'instance_id'").pluck().get() as string;
     this.pingStatement = db.prepare('SELECT 1').pluck();
     this.feed = new SqliteChangeFeed(db);
     this.users = new SqliteUsers(db);
-    this.directory = new SqliteDirectory(db, this.users);
-    this.conversations = new SqliteConversations(db, this.feed, this.users);
+    this.directory = new SqliteDirectory(db, this.users, links);
+    this.conversations = new SqliteConversations(db, this.feed, this.users, links);
     this.reads = new SqliteReads(db, this.feed, this.conversations);
     const events = new SqliteEventRecorder(db, recordEvents);
-    this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events);
+    this.attachments = new SqliteAttachments(db);
+    this.messages = new SqliteMessages(db, this.feed, this.conversations, this.reads, events, this.attachments, links);
     this.emails = new SqliteEmails(db);
-    this.notifications = new SqliteNotifications(db, events, this.emails);
+    this.notifications = new SqliteNotifications(db, events, this.emails, links);
     this.safety = new SqliteSafety(db, events);
-    this.moderation = new SqliteModeration(db);
-    this.reactions = new SqliteReactions(db, this.feed, this.conversations);
+    this.reactions = new SqliteReactions(db, this.feed, this.conversations, links);
+    this.moderation = new SqliteModeration(db, links);
     this.webhooks = new SqliteWebhooks(db);
-    this.changes = new SqliteChanges(db, this.feed, this.conversations);
+    this.changes = new SqliteChanges(db, this.feed, this.conversations, links);
     this.revocations = new SqliteRevocations(db);
   }
 
@@ -233,5 +240,5 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       onError: (error) => options.onCheckpointError?.(error),
     });
   }
-  return new SqliteStore(db, checkpointer, options.recordEvents ?? false);
+  return new SqliteStore(db, checkpointer, options.recordEvents ?? false, options.links);
 }

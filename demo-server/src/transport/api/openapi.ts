@@ -5,13 +5,17 @@ type JsonSchema = Record<string, unknown>;
 
 /** A path the server answers outside the route groups (health, metrics), described by hand-free schemas too. */
 export interface ExtraPath {
-  method: 'get';
+  method: 'get' | 'post';
   path: string;
   summary: string;
   tag: string;
-  /** JSON answer, or `text` for a plain-text one (Prometheus metrics). */
-  response: z.ZodMiniType | 'text';
-  security?: 'metricsToken';
+  /** JSON answer, `text` for a plain-text one (Prometheus metrics), `binary` for a file (attachments). */
+  response: z.ZodMiniType | 'text' | 'binary';
+  /** The answer's status when it is not 200 (an upload answers 201). */
+  status?: number;
+  /** A `multipart/form-data` body with one file in the part named here. */
+  filePart?: string;
+  security?: 'metricsToken' | 'userToken';
 }
 
 const errorSchema = z.object({
@@ -90,12 +94,37 @@ export function openApiDocument(options: {
     const content =
       extra.response === 'text'
         ? { 'text/plain': { schema: { type: 'string' } } }
-        : { 'application/json': { schema: toSchema(extra.response, 'output') } };
+        : extra.response === 'binary'
+          ? { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
+          : { 'application/json': { schema: toSchema(extra.response, 'output') } };
+    const parameters = [...extra.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     add(extra.path, extra.method, {
       tags: [extra.tag],
       summary: extra.summary,
-      operationId: `get${extra.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
-      responses: { '200': { description: 'OK', content } },
+      operationId: `${extra.method}${extra.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(extra.filePart
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [extra.filePart],
+                    properties: { [extra.filePart]: { type: 'string', format: 'binary' } },
+                  },
+                },
+              },
+            },
+          }
+        : {}),
+      responses: { [String(extra.status ?? 200)]: { description: 'OK', content } },
       ...(extra.security ? { security: [{ [extra.security]: [] }] } : {}),
     });
   }

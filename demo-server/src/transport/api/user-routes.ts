@@ -1,4 +1,5 @@
 import {
+  attachmentSchema,
   blocksResultSchema,
   conversationListResultSchema,
   conversationResultSchema,
@@ -31,6 +32,7 @@ const conversationPath = z.object({ id: idSchema });
 const messagePath = z.object({ id: idSchema });
 /** The emoji is a path segment: URL-encoded by the client, decoded by the router. */
 const reactionPath = z.extend(messagePath, reactionBodySchema.shape);
+const attachmentPath = z.object({ id: idSchema });
 
 /** The REST API of `docs/protocol.md`: what a signed-in user's client may ask, as the socket events. */
 export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup<Actor> {
@@ -89,6 +91,14 @@ export function userRoutes(service: ChatService, realtime: Realtime): RouteGroup
         handle: async (actor, { params, body }) => ({
           message: delivered(await service.messages.send(actor, { ...body, conversationId: params.id })),
         }),
+      }),
+      route({
+        method: 'get',
+        path: '/attachments/:id',
+        summary: 'An attachment you may see, with fresh signed addresses',
+        params: attachmentPath,
+        response: z.object({ attachment: attachmentSchema }),
+        handle: async (actor, { params }) => ({ attachment: await service.attachments.one(actor.user, params.id) }),
       }),
       route({
         method: 'patch',

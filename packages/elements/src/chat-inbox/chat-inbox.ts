@@ -1,10 +1,9 @@
 import type { ChatUser, ConnectionStatus, Conversation } from '@palaver/sdk';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { PalaverElement } from '../shared/palaver-element.js';
 import { StoreController } from '../shared/store-controller.js';
-import { builtInStrings } from '../shared/strings.js';
+import { builtInStrings, loadLanguage } from '../shared/strings.js';
 import { initialsOf, renderThumbnail } from '../shared/thumbnail.js';
 import { relativeTime } from '../shared/time.js';
 import { chatInboxStyles } from './chat-inbox.styles.js';
@@ -29,23 +28,33 @@ import { chatInboxStyles } from './chat-inbox.styles.js';
 export class ChatInbox extends PalaverElement {
   static override styles = chatInboxStyles;
   protected static override builtInStrings = builtInStrings;
+  protected static override loadLanguage = loadLanguage;
 
   private readonly conversations = new StoreController<Conversation[]>(this, []);
   private readonly user = new StoreController<ChatUser | null>(this, null);
   private readonly connection = new StoreController<ConnectionStatus>(this, 'idle');
   private readonly syncing = new StoreController<boolean>(this, false);
 
+  // Declared without decorators (see PalaverElement): no decorator code in the drop-in.
+  static override properties: PropertyDeclarations = {
+    unreadOnly: { type: Boolean, attribute: 'unread-only', reflect: true },
+    withThread: { type: Boolean, attribute: 'with-thread', reflect: true },
+    selectedId: { attribute: 'selected-id', reflect: true },
+    activeId: { state: true },
+    showingDetail: { state: true },
+  };
+
   /** Show only conversations with unread messages. */
-  @property({ type: Boolean, attribute: 'unread-only', reflect: true }) unreadOnly = false;
+  unreadOnly = false;
   /** Show the selected conversation's thread beside the list. */
-  @property({ type: Boolean, attribute: 'with-thread', reflect: true }) withThread = false;
+  withThread = false;
   /** The selected conversation. */
-  @property({ attribute: 'selected-id', reflect: true }) selectedId: string | undefined;
+  declare selectedId: string | undefined;
 
   /** The item the keyboard is on (arrow keys move it, Enter selects it). */
-  @state() private activeId: string | undefined;
+  declare private activeId: string | undefined;
   /** On narrow screens: showing the thread instead of the list. */
-  @state() private showingDetail = false;
+  private showingDetail = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);

@@ -13,7 +13,8 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { BuiltInStrings } from '../shared/i18n.js';
 import { PalaverElement } from '../shared/palaver-element.js';
-import { en, fr } from '../shared/strings.js';
+import { en } from '../shared/strings.js';
+import { fr } from '../shared/strings-fr.js';
 import { chatModerationStyles } from './chat-moderation.styles.js';
 import { moderationStrings } from './moderation-strings.js';
 import {

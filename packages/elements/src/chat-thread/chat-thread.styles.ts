@@ -1,10 +1,12 @@
 import { css } from 'lit';
 import { thumbnailStyles } from '../shared/thumbnail.js';
 import { tokens } from '../shared/tokens.styles.js';
+import { attachmentStyles } from './attachments.styles.js';
 
 export const chatThreadStyles = [
   tokens,
   thumbnailStyles,
+  attachmentStyles,
   css`
     :host {
       --_own-bg: var(--chat-thread-own-bubble, var(--_accent));

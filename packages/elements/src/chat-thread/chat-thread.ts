@@ -8,14 +8,14 @@ import type {
   ThreadStatus,
   TypingUser,
 } from '@palaver/sdk';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ProductElement } from '../shared/product-element.js';
 import { StoreController } from '../shared/store-controller.js';
-import { builtInStrings } from '../shared/strings.js';
+import { builtInStrings, loadLanguage } from '../shared/strings.js';
 import { renderThumbnail } from '../shared/thumbnail.js';
 import { dayKey, dayLabel } from '../shared/time.js';
+import { AttachmentsController } from './attachments.js';
 import { chatThreadStyles } from './chat-thread.styles.js';
 import { MessageActionsController } from './message-actions.js';
 import { type MessageContext, renderMessage } from './message-view.js';
@@ -34,6 +34,8 @@ const GROUP_GAP_MS = 5 * 60_000;
 export interface ChatMessageSendDetail {
   conversationId: string;
   body: string;
+  /** The files picked to go with it. */
+  files: File[];
 }
 
 /**
@@ -42,7 +44,7 @@ export interface ChatMessageSendDetail {
  * ticks, who is typing, and a composer. Works offline: messages queue and go later.
  *
  * @fires chat-conversation-opened - The conversation is known (opened by product or by id). `detail: { conversation }`.
- * @fires chat-message-send - Cancelable, before a message is queued. `detail: { conversationId, body }`.
+ * @fires chat-message-send - Cancelable, before a message is queued. `detail: { conversationId, body, files }`.
  * @fires chat-message-sent - A message was queued (it shows at once and is delivered when possible). `detail: { message }`.
  *
  * @csspart base - The whole thread.
@@ -59,6 +61,11 @@ export interface ChatMessageSendDetail {
  * @csspart masked-note - Under a message whose contact details were hidden (for its sender: from the other side).
  * @csspart typing - The "… is typing" line.
  * @csspart report - The form that reports the conversation or a message (reason, note), then its thanks.
+ * @csspart image - An image of a message (a button that opens the viewer), its placeholder painted under it.
+ * @csspart file - A document of a message: a download link with its name, kind and size.
+ * @csspart pending-file - A file of a message not sent yet, with its upload progress.
+ * @csspart picked-files - The files picked in the composer, before sending.
+ * @csspart attach-button - The composer's button that picks files (paste and drop work too).
  * @csspart composer - The form at the bottom.
  * @csspart send-button - The send button.
  *
@@ -71,6 +78,7 @@ export interface ChatMessageSendDetail {
 export class ChatThread extends ProductElement {
   static override styles = chatThreadStyles;
   protected static override builtInStrings = builtInStrings;
+  protected static override loadLanguage = loadLanguage;
 
   private readonly messagesStore = new StoreController<ChatMessage[]>(this, []);
   private readonly conversationStore = new StoreController<Conversation | undefined>(this, undefined);
@@ -84,27 +92,46 @@ export class ChatThread extends ProductElement {
   private readonly opener = new OpenByProductController(this);
   private readonly safety = new SafetyController(this, () => this.activeClient);
   private readonly actions = new MessageActionsController(this, () => this.activeClient, this.safety.openReport);
+  private readonly files = new AttachmentsController(
+    this,
+    () => this.activeClient,
+    () => this.t,
+  );
+
+  // Declared without decorators (see PalaverElement): no decorator code in the drop-in.
+  static override properties: PropertyDeclarations = {
+    conversationId: { attribute: 'conversation-id', reflect: true },
+    maxLength: { type: Number, attribute: 'max-length' },
+    draft: { state: true },
+    sendWhenOpened: { state: true },
+    draftId: { state: true },
+  };
 
   /** @internal The scrolling list (for the controllers). */
-  @query('[part="log"]') readonly log!: HTMLElement | null;
-  @query('[part="composer"] textarea') private composer!: HTMLTextAreaElement | null;
+  get log(): HTMLElement | null {
+    return this.renderRoot?.querySelector('[part="log"]') ?? null;
+  }
+
+  private get composer(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector('[part="composer"] textarea') ?? null;
+  }
 
   /** The conversation to show (or give `product-id` and `supplier-id` to open the one about a product). */
-  @property({ attribute: 'conversation-id', reflect: true }) conversationId: string | undefined;
+  declare conversationId: string | undefined;
   /** Longest message accepted (the server's `MESSAGE_MAX_LENGTH`). */
-  @property({ type: Number, attribute: 'max-length' }) maxLength: number = LIMITS.messageMaxLength;
+  maxLength: number = LIMITS.messageMaxLength;
 
-  @state() private draft = '';
+  private draft = '';
   /**
    * Enter was pressed before the conversation was known (first open, offline):
    * the draft stays in the composer and goes as soon as the conversation opens.
    */
-  @state() private sendWhenOpened = false;
+  private sendWhenOpened = false;
   /**
    * Messages written before the conversation could be opened (first contact,
    * offline) wait in the outbox under this stand-in id, and show from there.
    */
-  @state() private draftId: string | undefined;
+  declare private draftId: string | undefined;
 
   private clock: ReturnType<typeof setInterval> | undefined;
 
@@ -207,14 +234,14 @@ export class ChatThread extends ProductElement {
   async sendDraft(): Promise<void> {
     const body = this.draft.trim();
     const client = this.activeClient;
-    if (!isNotBlank(body) || this.overLimit > 0) return;
+    if ((!isNotBlank(body) && this.files.picked.length === 0) || this.overLimit > 0) return;
     const productOpen = this.productOpen;
     if (client && !this.conversationId && productOpen && !this.opener.permanent) {
       // First contact before the conversation could be opened: the outbox keeps
       // it (across reloads) and opens the conversation when it can.
       this.sendWhenOpened = false;
       this.clearComposer();
-      const message = await client.sendAbout(productOpen, body);
+      const message = await client.sendAbout(productOpen, body, { files: this.files.take() });
       this.draftId = message.conversationId;
       this.emit('chat-message-sent', { message });
       return;
@@ -225,11 +252,12 @@ export class ChatThread extends ProductElement {
       return;
     }
     this.sendWhenOpened = false;
-    if (!this.emit('chat-message-send', { conversationId: this.conversationId, body }, true)) return;
+    const files = this.files.picked.map((p) => p.file);
+    if (!this.emit('chat-message-send', { conversationId: this.conversationId, body, files }, true)) return;
     this.clearComposer();
     client.setTyping(this.conversationId, false);
     this.window.toNewest();
-    const message = await client.send(this.conversationId, body);
+    const message = await client.send(this.conversationId, body, { files: this.files.take() });
     this.emit('chat-message-sent', { message });
   }
 
@@ -294,6 +322,7 @@ export class ChatThread extends ProductElement {
       lastReadSeq: conversation?.participants.find((p) => p.userId === ownId)?.lastReadSeq ?? 0,
       actions: this.actions,
       canReport: this.safety.canReport,
+      files: this.files,
     };
     const [start, end] = this.window.range(all.length);
     const shown = all.slice(start, end);
@@ -340,7 +369,13 @@ export class ChatThread extends ProductElement {
     // a block stops them reaching the user, not the user answering (to settle
     // an order, say); the server accepts it, and the banner says who can write.
     const refused = this.opener.permanent;
-    return html`<section part="base">
+    const files = this.files;
+    return html`<section
+      part="base"
+      @dragover=${files.onDragOver}
+      @dragleave=${files.onDragLeave}
+      @drop=${files.onDrop}
+    >
       ${this.renderHeader(conversation)}
       ${
         connection === 'offline' || connection === 'unauthorized'
@@ -367,7 +402,7 @@ export class ChatThread extends ProductElement {
           </div>`
           : nothing
       }
-      ${renderReportForm(t, this.safety)}
+      ${renderReportForm(t, this.safety)} ${files.renderPicked(t)}
       <form
         part="composer"
         @submit=${(event: Event) => {
@@ -384,8 +419,14 @@ export class ChatThread extends ProductElement {
           ?disabled=${refused}
           @input=${this.onInput}
           @keydown=${this.onKeydown}
+          @paste=${files.onPaste}
         ></textarea>
-        <button part="send-button" type="submit" ?disabled=${refused || !isNotBlank(this.draft) || over > 0}>
+        ${files.renderAttach(t, refused)}
+        <button
+          part="send-button"
+          type="submit"
+          ?disabled=${refused || (!isNotBlank(this.draft) && files.picked.length === 0) || over > 0}
+        >
           ${t.send}
         </button>
       </form>
@@ -394,6 +435,7 @@ export class ChatThread extends ProductElement {
           ? html`<div class="hint" role="status">${t.sendsWhenOpened}</div>`
           : nothing
       }
+      ${files.renderViewer(t)}
     </section>`;
   }
 }

@@ -4,6 +4,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { linkify } from '../shared/linkify.js';
 import { fullDateTime, relativeTime } from '../shared/time.js';
+import type { ThreadFiles } from './attachments.js';
 import type { MessageActions } from './message-actions.js';
 import { renderMessageMenu } from './message-menu.js';
 import { statusIcons } from './status-icons.js';
@@ -11,6 +12,8 @@ import { statusIcons } from './status-icons.js';
 /** What every message of one render shares. */
 export interface MessageContext {
   t: PalaverStrings;
+  /** Images, documents and uploads of messages. */
+  files: ThreadFiles;
   language: string;
   ownId: string | undefined;
   /** Display names by user id. */
@@ -110,6 +113,8 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
   const editing = actions.editing?.id === message.id;
   const canAct = own && !deleted && !removed && !message.pending;
   const canReport = !own && !deleted && !removed && context.canReport;
+  // A message of files alone has no bubble of text.
+  const filesOnly = !message.body && !hidden && (message.attachments.length > 0 || Boolean(message.files?.length));
   const unreadFromOther = !own && !message.pending && message.seq > context.lastReadSeq;
   const classes = [
     'message',
@@ -155,16 +160,19 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
             <button type="button" @click=${actions.cancelEdit}>${t.cancel}</button>
           </div>
         </div>`
-        : canAct
-          ? html`<div
+        : filesOnly
+          ? nothing
+          : canAct
+            ? html`<div
               part="bubble"
               dir="auto"
               @contextmenu=${(e: Event) => actions.bubbleContextMenu(e, message)}
               @click=${(e: Event) => actions.bubbleClick(e, message)}
               >${text}</div
             >`
-          : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
+            : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
     }
+    ${hidden ? nothing : context.files.render(message, t, language)}
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
         >${relativeTime(message.createdAt, language)}</time

@@ -1,9 +1,10 @@
+import { cssText } from '../shared/css-text.js';
 import { tokensCss } from '../shared/tokens.css.js';
 
 /** CSS text (the element is written without Lit, see light-element.ts). */
 export const contactSupplierStyles =
   tokensCss +
-  `
+  cssText`
     :host {
       display: inline-block;
     }

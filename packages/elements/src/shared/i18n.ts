@@ -103,6 +103,28 @@ export interface PalaverStrings extends ModerationStrings {
   /** Under a message the other side does not accept (they blocked the user); it does not say why. */
   cannotWrite: string;
   dialogLabel(supplier: string): string;
+  /** The composer's button that picks files. */
+  attach: string;
+  /** Shown while files are dragged over the thread. */
+  dropFiles: string;
+  /** Removes a picked file, or a file of a message not sent yet. */
+  removeFile(name: string): string;
+  /** A file's progress bar. */
+  uploading(name: string): string;
+  /** A file of a pending message not uploaded yet. */
+  fileWaiting: string;
+  /** Why the server refused a file (`unsupported_media_type`, `payload_too_large`; else its own words). */
+  fileRefused(code: string, serverMessage: string): string;
+  /** More files than a message may carry. */
+  tooManyFiles(max: number): string;
+  /** An image of a message, as a button that opens the viewer. */
+  openImage(name: string): string;
+  imageViewer: string;
+  previousImage: string;
+  nextImage: string;
+  /** "2 of 5" in the viewer. */
+  imageCounter(index: number, count: number): string;
+  download: string;
 }
 
 /** Built-in words by language tag ('en', 'fr'): what an element class brings with it. */
@@ -112,6 +134,11 @@ export type BuiltInStrings = Readonly<Record<string, Partial<PalaverStrings>>>;
 const replaced = new Map<string, Partial<PalaverStrings>>();
 /** Resolved strings per built-in set and language; dropped whenever the page replaces some. */
 let resolved = new WeakMap<BuiltInStrings, Map<string, PalaverStrings>>();
+
+/** Built-in words changed (a language arrived): strings are resolved again. */
+export function forgetResolvedStrings(): void {
+  resolved = new WeakMap();
+}
 
 /** Adds or overrides strings for a language ('de', 'fr', …), page-wide. */
 export function setStrings(language: string, strings: Partial<PalaverStrings>): void {

@@ -26,6 +26,12 @@ export class PalaverElement extends LitElement {
   /** The words this element shows, by language; each element class sets its own. */
   protected static builtInStrings: BuiltInStrings = {};
 
+  /**
+   * Loads the words of a language that come in a chunk of their own (the
+   * thread's and the inbox's French); undefined when there is nothing to wait for.
+   */
+  protected static loadLanguage: ((language: string) => Promise<void> | undefined) | undefined;
+
   /** The Palaver client; defaults to the one given to `configure()`. */
   declare client: ChatClient | undefined;
 
@@ -66,6 +72,13 @@ export class PalaverElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopWaiting?.();
+  }
+
+  /** The first frame is already in the element's language: its words are waited for (English if they cannot come). */
+  protected override async scheduleUpdate(): Promise<void> {
+    const pending = (this.constructor as typeof PalaverElement).loadLanguage?.(this.language);
+    if (pending) await pending.catch(() => undefined);
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

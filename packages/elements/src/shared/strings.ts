@@ -1,14 +1,12 @@
 import type { ModerationStrings } from '../chat-moderation/moderation-strings.js';
 import { contactStrings } from './contact-strings.js';
-import type { BuiltInStrings, PalaverStrings } from './i18n.js';
+import { forgetResolvedStrings, type PalaverStrings } from './i18n.js';
+import { list } from './list.js';
 import { unreadStrings } from './unread-strings.js';
 
-// Every element's words in English and French. `<unread-badge>` needs only
+// Every element's words in English (French: strings-fr.ts). `<unread-badge>` needs only
 // `unreadStrings` and `<contact-supplier>` `contactStrings`: they do not import
 // this module, so a product page's first load stays small.
-
-const list = (names: string[], and: string) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
 
 /** The thread's, the inbox's and the contact button's words: the console brings its own (moderation-strings.ts). */
 export type ElementStrings = Omit<PalaverStrings, keyof ModerationStrings>;
@@ -93,90 +91,63 @@ export const en: ElementStrings = {
   reportFailed: 'The report was not sent.',
   safetyRateLimited: 'Too many reports or blocks in a short time: please wait a while, then try again.',
   cannotWrite: 'You cannot write to this person.',
-};
-
-export const fr: ElementStrings = {
-  ...unreadStrings.fr,
-  ...contactStrings.fr,
-  messages: 'Messages',
-  composerLabel: 'Message',
-  composerPlaceholder: 'Écrire un message…',
-  send: 'Envoyer',
-  queued: 'En attente d’envoi',
-  sending: 'Envoi en cours',
-  sent: 'Envoyé',
-  read: 'Lu',
-  failed: 'Non envoyé',
-  retry: 'Réessayer',
-  discard: 'Abandonner',
-  editFailed: 'Votre modification n’a pas été enregistrée.',
-  deleteFailed: 'Le message n’a pas été supprimé.',
-  dismiss: 'Fermer',
-  edit: 'Modifier',
-  delete: 'Supprimer',
-  save: 'Enregistrer',
-  cancel: 'Annuler',
-  deleted: 'Message supprimé',
-  removedByModeration: 'Retiré par la modération',
-  edited: 'modifié',
-  staff: 'Équipe',
-  you: 'Vous',
-  typing: (names) => (names.length === 1 ? `${names[0]} écrit…` : `${list(names, 'et')} écrivent…`),
-  newMessages: 'Nouveaux messages',
-  loadingOlder: 'Chargement des messages précédents…',
-  empty: 'Pas encore de message. Dites bonjour !',
-  loading: 'Chargement de la conversation…',
-  offline: 'Vous êtes hors ligne. Vos messages partiront dès le retour de la connexion.',
-  sendsWhenOpened: 'Votre message partira dès que la conversation sera ouverte.',
-  rateLimited: 'Trop de messages en peu de temps : celui-ci attend un instant puis partira tout seul.',
-  maskedForOthers: 'Les coordonnées sont masquées pour votre interlocuteur : poursuivez la conversation ici.',
-  maskedForMe: 'Des coordonnées ont été masquées par la place de marché.',
-  suspendedBanner: (name) =>
-    `Le compte de ${name} est suspendu par la place de marché : pas de réponse possible pour l’instant.`,
-  noConversationsLoading: 'Chargement des conversations…',
-  charactersLeft: (n) => (n === 1 ? '1 caractère restant' : `${n} caractères restants`),
-  charactersOver: (n) => (n === 1 ? '1 caractère de trop' : `${n} caractères de trop`),
-  today: 'Aujourd’hui',
-  yesterday: 'Hier',
-  productLabel: (title) => `À propos de : ${title}`,
-  support: 'Assistance',
-  supportLabel: (subject) => `Assistance : ${subject}`,
-  lastMessageByYou: (text) => `Vous : ${text}`,
-  messageActions: 'Actions sur le message',
-  confirmDelete: 'Supprimer ce message ?',
-  conversations: 'Conversations',
-  unreadOnly: 'Non lues seulement',
-  noUnread: 'Aucune conversation non lue.',
-  noConversations: 'Pas encore de conversation.',
-  back: 'Toutes les conversations',
-  pickConversation: 'Choisissez une conversation.',
-  contactSupplier: 'Contacter le fournisseur',
-  close: 'Fermer',
-  dialogLabel: (supplier) => `Conversation avec ${supplier}`,
-  conversationActions: 'Actions sur la conversation',
-  report: 'Signaler',
-  reportConversation: 'Signaler la conversation',
-  block: (name) => `Bloquer ${name}`,
-  unblock: (name) => `Débloquer ${name}`,
-  blockedBanner: (name) => `Vous avez bloqué ${name}. Cette personne ne peut plus vous écrire.`,
-  unblockShort: 'Débloquer',
-  blockFailed: 'Cela n’a pas fonctionné.',
-  reportMessageTitle: 'Signaler ce message',
-  reportConversationTitle: 'Signaler cette conversation',
-  reportReason: 'Quel est le problème ?',
-  reportReasons: {
-    spam: 'Spam',
-    scam: 'Arnaque ou fraude',
-    abuse: 'Insultes ou harcèlement',
-    off_platform: 'Propose de traiter hors de la place de marché',
-    other: 'Autre chose',
-  },
-  reportNote: 'Quelque chose à ajouter ? (facultatif)',
-  reportSent: 'Merci, la place de marché va s’en occuper.',
-  reportFailed: 'Le signalement n’a pas été envoyé.',
-  safetyRateLimited: 'Trop de signalements ou de blocages en peu de temps : patientez un moment puis réessayez.',
-  cannotWrite: 'Vous ne pouvez pas écrire à cette personne.',
+  attach: 'Attach files',
+  dropFiles: 'Drop files to attach them',
+  removeFile: (name) => `Remove ${name}`,
+  uploading: (name) => `Uploading ${name}`,
+  fileWaiting: 'Waiting to upload',
+  fileRefused: (code, message) =>
+    code === 'unsupported_media_type'
+      ? 'This type of file is not accepted.'
+      : code === 'payload_too_large'
+        ? 'This file is too large.'
+        : message,
+  tooManyFiles: (max) => `At most ${max} files per message.`,
+  openImage: (name) => `Open ${name}`,
+  imageViewer: 'Image viewer',
+  previousImage: 'Previous image',
+  nextImage: 'Next image',
+  imageCounter: (index, count) => `${index} of ${count}`,
+  download: 'Download',
 };
 
 /** The built-in words of the elements that show more than an unread count. */
-export const builtInStrings: BuiltInStrings = { en, fr };
+/**
+ * The built-in words of the thread and the inbox: English here; other
+ * languages join when first needed (`loadLanguage`), so the drop-in does not
+ * carry every language to every page.
+ */
+export const builtInStrings: Record<string, ElementStrings> = { en };
+
+/** Languages whose words are a chunk of their own. */
+const LANGUAGE_PACKS: Record<string, () => Promise<ElementStrings>> = {
+  fr: () => import('./strings-fr.js').then((pack) => pack.fr),
+};
+const loading = new Map<string, Promise<void>>();
+
+/**
+ * Loads the built-in words of a language tag's primary language ('fr-CA' →
+ * French) if they come in a chunk of their own and are not here yet; undefined
+ * when there is nothing to wait for. A failed load (offline) is forgotten, so
+ * the next render tries again; meanwhile the elements speak English.
+ */
+export function loadLanguage(language: string): Promise<void> | undefined {
+  const primary = language.split('-')[0] ?? language;
+  const load = LANGUAGE_PACKS[primary];
+  if (builtInStrings[primary] || !load) return undefined;
+  let pending = loading.get(primary);
+  if (!pending) {
+    pending = load().then(
+      (strings) => {
+        builtInStrings[primary] = strings;
+        forgetResolvedStrings();
+      },
+      (error: unknown) => {
+        loading.delete(primary);
+        throw error;
+      },
+    );
+    loading.set(primary, pending);
+  }
+  return pending;
+}

@@ -1,3 +1,5 @@
+import { cssText } from './css-text.js';
+
 /**
  * Public design tokens, read by every element. Set them anywhere above the
  * elements (`:root`, a container) to restyle Palaver; dark themes and RTL need
@@ -7,7 +9,7 @@
  * button) are written without Lit so that a page pays for Lit only once the
  * thread is used (see light-element.ts).
  */
-export const tokensCss = `
+export const tokensCss = cssText`
   :host {
     --_font: var(--chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--chat-font-size, 0.9375rem);

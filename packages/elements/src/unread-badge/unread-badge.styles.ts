@@ -1,9 +1,10 @@
+import { cssText } from '../shared/css-text.js';
 import { tokensCss } from '../shared/tokens.css.js';
 
 /** CSS text (the element is written without Lit, see light-element.ts). */
 export const unreadBadgeStyles =
   tokensCss +
-  `
+  cssText`
     :host {
       --_badge-bg: var(--unread-badge-background, var(--chat-color-badge, #c5221f));
       --_badge-fg: var(--unread-badge-color, #ffffff);

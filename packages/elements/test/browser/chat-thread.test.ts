@@ -92,6 +92,7 @@ describe('<chat-thread>', () => {
     );
     await client.send(conversation.id, 'Helo');
     await eventually(() => expect($$(el, '[part~="own"] .more-button')).to.have.length(1));
+    await eventually(() => expect($$(el, '[part~="other"] .more-button')).to.have.length(1));
     // Others' messages cannot be edited or deleted: their menu only reports them.
     $(el, '[part~="other"] .more-button')?.click();
     await eventually(() =>

@@ -94,5 +94,8 @@ export function socketTransport(url: string, options: SocketTransportOptions = {
     notify(event, payload) {
       if (socket?.connected) (socket.emit as (e: string, p: unknown) => void)(event, payload);
     },
+    // Loaded on the first upload: pages that never send a file do not download it.
+    upload: async (file, name, uploadOptions) =>
+      (await import('./http-upload.js')).httpUpload(url, currentToken, file, name, uploadOptions),
   };
 }

@@ -1,4 +1,10 @@
-import type { AckResponse, ClientToServerEvents, ServerToClientEvents, UnreadCounts } from '@palaver/protocol';
+import type {
+  AckResponse,
+  Attachment,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  UnreadCounts,
+} from '@palaver/protocol';
 
 export type ClientEvent = keyof ClientToServerEvents;
 export type ServerEvent = keyof ServerToClientEvents;
@@ -46,4 +52,17 @@ export interface Transport {
   request<E extends ClientEvent>(event: E, payload: PayloadOf<E>, timeoutMs: number): Promise<AckResponse<ResultOf<E>>>;
   /** Fire-and-forget (typing). Dropped when not connected. */
   notify<E extends ClientEvent>(event: E, payload: PayloadOf<E>): void;
+  /**
+   * Uploads one file (`POST /api/attachments`) and resolves with the server's
+   * answer. Rejects with a `ChatError` (`offline`) when the network failed, and
+   * with an `AbortError` when `signal` aborted it. Optional: a transport
+   * without it cannot send files.
+   */
+  upload?(file: Blob, name: string, options: UploadOptions): Promise<AckResponse<{ attachment: Attachment }>>;
+}
+
+export interface UploadOptions {
+  /** Bytes sent so far, of `total`. */
+  onProgress?(sent: number, total: number): void;
+  signal?: AbortSignal;
 }

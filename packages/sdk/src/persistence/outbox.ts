@@ -1,33 +1,20 @@
-import { PERMANENT_ERROR_CODES } from '@palaver/protocol';
+import { isNotBlank } from '@palaver/protocol';
 import { retryDelay } from '../connection/backoff.js';
-import type { PayloadOf, Transport } from '../connection/transport.js';
+import type { Transport } from '../connection/transport.js';
 import { ChatError } from '../errors.js';
 import type { ChatState } from '../state/chat-state.js';
-import type { ClientErrorCode, PendingMessage } from '../state/types.js';
-import type { KeyValueStore } from './storage/key-value-store.js';
+import type { ClientErrorCode } from '../state/types.js';
+import type { Outbox, OutboxEntry } from './outbox-api.js';
 
-/** A message waiting in the outbox: what is shown, plus the delivery bookkeeping. Persisted. */
-export interface OutboxEntry extends PendingMessage {
-  /**
-   * Written before its conversation could be opened (offline, first contact):
-   * `conversationId` is a draft id, and the conversation is opened with this
-   * first — then every entry of the draft moves to the real id.
-   */
-  open?: PayloadOf<'conversation:open'>;
-  attempts: number;
-  /** Not before this time (ms since the epoch): backoff and rate limits. */
-  notBefore: number;
-}
+export type { Outbox, OutboxEntry } from './outbox-api.js';
+export { classifyFailure } from './outbox-policy.js';
+
+import { classifyFailure, nextDue } from './outbox-policy.js';
+import type { KeyValueStore } from './storage/key-value-store.js';
+import type { Uploads, UploadsOptions } from './uploads.js';
 
 const PREFIX = 'o:';
 const SEND_TIMEOUT_MS = 15_000;
-
-/** What to do with an entry after a failed send. */
-export function classifyFailure(code: ClientErrorCode): 'fail' | 'wait' | 'retry' {
-  if (code === 'rate_limited') return 'wait';
-  if ((PERMANENT_ERROR_CODES as ReadonlySet<string>).has(code)) return 'fail';
-  return 'retry';
-}
 
 export interface OutboxOptions {
   store: KeyValueStore;
@@ -38,36 +25,6 @@ export interface OutboxOptions {
   /** Tells the other tabs that the outbox changed on disk or in flight. */
   announce: (change: { clientId: string; status?: OutboxEntry['status'] }) => void;
   now?: () => number;
-}
-
-/**
- * The persistent outbox. A send is written to storage first and shown at once;
- * the sending tab then delivers entries in order (per conversation: one after
- * the other, so the server's order is the sender's order). Transient failures
- * are retried with backoff, `rate_limited` waits as long as the server says,
- * permanent refusals turn the entry `failed` until the user retries or
- * discards it. The server deduplicates by `clientId`, so a retry after a lost
- * ack never creates a second message.
- */
-export interface Outbox {
-  /** Reads the entries from storage (at start, and when another tab changed them). */
-  reload(): Promise<void>;
-  /** Adds a message; resolves once it is safely stored (it then survives a reload). */
-  add(entry: Omit<OutboxEntry, 'order' | 'status' | 'attempts' | 'notBefore'>): Promise<OutboxEntry>;
-  retry(clientId: string): Promise<void>;
-  /** Moves the entries queued under a draft conversation id to the conversation it turned out to be. */
-  rebind(draftId: string, conversationId: string): Promise<void>;
-  discard(clientId: string): Promise<void>;
-  /**
-   * A fresh connection: entries that were backing off from network errors go
-   * now (the network is back); rate-limited ones keep waiting.
-   */
-  connected(): void;
-  /** Shows another tab's in-flight state. */
-  showStatus(clientId: string, status: OutboxEntry['status']): void;
-  /** Sends what is due. Safe to call any time: it does nothing unless this tab sends and is connected. */
-  flush(): Promise<void>;
-  dispose(): void;
 }
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -95,7 +52,46 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return run;
   };
 
-  const publish = (): void => state.setOutbox([...entries.values()]);
+  let uploads: Uploads | undefined;
+  let loadingUploads: Promise<Uploads> | undefined;
+  /**
+   * The upload code, loaded with the first message that has files, or after
+   * connecting (so a file picked offline later finds it): most pages never send one.
+   */
+  const loadUploads = (): Promise<Uploads> => {
+    loadingUploads ??= import('./uploads.js').then(({ createUploads }) => {
+      uploads = createUploads(uploadsOptions);
+      publish();
+      return uploads;
+    });
+    // A failed load (offline) is forgotten: the next use tries again.
+    loadingUploads.catch(() => (loadingUploads = undefined));
+    return loadingUploads;
+  };
+  const uploadsOptions: UploadsOptions = {
+    transport,
+    filesOf: (clientId) => entries.get(clientId)?.files,
+    async record(clientId, files) {
+      const entry = entries.get(clientId);
+      if (entry) await save({ ...entry, files });
+    },
+    changed: () => publish(),
+  };
+
+  const publish = (): void => {
+    state.setOutbox(
+      [...entries.values()].map(({ files, ...e }) => {
+        if (!files) return e;
+        if (!uploads) void loadUploads();
+        // Until the upload code is here, the files show as waiting, without a preview.
+        const shown =
+          uploads?.view(e.clientId, files) ??
+          files.map((f) => ({ ...f, url: '', status: 'waiting' as const, progress: 0 }));
+        return { ...e, files: shown };
+      }),
+    );
+    uploads?.prune(new Set(entries.keys()));
+  };
 
   const readFromDisk = async (): Promise<void> => {
     const stored = await store.entries<OutboxEntry>(PREFIX);
@@ -117,7 +113,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   /** Writes one entry (or its removal) and tells the other tabs. */
-  const persist = async (clientId: string, entry: OutboxEntry | null): Promise<void> => {
+  const persist = async (clientId: string, shown: OutboxEntry | null): Promise<void> => {
+    // On disk it waits: `sending` is true only while this tab is at it.
+    const entry = shown?.status === 'sending' ? { ...shown, status: 'queued' as const } : shown;
     unsaved.set(clientId, entry);
     await exclusive(async () => {
       try {
@@ -142,26 +140,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
     await persist(clientId, null);
   };
 
-  /** The next entry that may go now: the oldest unsent one of each conversation, soonest first. */
-  const next = (): { entry: OutboxEntry; waitMs: number } | undefined => {
-    const heads = new Map<string, OutboxEntry>();
-    for (const entry of [...entries.values()].sort((a, b) => a.order - b.order)) {
-      if (entry.status === 'failed' || heads.has(entry.conversationId)) continue;
-      heads.set(entry.conversationId, entry);
-    }
-    let best: OutboxEntry | undefined;
-    for (const entry of heads.values()) {
-      if (
-        !best ||
-        entry.notBefore < best.notBefore ||
-        (entry.notBefore === best.notBefore && entry.order < best.order)
-      ) {
-        best = entry;
-      }
-    }
-    return best ? { entry: best, waitMs: Math.max(0, best.notBefore - now()) } : undefined;
-  };
-
   const flush = async (): Promise<void> => {
     if (flushing) {
       again = true;
@@ -172,7 +150,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       do {
         again = false;
         while (!disposed && options.isSender() && transport.connected) {
-          const due = next();
+          const due = nextDue(entries.values(), now());
           if (!due) break;
           if (due.waitMs > 0) {
             clearTimeout(timer);
@@ -187,7 +165,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
-  const sendOne = async (entry: OutboxEntry): Promise<void> => {
+  const sendOne = async (due: OutboxEntry): Promise<void> => {
+    let entry = due;
     entries.set(entry.clientId, { ...entry, status: 'sending' });
     publish();
     options.announce({ clientId: entry.clientId, status: 'sending' });
@@ -205,6 +184,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
         throw ChatError.from(opened.error);
       }
+      const attachmentIds = entry.files ? await (await loadUploads()).uploadAll(entry.clientId) : undefined;
       const answer = await transport.request(
         'message:send',
         {
@@ -212,6 +192,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           conversationId: entry.conversationId,
           body: entry.body,
           ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+          ...(attachmentIds ? { attachmentIds } : {}),
         },
         SEND_TIMEOUT_MS,
       );
@@ -226,7 +207,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const chatError = error instanceof ChatError ? error : new ChatError('timeout', String(error));
       ({ code, message, retryAfterMs } = chatError);
     }
-    if (!entries.has(entry.clientId)) return; // discarded meanwhile
+    // As it is now: discarded meanwhile, or with files uploaded (never to upload again).
+    const latest = entries.get(entry.clientId);
+    if (!latest) return;
+    entry = latest;
     const action = classifyFailure(code);
     if (action === 'fail') {
       await save({ ...entry, status: 'failed', error: { code, message } });
@@ -268,9 +252,28 @@ export function createOutbox(options: OutboxOptions): Outbox {
       void flush();
     },
     async discard(clientId) {
+      uploads?.abort(clientId);
       if (entries.has(clientId)) await remove(clientId);
     },
+    async removeFile(clientId, fileId) {
+      const entry = entries.get(clientId);
+      if (!entry?.files) return;
+      uploads?.abort(clientId, fileId);
+      const { error, files: _files, ...rest } = entry;
+      const files = entry.files.filter((f) => f.id !== fileId);
+      if (files.length === 0 && !isNotBlank(entry.body)) return this.discard(clientId);
+      // The refused file was why the message failed: without it, the rest goes.
+      const unblocked = entry.status === 'failed' && entry.files.some((f) => f.error) && !files.some((f) => f.error);
+      const kept = files.length > 0 ? { files } : {};
+      await save(
+        unblocked
+          ? { ...rest, ...kept, status: 'queued', attempts: 0, notBefore: 0 }
+          : { ...rest, ...kept, ...(error ? { error } : {}) },
+      );
+      void flush();
+    },
     connected() {
+      void loadUploads().catch(() => undefined);
       for (const [clientId, entry] of entries) {
         if (entry.status === 'queued' && entry.attempts > 0) entries.set(clientId, { ...entry, notBefore: 0 });
       }

@@ -22,6 +22,29 @@ export interface ChatMessage extends Message {
   error?: Failure;
   /** True for a message still in the outbox (its `id` is local and `seq` is 0). */
   pending?: boolean;
+  /** A pending message's files, with local previews and upload progress (it has no `attachments` yet). */
+  files?: PendingFile[];
+}
+
+/**
+ * A file of a message still in the outbox, as the UI shows it. `waiting`: not
+ * uploaded yet (offline, or its turn has not come); `failed`: the server refused
+ * it for good (`error` says why: `unsupported_media_type`, `payload_too_large`) —
+ * remove it with `cancelFile` and the rest of the message goes.
+ */
+export interface PendingFile {
+  /** Unique within its message (for `cancelFile`). */
+  id: string;
+  name: string;
+  /** The type the browser declared (the server sniffs its own). */
+  type: string;
+  size: number;
+  /** A local address of the file's bytes (an object URL), for previews before it is uploaded. */
+  url: string;
+  status: 'waiting' | 'uploading' | 'uploaded' | 'failed';
+  /** Share of the bytes sent, 0 to 1. */
+  progress: number;
+  error?: Failure;
 }
 
 /** A message the user sent that the server has not stored yet, as the outbox shows it. */
@@ -37,6 +60,7 @@ export interface PendingMessage {
   status: 'queued' | 'sending' | 'failed';
   /** Why it failed (`failed`), or why it is held back for a while (`queued` with `rate_limited`). */
   error?: Failure;
+  files?: PendingFile[];
 }
 
 export interface ThreadStatus {

@@ -18,6 +18,7 @@ export function pendingMessage(entry: PendingMessage, fromAdmin: boolean): ChatM
   };
   if (entry.replyToId) shown.replyToId = entry.replyToId;
   if (entry.error) shown.error = entry.error;
+  if (entry.files) shown.files = entry.files;
   return shown;
 }
 

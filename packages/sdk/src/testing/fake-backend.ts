@@ -1,7 +1,15 @@
-import type { AckResponse, ChatErrorBody, ChatUser, Conversation, Message, ProductRef } from '@palaver/protocol';
+import type {
+  AckResponse,
+  Attachment,
+  ChatErrorBody,
+  ChatUser,
+  Conversation,
+  Message,
+  ProductRef,
+} from '@palaver/protocol';
 import { errorBody, LIMITS } from '@palaver/protocol';
 import { expiryOf, userFromToken } from '../connection/token.js';
-import type { ClientEvent, PayloadOf, Transport, TransportHandlers } from '../connection/transport.js';
+import type { ClientEvent, PayloadOf, Transport, TransportHandlers, UploadOptions } from '../connection/transport.js';
 import type { FakeConnection } from './fake-data.js';
 import { Refusal, refuse } from './fake-data.js';
 import { FakeChatSafety } from './fake-safety.js';
@@ -78,10 +86,16 @@ export class FakeChatBackend extends FakeChatSafety {
     conversationId: string,
     body: string,
     createdAt?: string,
-    options: { masked?: boolean } = {},
+    options: { masked?: boolean; attachments?: Attachment[] } = {},
   ): Message {
     this.addUser(sender);
-    return this.send(sender, { clientId: `seed-${++this.counter}`, conversationId, body }, createdAt, options);
+    const attachments = options.attachments?.map((a) => this.files.seed(a, sender.id, conversationId));
+    return this.send(
+      sender,
+      { clientId: `seed-${++this.counter}`, conversationId, body, attachmentIds: attachments?.map((a) => a.id) ?? [] },
+      createdAt,
+      { ...options, ...(attachments ? { attachments } : {}) },
+    );
   }
 
   /**
@@ -106,6 +120,7 @@ export class FakeChatBackend extends FakeChatSafety {
       const removed: Message = {
         ...current,
         body: '',
+        attachments: [],
         deletedAt: new Date().toISOString(),
         removedByModeration: true,
       };
@@ -151,6 +166,11 @@ export class FakeChatBackend extends FakeChatSafety {
     const connection = { user, handlers };
     this.connections.add(connection);
     return connection;
+  }
+
+  /** @internal An upload by a connected user (see `FakeTransport.upload`). */
+  upload(user: ChatUser, file: Blob, name: string, options: UploadOptions) {
+    return this.files.upload(user.id, file, name, options);
   }
 
   /** @internal */
@@ -218,6 +238,16 @@ export class FakeChatBackend extends FakeChatSafety {
         return { userIds: this.blockedBy(user.id) };
       case 'report:create':
         return this.report(user, input as PayloadOf<'report:create'>);
+      case 'attachment:links':
+        return {
+          attachments: this.files.links(user.id, input.attachmentIds as string[], (id) => {
+            try {
+              return Boolean(this.readable(user, id));
+            } catch {
+              return false;
+            }
+          }),
+        };
       case 'auth:refresh': {
         const next = userFromToken(input.token as string);
         if (!next) throw refuse('unauthorized', 'The token is not valid.');

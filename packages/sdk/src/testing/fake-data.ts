@@ -9,8 +9,9 @@ import type {
 } from '@palaver/protocol';
 import { CANNOT_WRITE_MESSAGE, canRead, LIMITS, PalaverError, unreadCount, writeAccess } from '@palaver/protocol';
 import type { ServerEvent, TransportHandlers } from '../connection/transport.js';
+import { FakeFiles, type FakeFilesOptions } from './fake-files.js';
 
-export interface FakeBackendOptions {
+export interface FakeBackendOptions extends FakeFilesOptions {
   messageMaxLength?: number;
   /** Delay before each answer and event, in ms (0: next microtask). */
   latencyMs?: number;
@@ -67,11 +68,14 @@ export abstract class FakeChatData {
   protected readonly maxLength: number;
   protected readonly latencyMs: number;
   protected readonly allowClientProducts: boolean;
+  /** Uploads and the attachments of messages. */
+  protected readonly files: FakeFiles;
 
   constructor(options: FakeBackendOptions = {}) {
     this.maxLength = options.messageMaxLength ?? LIMITS.messageMaxLength;
     this.latencyMs = options.latencyMs ?? 0;
     this.allowClientProducts = options.allowClientProducts ?? false;
+    this.files = new FakeFiles(options);
   }
 
   /** Makes a user known (their name shows in conversations). */

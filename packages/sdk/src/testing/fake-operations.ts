@@ -4,6 +4,7 @@ import {
   canOpenProductWith,
   canOpenSupportFor,
   checkMessageBody,
+  isNotBlank,
   JOINING_ROLE,
   LIMITS,
   productConversationKey,
@@ -110,7 +111,7 @@ export abstract class FakeChatOperations extends FakeChatData {
     user: ChatUser,
     input: PayloadOf<'message:send'>,
     createdAt?: string,
-    extra: { masked?: boolean } = {},
+    extra: { masked?: boolean; attachments?: Message['attachments'] } = {},
   ): Message {
     const known = this.messageKeys.get(`${user.id}\u0000${input.clientId}`);
     if (known) {
@@ -122,12 +123,18 @@ export abstract class FakeChatOperations extends FakeChatData {
     const conversation = this.find(input.conversationId);
     const access = this.writable(user, conversation);
     this.assertNotBlocked(user.id, conversation.participants.keys());
-    const checked = checkMessageBody(input.body, this.maxLength);
+    const attachmentIds = input.attachmentIds ?? [];
+    // With attachments, the text may be empty.
+    const checked =
+      attachmentIds.length > 0 && !isNotBlank(input.body)
+        ? ({ ok: true, body: '' } as const)
+        : checkMessageBody(input.body, this.maxLength);
     if (!checked.ok) throw refuse(checked.code, checked.message);
     const { body } = checked;
     if (input.replyToId !== undefined && !conversation.messages.some((m) => m.id === input.replyToId)) {
       throw refuse('invalid_payload', 'replyToId must name a message of the same conversation.');
     }
+    const attachments = extra.attachments ?? this.files.claim(user.id, attachmentIds, conversation.id);
     if (access === 'join') this.join(conversation, user);
     const unreadBefore = this.unreadIn(conversation, user.id);
     const message: Message = {
@@ -138,7 +145,7 @@ export abstract class FakeChatOperations extends FakeChatData {
       senderId: user.id,
       fromAdmin: user.isAdmin,
       body,
-      attachments: [],
+      attachments,
       createdAt: createdAt ?? new Date().toISOString(),
       ...(input.replyToId ? { replyToId: input.replyToId } : {}),
       ...(extra.masked ? { masked: true } : {}),
@@ -187,7 +194,8 @@ export abstract class FakeChatOperations extends FakeChatData {
     let next: Message;
     const now = new Date().toISOString();
     if (body === undefined) {
-      next = { ...current, body: '', deletedAt: now };
+      // A deleted message's files go with it.
+      next = { ...current, body: '', attachments: [], deletedAt: now };
     } else {
       const checked = checkMessageBody(body, this.maxLength);
       if (!checked.ok) throw refuse(checked.code, checked.message);

@@ -1,5 +1,12 @@
-import type { AckResponse } from '@palaver/protocol';
-import type { ClientEvent, PayloadOf, ResultOf, Transport, TransportHandlers } from '../connection/transport.js';
+import type { AckResponse, Attachment } from '@palaver/protocol';
+import type {
+  ClientEvent,
+  PayloadOf,
+  ResultOf,
+  Transport,
+  TransportHandlers,
+  UploadOptions,
+} from '../connection/transport.js';
 import { ChatError } from '../errors.js';
 import type { FakeChatBackend } from './fake-backend.js';
 
@@ -62,6 +69,15 @@ export class FakeTransport implements Transport {
     if (!connection) return Promise.reject(new ChatError('offline', 'Not connected.'));
     const answer = this.backend.handle(connection.user, event, structuredClone(payload));
     return new Promise((resolve) => this.backend.deliver(() => resolve(structuredClone(answer) as never)));
+  }
+
+  async upload(file: Blob, name: string, options: UploadOptions): Promise<AckResponse<{ attachment: Attachment }>> {
+    const connection = this.connection;
+    if (!connection) throw new ChatError('offline', 'Not connected.');
+    const answer = await this.backend.upload(connection.user, file, name, options);
+    // The network went while the file was on its way.
+    if (!this.connection) throw new ChatError('offline', 'The upload was interrupted.');
+    return answer;
   }
 
   notify<E extends ClientEvent>(event: E, payload: PayloadOf<E>): void {
