@@ -133,7 +133,13 @@ export default [
   splitBundle(`${elements}/src/palaver.ts`, `${elements}/dist`, `${elements}/tsconfig.json`),
   // The badge alone, with what only some pages ever need (the upload code of a message with files) in
   // chunks beside it, loaded on first use.
-  splitBundle(`${elements}/src/badge.ts`, `${elements}/dist`, `${elements}/tsconfig.json`, 'palaver-badge', 'palaver-badge-chunks'),
+  splitBundle(
+    `${elements}/src/badge.ts`,
+    `${elements}/dist`,
+    `${elements}/tsconfig.json`,
+    'palaver-badge',
+    'palaver-badge-chunks',
+  ),
   // The moderation console, for the support desk only: self-contained like the badge. As a second
   // entry of the split drop-in it would move the code both share out of palaver.js into a chunk,
   // an extra request on every product page; as a chunk of palaver.js it would weigh on the drop-in's

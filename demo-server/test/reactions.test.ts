@@ -44,6 +44,8 @@ describe('reactions', () => {
       { emoji: '👍', count: 2, userIds: [bob.id, alice.id] },
       { emoji: '🇫🇷', count: 1, userIds: [alice.id] },
     ]);
+    // Every change moves reactionsAt on, so a client can tell the newer copy.
+    assert.ok((both.message.reactionsAt ?? '') > (first.message.reactionsAt ?? ''));
     // Taking back one not made changes nothing; taking back one's own does.
     await ok(supplier, 'reaction:remove', { messageId: message.id, emoji: '🇫🇷' });
     const back = await ok(supplier, 'reaction:remove', { messageId: message.id, emoji: '👍' });

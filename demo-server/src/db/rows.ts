@@ -36,6 +36,8 @@ export interface MessageRow {
   removed_body?: string | null;
   /** What the message shows of its reactions (see reactions.ts). */
   reactions_json?: string | null;
+  /** When the reactions last changed (kept growing, see reactions.ts). */
+  reacted_at?: string | null;
   /** The message's attachments as `AttachmentRecord`s (JSON), in order; null without any or once deleted. */
   attachments_json?: string | null;
   reply_to_id: string | null;
@@ -126,6 +128,7 @@ export function toMessage(row: MessageRow, links: AttachmentLinks): StoredBody {
   // A deleted message shows nothing of what it was, reactions included.
   const reactions = row.deleted_at ? undefined : toReactions(row.reactions_json);
   if (reactions) message.reactions = reactions;
+  if (row.reacted_at && !row.deleted_at) message.reactionsAt = row.reacted_at;
   const records = attachmentRecords(row.attachments_json);
   if (row.removed_at) {
     message.removedByModeration = true;

@@ -88,6 +88,12 @@ export const messageSchema = z.object({
   attachments: z.array(attachmentSchema),
   /** Extension: emoji reactions, in the order each emoji was first used; absent when there are none. */
   reactions: z.optional(z.array(reactionSchema)),
+  /**
+   * Extension: when the reactions last changed (grows with every change of
+   * them): of two copies of a message, the one with the later `reactionsAt` has
+   * the newer reactions.
+   */
+  reactionsAt: z.optional(timestampSchema),
   replyToId: z.optional(idSchema),
   createdAt: timestampSchema,
   editedAt: z.optional(timestampSchema),

@@ -11,6 +11,7 @@ import {
 } from './commands/conversations.js';
 import { changeMessage, retryNotice, type SendOptions, sendMessage } from './commands/messages.js';
 import { createTyping, queryPresence } from './commands/presence-typing.js';
+import { createReactions } from './commands/reactions.js';
 import { createReads } from './commands/reads.js';
 import { createSafety } from './commands/safety.js';
 import { type ConnectionStatus, createConnection } from './connection/connection.js';
@@ -113,6 +114,12 @@ export interface ChatClient {
   sendAbout(product: OpenProductConversationInput, body: string, options?: SendOptions): Promise<ChatMessage>;
   edit(messageId: string, body: string): Promise<Message>;
   delete(messageId: string): Promise<Message>;
+  /**
+   * Puts one emoji on a message (`unreact`: takes it back): shown at once, kept across
+   * reloads, sent when online. A refusal undoes it and becomes a notice.
+   */
+  react(messageId: string, emoji: string): Promise<void>;
+  unreact(messageId: string, emoji: string): Promise<void>;
   /** Marks messages up to `seq` as read (never moves backwards). */
   markRead(conversationId: string, seq: number): Promise<void>;
   /** Tells the others you are typing; throttled, and stops by itself after a few seconds. */
@@ -167,6 +174,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     sync.reset();
     state.reset();
     safety.$blocked.set([]);
+    reactions.close();
   };
 
   const connection = createConnection({
@@ -178,7 +186,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const current = state.$user.get();
       if (current && current.id !== user.id) await closeLocalData(false);
       state.setUser(user);
-      if (!local.isOpen) sync.resume(await local.open(user));
+      if (!local.isOpen) sync.resume(await local.open(user).then(reactions.restoreFrom(local)));
     },
   });
   // Listeners of `connected` run in this order: the outbox sends, pending reads go, then the sync.
@@ -189,6 +197,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   queryPresence(state, connection);
   const typing = createTyping(connection);
   const safety = createSafety(connection);
+  const reactions = createReactions(state, connection);
   const local = createLocalData({
     namespace: options.namespace ?? (options.url ? new URL(options.url).host : 'default'),
     storage: options.storage ?? 'auto',
@@ -260,6 +269,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     edit: (messageId, body) => changeMessage(state, connection, messageId, body),
     delete: (messageId) => changeMessage(state, connection, messageId),
+    react: (messageId, emoji) => reactions.set(messageId, emoji, true),
+    unreact: (messageId, emoji) => reactions.set(messageId, emoji, false),
     markRead: (conversationId, seq) => reads.markRead(conversationId, seq),
     setTyping: (conversationId, on) => typing.set(conversationId, on),
     loadOlder,

@@ -286,6 +286,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
       CREATE INDEX reactions_by_user ON reactions (user_id);
       ALTER TABLE messages ADD COLUMN reactions_json TEXT;
+      ALTER TABLE messages ADD COLUMN reacted_at TEXT;
     `,
   },
 ];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AttachmentLinks } from '../attachments.js';
-import { type ReactionStore, reactionsJson } from '../reactions.js';
+import { nextReactedAt, type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import { takeChange } from './change-feed.js';
 import type { PostgresConversations } from './conversations.js';
@@ -46,9 +46,14 @@ export class PostgresReactions implements ReactionStore {
         'SELECT emoji, user_id FROM reactions WHERE message_id = $1 ORDER BY created_at, user_id',
         [messageId],
       );
+      // The row is not locked, but every writer of reactions holds the feed lock taken above.
+      const { rows: before } = await tx.query<{ reacted_at: string | null }>(
+        'SELECT reacted_at FROM messages WHERE id = $1',
+        [messageId],
+      );
       const { rows } = await tx.query<MessageRow>(
-        'UPDATE messages SET reactions_json = $2, change_seq = $3 WHERE id = $1 RETURNING *',
-        [messageId, reactionsJson(reactions), change],
+        'UPDATE messages SET reactions_json = $2, change_seq = $3, reacted_at = $4 WHERE id = $1 RETURNING *',
+        [messageId, reactionsJson(reactions), change, nextReactedAt(before[0]?.reacted_at, now())],
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);

@@ -1,6 +1,6 @@
 import type { Message } from '@palaver/protocol';
 import type { AttachmentLinks } from '../attachments.js';
-import { type ReactionStore, reactionsJson } from '../reactions.js';
+import { nextReactedAt, type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
@@ -56,7 +56,9 @@ export class SqliteReactions implements ReactionStore {
           };
         const change = this.feed.take();
         const json = reactionsJson(this.statements.list.all(messageId) as Array<{ emoji: string; user_id: string }>);
-        const row = this.statements.show.get({ id: messageId, json, change, now: params.now }) as MessageRow;
+        const previous = this.statements.message.get(messageId) as MessageRow;
+        const at = nextReactedAt(previous.reacted_at, params.now);
+        const row = this.statements.show.get({ id: messageId, json, change, now: at }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
         return { message: toMessage(row, this.links), changed: true };
       })

@@ -23,6 +23,8 @@ export interface LocalData {
   readonly isOpen: boolean;
   /** The open outbox, if any. */
   readonly outbox: Outbox | undefined;
+  /** The user's open store, if any (for what else must survive a reload: unsent reactions). */
+  readonly store: KeyValueStore | undefined;
   /**
    * Opens the user's store, shows the cache and the outbox, and joins the
    * other tabs. Resolves with the cached sync cursor.
@@ -72,6 +74,9 @@ export function createLocalData(options: LocalDataOptions): LocalData {
     },
     get outbox() {
       return outbox;
+    },
+    get store() {
+      return store;
     },
     async open(user) {
       const opened = await openUserStore(options.namespace, user.id, options.storage, () => {

@@ -10,8 +10,8 @@ import {
   mergeIntoWindow,
 } from './message-window.js';
 import { type Signal, signal } from './signal.js';
-import type { ChatMessage, PendingMessage, ThreadStatus } from './types.js';
-import { mergeConversation, threadView, withLastMessage } from './view.js';
+import type { ChatMessage, PendingMessage, ReactionIntent, ThreadStatus } from './types.js';
+import { mergeConversation, threadView, withLastMessage, withReactionIntents } from './view.js';
 
 interface Thread {
   $window: WritableAtom<MessageWindow>;
@@ -47,6 +47,8 @@ export interface ChatState extends LiveState {
   readonly $unreadTotal: WritableAtom<number>;
   /** The outbox as shown: pending messages in sending order. */
   readonly $outbox: ReadableAtom<PendingMessage[]>;
+  /** The user's reactions not confirmed by the server yet (see `ReactionIntent`). */
+  readonly $reactionIntents: WritableAtom<ReactionIntent[]>;
   /** A thread now exists in memory (the cache may have a copy of it). */
   readonly threadCreated: Signal<string>;
   /** A thread got its first subscriber: its newest page should be loaded. */
@@ -106,6 +108,7 @@ export function createChatState(): ChatState {
   );
   const $unreadTotal = atom(0);
   const $outbox = atom<PendingMessage[]>([]);
+  const $reactionIntents = atom<ReactionIntent[]>([]);
   const threadCreated = signal<string>();
   const threadMounted = signal<string>();
   const changed = signal<StateChange>();
@@ -151,6 +154,7 @@ export function createChatState(): ChatState {
     $conversations,
     $unreadTotal,
     $outbox,
+    $reactionIntents,
     threadCreated,
     threadMounted,
     changed,
@@ -167,8 +171,9 @@ export function createChatState(): ChatState {
       const found = thread(id);
       if (!found.$messages) {
         const $messages = computed(
-          [found.$window, $outbox, conversationOf(id), $user],
-          (window, outbox, conversation, user) => threadView(window.messages, outbox, id, conversation, user),
+          [found.$window, $outbox, conversationOf(id), $user, $reactionIntents],
+          (window, outbox, conversation, user, intents) =>
+            withReactionIntents(threadView(window.messages, outbox, id, conversation, user), intents, user),
         );
         onMount($messages, () => {
           threadMounted.emit(id);
@@ -279,6 +284,7 @@ export function createChatState(): ChatState {
       $conversationMap.set({});
       $unreadTotal.set(0);
       $outbox.set([]);
+      $reactionIntents.set([]);
       for (const found of threads.values()) {
         // A cache read still under way belongs to the user who is gone.
         found.ready = Promise.resolve();

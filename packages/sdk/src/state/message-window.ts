@@ -19,8 +19,11 @@ export const emptyWindow = (): MessageWindow => ({ messages: [], fromSeq: undefi
 export function isNewerVersion(current: Message, candidate: Message): boolean {
   if (current.deletedAt) return false; // a deletion is final
   if (candidate.deletedAt) return true;
-  if (!candidate.editedAt) return false;
-  return !current.editedAt || candidate.editedAt > current.editedAt;
+  const edited = candidate.editedAt !== undefined && (!current.editedAt || candidate.editedAt > current.editedAt);
+  // Reactions change a message without editing it; `reactionsAt` orders their versions.
+  const reacted =
+    candidate.reactionsAt !== undefined && (!current.reactionsAt || candidate.reactionsAt > current.reactionsAt);
+  return edited || reacted;
 }
 
 /** Inserts or updates messages (any order) that lie inside the window or extend it upwards. */

@@ -89,7 +89,7 @@ export interface Presence {
 export interface Notice {
   /** Unique for the life of the client (for `dismissNotice` and `retryNotice`). */
   id: number;
-  action: 'edit' | 'delete';
+  action: 'edit' | 'delete' | 'react';
   messageId: string;
   /** The conversation of the message, when the client holds it. */
   conversationId: string | undefined;
@@ -98,4 +98,15 @@ export interface Notice {
   error: Failure;
   /** Trying again may work (network, timeout, a busy server); false when the server refused for good. */
   retryable: boolean;
+}
+
+/**
+ * A reaction the user added or took back that the server has not confirmed
+ * yet (offline, or on its way): shown at once, kept across reloads, sent when
+ * possible. The last one for a (message, emoji) wins.
+ */
+export interface ReactionIntent {
+  messageId: string;
+  emoji: string;
+  present: boolean;
 }

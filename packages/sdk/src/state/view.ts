@@ -1,5 +1,5 @@
 import type { ChatUser, Conversation, Message } from '@palaver/protocol';
-import type { ChatMessage, PendingMessage } from './types.js';
+import type { ChatMessage, PendingMessage, ReactionIntent } from './types.js';
 
 /** A pending message as the UI shows it (the one place it is built). */
 export function pendingMessage(entry: PendingMessage, fromAdmin: boolean): ChatMessage {
@@ -68,6 +68,43 @@ export function threadView(
     out.push(pendingMessage(entry, user?.isAdmin ?? false));
   }
   return out;
+}
+
+/**
+ * A thread with the user's unconfirmed reactions shown as if done: their
+ * emoji counted (or not) for them on its message. Messages without one keep
+ * their copy.
+ */
+export function withReactionIntents(
+  messages: ChatMessage[],
+  intents: readonly ReactionIntent[],
+  user: ChatUser | null,
+): ChatMessage[] {
+  if (intents.length === 0 || !user) return messages;
+  const byMessage = new Map<string, ReactionIntent[]>();
+  for (const intent of intents) byMessage.set(intent.messageId, [...(byMessage.get(intent.messageId) ?? []), intent]);
+  return messages.map((message) => {
+    const mine = byMessage.get(message.id);
+    if (!mine || message.pending || message.deletedAt) return message;
+    let reactions = [...(message.reactions ?? [])];
+    for (const { emoji, present } of mine) {
+      const found = reactions.find((r) => r.emoji === emoji);
+      const has = found?.userIds.includes(user.id) ?? false;
+      if (has === present) continue;
+      if (present) {
+        reactions = found
+          ? reactions.map((r) => (r === found ? { ...r, count: r.count + 1, userIds: [...r.userIds, user.id] } : r))
+          : [...reactions, { emoji, count: 1, userIds: [user.id] }];
+      } else if (found) {
+        const userIds = found.userIds.filter((id) => id !== user.id);
+        reactions = userIds.length
+          ? reactions.map((r) => (r === found ? { ...r, count: userIds.length, userIds } : r))
+          : reactions.filter((r) => r !== found);
+      }
+    }
+    const { reactions: _old, ...rest } = message;
+    return reactions.length > 0 ? { ...rest, reactions } : rest;
+  });
 }
 
 /** The server's summary, with pointers and the last message never moving backwards. */

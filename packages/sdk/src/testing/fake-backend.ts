@@ -12,7 +12,7 @@ import { expiryOf, userFromToken } from '../connection/token.js';
 import type { ClientEvent, PayloadOf, Transport, TransportHandlers, UploadOptions } from '../connection/transport.js';
 import type { FakeConnection } from './fake-data.js';
 import { Refusal, refuse } from './fake-data.js';
-import { FakeChatSafety } from './fake-safety.js';
+import { FakeChatReactions } from './fake-reactions.js';
 import { FakeTransport } from './fake-transport.js';
 
 export type { FakeBackendOptions } from './fake-data.js';
@@ -42,7 +42,7 @@ export function fakeToken(user: { id: string; name: string; admin?: boolean }): 
  * const client = createChatClient({ transport: backend.transport(), token: fakeToken({ id: 'u1', name: 'Ada' }) });
  * ```
  */
-export class FakeChatBackend extends FakeChatSafety {
+export class FakeChatBackend extends FakeChatReactions {
   private reachable = true;
 
   // --- for stories and tests ------------------------------------------------
@@ -200,6 +200,9 @@ export class FakeChatBackend extends FakeChatSafety {
         return { message: this.changeMessage(user, input.messageId as string, input.body as string) };
       case 'message:delete':
         return { message: this.changeMessage(user, input.messageId as string, undefined) };
+      case 'reaction:add':
+      case 'reaction:remove':
+        return { message: this.react(user, input as PayloadOf<'reaction:add'>, event === 'reaction:add') };
       case 'messages:history':
         return this.history(user, input as PayloadOf<'messages:history'>);
       case 'conversation:read':
