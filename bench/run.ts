@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
+import { attachmentProcessingBench } from './attachment-processing.js';
 import { clientBench } from './client-rendering.js';
 import { catchUp, historyLatency } from './history-and-catch-up.js';
 import {
@@ -355,7 +356,16 @@ rows.push([
   '≤ 100 ms warm, ≤ 300 ms cold',
 ]);
 
-// 8. Bundle sizes (built by `npm run build`).
+// 8. Attachments: a 10 MB-class photo checked, re-encoded and previewed on one core (bench/attachment-processing.ts).
+log('attachments: processing a camera photo …');
+const photo = await attachmentProcessingBench(quick ? 3 : 7);
+rows.push([
+  `attachment processing: ${mb(photo.photoBytes)} photo, ${photo.width} × ${photo.height} (sniff, re-encode, preview, ThumbHash), one core`,
+  `median ${ms(photo.medianMs)}, slowest ${ms(photo.maxMs)}`,
+  '≤ 1 s',
+]);
+
+// 9. Bundle sizes (built by `npm run build`).
 const chunkDir = 'packages/elements/dist/palaver-chunks';
 const dropInFiles = [
   'packages/elements/dist/palaver.js',

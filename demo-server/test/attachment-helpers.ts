@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Attachment } from '@palaver/protocol';
+import type { Attachment, Message } from '@palaver/protocol';
 import S3rver from 's3rver';
 import sharp from 'sharp';
-import type { TestServer, TestUser } from './helpers.js';
+import { type ClientSocket, newClientId, ok, type TestServer, type TestUser } from './helpers.js';
 
 export const S3_BUCKET = 'palaver-attachments';
 
@@ -142,4 +142,20 @@ export async function animatedGif(): Promise<Buffer> {
   return sharp(frames, { join: { animated: true } })
     .gif({ delay: 100, loop: 0 })
     .toBuffer();
+}
+
+/** Sends a message carrying these uploads (text optional) and resolves with the sender's copy. */
+export async function sendWithAttachments(
+  socket: ClientSocket,
+  conversationId: string,
+  attachmentIds: string[],
+  body = '',
+): Promise<Message> {
+  const { message } = await ok(socket, 'message:send', {
+    clientId: newClientId(),
+    conversationId,
+    body,
+    attachmentIds,
+  });
+  return message;
 }

@@ -11,6 +11,7 @@ import {
   phoneJpeg,
   png,
   STORAGES,
+  sendWithAttachments,
   storageEnv,
   upload,
   uploaded,
@@ -44,6 +45,31 @@ describe('file names', () => {
   });
 });
 
+describe('attachments and contact masking', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ CONTACT_MASKING: 'mask' });
+  });
+  after(() => t.close());
+
+  it('hides contact details in file names from the other side; the sender and admins read them', async () => {
+    const aliceSocket = await t.connect(alice);
+    const bobSocket = await t.connect(bob);
+    const conversation = await openProduct(aliceSocket);
+    const file = await uploaded(t, alice, pdfOf(2000), 'write to alice.smith@example.com.pdf');
+    const toBob = nextEvent(bobSocket, 'message:new');
+    const message = await sendWithAttachments(aliceSocket, conversation.id, [file.id], '');
+    assert.equal(message.attachments[0]?.name, 'write to alice.smith@example.com.pdf');
+    const bobsName = (await toBob).attachments[0]?.name ?? '';
+    assert.ok(!bobsName.includes('alice.smith@example.com'), bobsName);
+    assert.ok(bobsName.endsWith('.pdf'));
+    const links = await ok(bobSocket, 'attachment:links', { attachmentIds: [file.id] });
+    assert.equal(links.attachments[0]?.name, bobsName);
+    const forAdmin = await t.rest<{ attachment: Attachment }>(sam, 'GET', `/api/attachments/${file.id}`);
+    assert.equal(forAdmin.body.attachment.name, 'write to alice.smith@example.com.pdf');
+  });
+});
+
 for (const storage of STORAGES) {
   describe(`attachments (${storage} storage)`, () => {
     let t: TestServer;
@@ -71,12 +97,7 @@ for (const storage of STORAGES) {
       assert.ok(file.expiresAt && Date.parse(file.expiresAt) > Date.now() + 59 * 60 * 1000);
 
       const toBob = nextEvent(bobSocket, 'message:new');
-      const { message } = await ok(aliceSocket, 'message:send', {
-        clientId: newClientId(),
-        conversationId: conversation.id,
-        body: '',
-        attachmentIds: [file.id],
-      });
+      const message = await sendWithAttachments(aliceSocket, conversation.id, [file.id], '');
       assert.equal(message.body, '');
       assert.deepEqual(
         message.attachments.map((a) => a.id),
@@ -292,12 +313,7 @@ for (const storage of STORAGES) {
       const aliceSocket = await t.connect(alice);
       const conversation = await openProduct(aliceSocket);
       const image = await uploaded(t, alice, await png(), 'pic.png', 'image/png');
-      const { message } = await ok(aliceSocket, 'message:send', {
-        clientId: newClientId(),
-        conversationId: conversation.id,
-        body: 'pic',
-        attachmentIds: [image.id],
-      });
+      const message = await sendWithAttachments(aliceSocket, conversation.id, [image.id], 'pic');
       const { storage } = t.server.service.attachments;
       assert.ok(await storage.exists(image.id));
       assert.ok(await storage.exists(`${image.id}.preview`));
@@ -312,12 +328,7 @@ for (const storage of STORAGES) {
       const bobSocket = await t.connect(bob);
       const conversation = await openProduct(aliceSocket);
       const file = await uploaded(t, alice, utf8('scam link list'), 'list.txt');
-      const { message } = await ok(aliceSocket, 'message:send', {
-        clientId: newClientId(),
-        conversationId: conversation.id,
-        body: 'look',
-        attachmentIds: [file.id],
-      });
+      const message = await sendWithAttachments(aliceSocket, conversation.id, [file.id], 'look');
       const removed = await t.rest(sam, 'POST', `/api/moderation/messages/${message.id}/remove`, { reason: 'spam' });
       assert.equal(removed.status, 200, JSON.stringify(removed.body));
       const history = await t.rest<{ messages: Array<{ id: string; attachments: Attachment[] }> }>(
@@ -337,12 +348,7 @@ for (const storage of STORAGES) {
       const conversation = await openProduct(aliceSocket);
       const unsent = await uploaded(t, alice, utf8('forgotten'), 'forgotten.txt');
       const sent = await uploaded(t, alice, utf8('kept'), 'kept.txt');
-      await ok(aliceSocket, 'message:send', {
-        clientId: newClientId(),
-        conversationId: conversation.id,
-        body: 'kept',
-        attachmentIds: [sent.id],
-      });
+      await sendWithAttachments(aliceSocket, conversation.id, [sent.id], 'kept');
       const { attachments } = t.server.service;
       await attachments.sweep(Date.now() + 23 * 3600 * 1000);
       assert.ok(await attachments.storage.exists(unsent.id), 'a day has not passed yet');
@@ -359,12 +365,7 @@ for (const storage of STORAGES) {
       const conversation = await openProduct(daveSocket);
       const sent = await uploaded(t, dave, utf8('sent'), 'sent.txt');
       const unsent = await uploaded(t, dave, utf8('unsent'), 'unsent.txt');
-      await ok(daveSocket, 'message:send', {
-        clientId: newClientId(),
-        conversationId: conversation.id,
-        body: '',
-        attachmentIds: [sent.id],
-      });
+      await sendWithAttachments(daveSocket, conversation.id, [sent.id], '');
       const erased = await fetch(`${t.url}/api/server/users/${dave.id}/erase`, {
         method: 'POST',
         headers: { authorization: `Bearer ${API_KEY}` },

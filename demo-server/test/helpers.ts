@@ -94,6 +94,8 @@ export async function startTestServer(
     JWT_SECRET: TEST_SECRET,
     PORT: '0',
     ...database,
+    // Beside the SQLite file; on PostgreSQL too (never ./data of the working folder).
+    ATTACHMENT_DIR: join(folder, 'attachments'),
     LOG_LEVEL: 'silent',
     PRESENCE_GRACE_MS: '50',
     METRICS_TOKEN: TEST_METRICS_TOKEN,

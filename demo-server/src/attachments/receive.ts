@@ -38,7 +38,8 @@ export function receiveFile(req: IncomingMessage, options: { maxBytes: number; d
       headers: req.headers,
       // Browsers send file names in UTF-8 (busboy's default reads them as Latin-1).
       defParamCharset: 'utf8',
-      limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 },
+      // busboy stops a file when it *reaches* fileSize: one byte more lets a file of exactly maxBytes through.
+      limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 },
     });
   } catch {
     return Promise.reject(new ChatError('invalid_payload', 'Send the file as multipart/form-data.'));
@@ -50,6 +51,7 @@ export function receiveFile(req: IncomingMessage, options: { maxBytes: number; d
     let size = 0;
     let written: Promise<void> | undefined;
     let output: ReturnType<typeof createWriteStream> | undefined;
+    let source: NodeJS.ReadableStream | undefined;
 
     const fail = (error: ChatError) => {
       if (settled) return;
@@ -58,6 +60,8 @@ export function receiveFile(req: IncomingMessage, options: { maxBytes: number; d
       req.unpipe(parser);
       parser.removeAllListeners();
       parser.on('error', () => {});
+      if (source && output) source.unpipe(output);
+      source?.resume();
       output?.destroy();
       void rm(path, { force: true }).then(() => reject(error));
     };
@@ -78,6 +82,9 @@ export function receiveFile(req: IncomingMessage, options: { maxBytes: number; d
         (output as ReturnType<typeof createWriteStream>).on('finish', done).on('error', broken);
         stream.on('error', broken);
       });
+      // Awaited only once the body is complete; a write cut short by a refusal must not go unhandled.
+      written.catch(() => {});
+      source = stream;
       stream.pipe(output);
     });
     parser.on('filesLimit', () => fail(new ChatError('invalid_payload', 'Send one file per upload.')));

@@ -139,8 +139,17 @@ export class MessageService {
       ) {
         throw unavailable(id);
       }
-      return recordOf(upload, this.maskedBody(access, upload.name));
+      return recordOf(upload, this.maskedName(access, upload.name));
     });
+  }
+
+  /** A file name as the other side reads it, when the masker hides something in it (the extension stays). */
+  private maskedName(access: ConversationAccess, name: string): string | undefined {
+    // Without its extension: `me@shop.example.pdf` would not read as an address.
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    const masked = this.maskedBody(access, stem);
+    return masked === undefined ? undefined : masked + name.slice(stem.length);
   }
 
   /** Discards every upload of a user (erasure): their files are removed by the next sweep. */

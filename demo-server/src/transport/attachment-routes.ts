@@ -12,6 +12,9 @@ import { ChatError } from '../errors.js';
 import type { Actor } from '../service/chat-service.js';
 import type { ExtraPath } from './api/openapi.js';
 
+/** How long a refused upload's client may go on sending before its connection is cut. */
+const CLOSE_GRACE_MS = 2000;
+
 export interface AttachmentRouteOptions {
   attachments: AttachmentService;
   /** The signed-in user of a request (Bearer token), or a refusal. */
@@ -40,8 +43,19 @@ export function mountAttachmentRoutes(app: express.Express, options: AttachmentR
       const attachment = await attachments.keep(actor.user, received);
       res.status(201).json({ attachment });
     } catch (error) {
-      // Whatever of the body is still on its way is not read: the connection closes after the answer.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      if (!req.complete) {
+        // The rest of the body is not kept: the answer goes out now, and what still arrives is thrown
+        // away unread. (Closing at once would leave it in the socket, and the close would become a
+        // reset that can destroy the answer before the client reads it.) A client that keeps sending
+        // is cut off after a grace period.
+        req.unpipe();
+        req.resume();
+        res.once('finish', () =>
+          setTimeout(() => {
+            if (!req.complete) req.socket.destroy();
+          }, CLOSE_GRACE_MS).unref(),
+        );
+      }
       next(error);
     } finally {
       if (received) await rm(received.path, { force: true });
