@@ -13,6 +13,7 @@ import type { EmailStore } from './emails.js';
 import type { ModerationStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
 import type { SafetyStore } from './safety.js';
+import type { SearchStore } from './search.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -42,6 +43,8 @@ export interface ChatStore {
   readonly safety: SafetyStore;
   /** Suspended accounts, the moderators' audit log and search. */
   readonly moderation: ModerationStore;
+  /** The full-text index of messages and conversations. */
+  readonly search: SearchStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Bytes the database takes on disk (the operator's dashboard). */

@@ -12,6 +12,7 @@ import { type PresenceReader, PresenceService } from './presence.js';
 import { ProductResolver } from './products.js';
 import { ReadService } from './reads.js';
 import { type BlockAnnouncer, type BlockIndex, SafetyService } from './safety.js';
+import { SearchService } from './search.js';
 import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
@@ -60,6 +61,8 @@ export interface ChatService {
   safety: SafetyService;
   /** What moderators do: remove, suspend, reinstate, resolve, search; the audit log. */
   moderation: ModerationService;
+  /** Full-text search over the conversations a user may see. */
+  search: SearchService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -86,6 +89,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   return {
     safety,
     moderation: new ModerationService(store, rules, conversations),
+    search: new SearchService(store, rules),
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages, sessions),

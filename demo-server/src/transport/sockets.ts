@@ -68,6 +68,7 @@ function handlersFor(service: ChatService): Handlers {
     }),
     'user:blocks': async (actor) => ({ answer: await service.safety.blocks(actor) }),
     'report:create': async (actor, payload) => ({ answer: { report: await service.safety.report(actor, payload) } }),
+    search: async (actor, payload) => ({ answer: await service.search.search(actor, payload) }),
     'auth:refresh': async (_actor, payload: { token: string }, session) => ({
       answer: await session.refresh(payload.token),
     }),

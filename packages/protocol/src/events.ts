@@ -23,6 +23,7 @@ import {
   createReportSchema,
   type Report,
 } from './safety.js';
+import { type SearchInput, type SearchResult, searchSchema } from './search.js';
 
 // ---------------------------------------------------------------------------
 // Client → server payloads (each validated by the server before anything else)
@@ -210,6 +211,7 @@ export interface ClientToServerEvents {
   'user:unblock': (payload: BlockUserInput, ack: Ack) => void;
   'user:blocks': (payload: Record<string, never>, ack: Ack<BlocksResult>) => void;
   'report:create': (payload: CreateReportInput, ack: Ack<{ report: Report }>) => void;
+  search: (payload: SearchInput, ack: Ack<SearchResult>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -248,4 +250,5 @@ export const clientEventSchemas = {
   'user:unblock': blockUserSchema,
   'user:blocks': blocksQuerySchema,
   'report:create': createReportSchema,
+  search: searchSchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

@@ -101,6 +101,7 @@ describe('protocol schemas', () => {
       'messages:history',
       'presence:query',
       'report:create',
+      'search',
       'sync',
       'typing',
       'unread:get',

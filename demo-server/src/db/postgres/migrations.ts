@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SEARCH_MIGRATION } from './search-index.js';
 
 /**
  * Versioned schema migrations of the PostgreSQL store, applied at start under
@@ -245,6 +246,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  SEARCH_MIGRATION,
 ];
 
 /** Applies the migrations not applied yet, each in its own transaction, one node at a time. */

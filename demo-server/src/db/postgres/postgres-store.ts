@@ -27,6 +27,7 @@ import { createPool } from './pool.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
 import { PostgresSafety } from './safety.js';
+import { PostgresSearch } from './search.js';
 import { PostgresUsers } from './users.js';
 import { PostgresWebhooks } from './webhooks.js';
 
@@ -59,6 +60,7 @@ export class PostgresStore implements ChatStore {
   readonly emails: PostgresEmails;
   readonly safety: PostgresSafety;
   readonly moderation: PostgresModeration;
+  readonly search: PostgresSearch;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -77,6 +79,7 @@ export class PostgresStore implements ChatStore {
     this.notifications = new PostgresNotifications(pool, events, this.emails);
     this.safety = new PostgresSafety(pool, events);
     this.moderation = new PostgresModeration(pool);
+    this.search = new PostgresSearch(pool);
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);

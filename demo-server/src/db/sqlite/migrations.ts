@@ -1,3 +1,5 @@
+import { SEARCH_MIGRATION } from './search-index.js';
+
 /**
  * Versioned schema migrations, applied in order at start inside one transaction
  * each. Never edit a released migration: add the next one.
@@ -330,4 +332,5 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  SEARCH_MIGRATION,
 ];

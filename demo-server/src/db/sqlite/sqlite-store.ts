@@ -27,6 +27,7 @@ import { SqliteNotifications } from './notifications.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
 import { SqliteSafety } from './safety.js';
+import { SqliteSearch } from './search.js';
 import { SqliteUsers } from './users.js';
 import { SqliteWebhooks } from './webhooks.js';
 
@@ -70,6 +71,7 @@ export class SqliteStore implements ChatStore {
   readonly emails: SqliteEmails;
   readonly safety: SqliteSafety;
   readonly moderation: SqliteModeration;
+  readonly search: SqliteSearch;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -91,6 +93,7 @@ export class SqliteStore implements ChatStore {
     this.notifications = new SqliteNotifications(db, events, this.emails);
     this.safety = new SqliteSafety(db, events);
     this.moderation = new SqliteModeration(db);
+    this.search = new SqliteSearch(db);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations);
     this.revocations = new SqliteRevocations(db);
