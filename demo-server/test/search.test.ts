@@ -46,6 +46,7 @@ const search = async (socket: ClientSocket, q: string, extra: { conversationId?:
 
 const foundIds = (result: SearchResult) => result.results.flatMap((r) => r.hits.map((hit) => hit.message.id));
 const foundConversations = (result: SearchResult) => result.results.map((r) => r.conversation.id);
+const foundConversationsOf = (conversations: Conversation[]) => conversations.map((c) => c.id);
 
 describe('search', () => {
   let t: TestServer;
@@ -178,6 +179,28 @@ describe('search', () => {
     const admin = await search(await t.connect(sam), 'injurieux');
     assert.deepEqual(foundIds(admin), [removed.id]);
     assert.equal(admin.results[0]?.hits[0]?.snippet.text, 'propos injurieux');
+    // The moderators' conversation search reads the same index.
+    for (const q of ['INJURIEUX', 'propos inju']) {
+      const moderation = await api<{ conversations: Conversation[] }>(
+        'GET',
+        `/moderation/search?q=${encodeURIComponent(q)}`,
+      );
+      assert.deepEqual(foundConversationsOf(moderation.body.conversations), [conversation.id], q);
+      const console = await t.rest<{ conversations: Conversation[] }>(sam, 'GET', `/api/moderation/search?q=${q}`);
+      assert.deepEqual(foundConversationsOf(console.body.conversations), [conversation.id], q);
+    }
+  });
+
+  it("the moderators' search finds words under any form, in any conversation", async () => {
+    const buyer = await t.connect(someone('Pia'));
+    const conversation = await openAbout(buyer, someone('Raoul'), 'Cabinet');
+    await send(buyer, conversation.id, INVOICE);
+    const api = serverApi(t.url);
+    const search = (q: string) =>
+      api<{ conversations: Conversation[] }>('GET', `/moderation/search?q=${encodeURIComponent(q)}`);
+    assert.ok(foundConversationsOf((await search('factures 1234')).body.conversations).includes(conversation.id));
+    assert.ok(foundConversationsOf((await search('cabinet')).body.conversations).includes(conversation.id), 'by title');
+    assert.deepEqual((await search('"*"')).body.conversations, []);
   });
 
   it('forgets an erased user: their messages and name', async () => {

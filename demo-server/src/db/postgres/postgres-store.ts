@@ -78,8 +78,8 @@ export class PostgresStore implements ChatStore {
     this.emails = new PostgresEmails(pool);
     this.notifications = new PostgresNotifications(pool, events, this.emails);
     this.safety = new PostgresSafety(pool, events);
-    this.moderation = new PostgresModeration(pool);
     this.search = new PostgresSearch(pool);
+    this.moderation = new PostgresModeration(pool, () => this.search.catchUp());
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations);
     this.revocations = new PostgresRevocations(pool);
