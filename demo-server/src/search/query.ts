@@ -28,23 +28,26 @@ export function parseQuery(q: string): SearchQuery | undefined {
   return words.length > 0 ? { words } : undefined;
 }
 
-/** FTS5 syntax: `("factures" OR "factur") AND ("fact"*)`, each term quoted (they are letters and digits only). */
-export function ftsExpression(query: SearchQuery): string {
+/**
+ * FTS5 syntax: `("factures" OR "factur") AND ("fact"*)`, each term quoted (they
+ * are letters and digits only), behind a participant's tag when given (`scopedTerms`).
+ */
+export function ftsExpression(query: SearchQuery, tag = ''): string {
   return query.words
     .map(({ forms, prefix }) => {
-      const alternatives = forms.map((form) => `"${form}"`);
-      if (prefix) alternatives.push(`"${prefix}"*`);
+      const alternatives = forms.map((form) => `"${tag}${form}"`);
+      if (prefix) alternatives.push(`"${tag}${prefix}"*`);
       return `(${alternatives.join(' OR ')})`;
     })
     .join(' AND ');
 }
 
-/** PostgreSQL `tsquery` syntax, read by a plain `::tsquery` cast (no dictionary runs on it). */
-export function tsqueryText(query: SearchQuery): string {
+/** PostgreSQL `tsquery` syntax, read by a plain `::tsquery` cast (no dictionary runs on it); `tag` as above. */
+export function tsqueryText(query: SearchQuery, tag = ''): string {
   return query.words
     .map(({ forms, prefix }) => {
-      const alternatives = forms.map((form) => `'${form}'`);
-      if (prefix) alternatives.push(`'${prefix}':*`);
+      const alternatives = forms.map((form) => `'${tag}${form}'`);
+      if (prefix) alternatives.push(`'${tag}${prefix}':*`);
       return `(${alternatives.join(' | ')})`;
     })
     .join(' & ');

@@ -90,10 +90,21 @@ export function indexTerms(text: string | null | undefined): string {
 }
 
 /**
- * A participant as an index term: `u` and 20 hex digits of a hash of their id,
- * so any id (punctuation, any length) is one plain word. A collision would
- * only widen the candidates: every query is still joined with `participants`.
+ * A participant's tag: `u` and 8 hex digits of a hash of their id (any id,
+ * punctuation and all, becomes letters and digits of a fixed length).
  */
-export function memberTerm(userId: string): string {
-  return `u${createHash('sha256').update(userId).digest('hex').slice(0, 20)}`;
+export function memberTag(userId: string): string {
+  return `u${createHash('sha256').update(userId).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * A document's terms once per participant, each behind their tag: a
+ * participant's query looks up `<tag><term>`, a posting list as short as
+ * their own use of the word (and a prefix only spans their own words),
+ * however common the word is across the marketplace. A tag collision only
+ * widens the candidates: every query is still joined with `participants`.
+ */
+export function scopedTerms(text: string | null | undefined, tags: readonly string[]): string[] {
+  const terms = termsOf(text);
+  return tags.flatMap((tag) => terms.map((term) => tag + term));
 }

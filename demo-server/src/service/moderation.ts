@@ -7,8 +7,8 @@ import type {
   ResolveReportInput,
 } from '@palaver/protocol';
 import type { ChatStore } from '../db/store.js';
-import { parseQuery } from '../search/query.js';
 import { ChatError } from '../errors.js';
+import { parseQuery } from '../search/query.js';
 import type { AccessRules } from './access.js';
 import { audienceOf } from './access.js';
 import type { ConversationService } from './conversations.js';
@@ -127,7 +127,11 @@ export class ModerationService {
     const query = q ? parseQuery(q) : undefined;
     // Only separators: no word can match.
     if (q && !query) return [];
-    const criteria = { ...(userId ? { userId } : {}), ...(productId ? { productId } : {}), ...(query ? { query } : {}) };
+    const criteria = {
+      ...(userId ? { userId } : {}),
+      ...(productId ? { productId } : {}),
+      ...(query ? { query } : {}),
+    };
     const ids = await this.store.moderation.search(criteria, limit);
     const found: Conversation[] = [];
     for (const id of ids) {

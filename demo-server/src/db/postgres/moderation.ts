@@ -1,7 +1,7 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
 import type pg from 'pg';
-import { newMessageId } from '../ids.js';
 import { tsqueryText } from '../../search/query.js';
+import { newMessageId } from '../ids.js';
 import { type ModerationCriteria, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
 

@@ -93,12 +93,16 @@ export class PostgresStore implements ChatStore {
     try {
       await applyPostgresMigrations(pool);
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
-      return new PostgresStore(
+      const store = new PostgresStore(
         pool,
         (rows[0] as { value: string }).value,
         options.onJoin ?? (async () => {}),
         options.recordEvents ?? false,
       );
+      // What was written before the search index existed (or while no search ran) is indexed
+      // now rather than by the first search; a failure (a stop meanwhile) is retried by that search.
+      store.search.catchUp().catch(() => {});
+      return store;
     } catch (error) {
       await pool.end();
       throw error;

@@ -14,9 +14,10 @@ import type { PostgresMigration } from './migrations.js';
  * deleting a message drops its row, and a removal empties its participants'
  * text, in the writing transaction.
  *
- * `members` holds the participants' ids; the GIN index over (body, members)
- * lets a participant's query intersect the words' posting lists with their
- * own instead of ranking every match in the database.
+ * Participants search `scoped`: the terms once per participant behind their
+ * tag (`scopedTerms`), so their query reads posting lists of their own
+ * conversations only, however common a word is; admins search `body` and
+ * `original`. `members` (their ids) is what the tags are made from.
  */
 export const SEARCH_MIGRATION: PostgresMigration = {
   version: 12,
@@ -29,23 +30,30 @@ export const SEARCH_MIGRATION: PostgresMigration = {
       body              TSVECTOR NOT NULL DEFAULT ''::tsvector,
       -- What only admins read: the text before masking, or of a message moderators removed.
       original          TSVECTOR NOT NULL DEFAULT ''::tsvector,
+      -- What participants search: body once per participant behind their tag (search/terms.ts).
+      scoped            TSVECTOR NOT NULL DEFAULT ''::tsvector,
       members           TEXT[] NOT NULL,
       revision          INTEGER NOT NULL DEFAULT 1,
       indexed_revision  INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX message_search_body ON message_search USING gin (body, members);
+    CREATE INDEX message_search_scoped ON message_search USING gin (scoped);
+    CREATE INDEX message_search_body ON message_search USING gin (body);
     CREATE INDEX message_search_original ON message_search USING gin (original);
     CREATE INDEX message_search_behind ON message_search (message_id) WHERE indexed_revision < revision;
+    -- A join re-tags every message of the conversation.
+    CREATE INDEX message_search_conversation ON message_search (conversation_id);
 
     CREATE TABLE conversation_search (
       conversation_id   TEXT COLLATE "C" PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
       -- Product title, support subject, participants' names.
       title             TSVECTOR NOT NULL DEFAULT ''::tsvector,
+      scoped            TSVECTOR NOT NULL DEFAULT ''::tsvector,
       members           TEXT[] NOT NULL DEFAULT '{}',
       revision          INTEGER NOT NULL DEFAULT 1,
       indexed_revision  INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX conversation_search_title ON conversation_search USING gin (title, members);
+    CREATE INDEX conversation_search_title ON conversation_search USING gin (title);
+    CREATE INDEX conversation_search_scoped ON conversation_search USING gin (scoped);
     CREATE INDEX conversation_search_behind ON conversation_search (conversation_id)
       WHERE indexed_revision < revision;
 
@@ -58,7 +66,8 @@ export const SEARCH_MIGRATION: PostgresMigration = {
       ELSIF NEW.deleted_at IS NOT NULL AND NEW.removed_at IS NULL THEN
         DELETE FROM message_search WHERE message_id = NEW.id;
       ELSIF NEW.removed_at IS NOT NULL THEN
-        UPDATE message_search SET body = ''::tsvector, revision = revision + 1 WHERE message_id = NEW.id;
+        UPDATE message_search SET body = ''::tsvector, scoped = ''::tsvector, revision = revision + 1
+        WHERE message_id = NEW.id;
       ELSE
         UPDATE message_search SET revision = revision + 1 WHERE message_id = NEW.id;
       END IF;
@@ -86,7 +95,7 @@ export const SEARCH_MIGRATION: PostgresMigration = {
     -- Someone joined (an agent taking a support thread): the conversation's messages become theirs to find.
     CREATE FUNCTION search_participant_joined() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE message_search SET members = array_append(members, NEW.user_id)
+      UPDATE message_search SET members = array_append(members, NEW.user_id), revision = revision + 1
       WHERE conversation_id = NEW.conversation_id AND NOT members @> ARRAY[NEW.user_id];
       UPDATE conversation_search SET members = array_append(members, NEW.user_id), revision = revision + 1
       WHERE conversation_id = NEW.conversation_id AND NOT members @> ARRAY[NEW.user_id];

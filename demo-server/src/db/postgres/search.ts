@@ -1,7 +1,7 @@
 import type { Message } from '@palaver/protocol';
 import type pg from 'pg';
 import { type SearchQuery, tsqueryText } from '../../search/query.js';
-import { termsOf } from '../../search/terms.js';
+import { memberTag, scopedTerms, termsOf } from '../../search/terms.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { SearchScope, SearchStore } from '../search.js';
 
@@ -10,6 +10,7 @@ const CATCH_UP_BATCH = 2000;
 
 interface BehindMessage {
   message_id: string;
+  members: string[];
   revision: number;
   body: string;
   masked_body: string | null;
@@ -20,6 +21,7 @@ interface BehindMessage {
 
 interface BehindConversation {
   conversation_id: string;
+  members: string[];
   revision: number;
   title: string | null;
 }
@@ -40,15 +42,16 @@ export class PostgresSearch implements SearchStore {
 
   async messages(query: SearchQuery, scope: SearchScope, limit: number): Promise<Message[]> {
     await this.catchUp();
-    const q = tsqueryText(query);
+    const q = tsqueryText(query, scope.isAdmin ? '' : memberTag(scope.userId));
     const where = scope.isAdmin
       ? '(s.body @@ $1::tsquery OR s.original @@ $1::tsquery)'
-      : `s.body @@ $1::tsquery AND s.members @> ARRAY[$4]::text[]
+      : `s.scoped @@ $1::tsquery
          AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = s.conversation_id AND p.user_id = $4)`;
+    const ranked = scope.isAdmin ? 's.body || s.original' : 's.scoped';
     const { rows } = await this.pool.query<MessageRow>(
       `SELECT m.* FROM message_search s JOIN messages m ON m.id = s.message_id
        WHERE ${where} AND ($2::text IS NULL OR s.conversation_id = $2)
-       ORDER BY ts_rank(s.body || s.original, $1::tsquery) DESC, m.created_at DESC LIMIT $3`,
+       ORDER BY ts_rank(${ranked}, $1::tsquery) DESC, m.created_at DESC LIMIT $3`,
       this.parameters(q, scope, limit),
     );
     return rows.map(toMessage);
@@ -56,15 +59,15 @@ export class PostgresSearch implements SearchStore {
 
   async conversations(query: SearchQuery, scope: SearchScope, limit: number): Promise<string[]> {
     await this.catchUp();
+    const column = scope.isAdmin ? 's.title' : 's.scoped';
     const member = scope.isAdmin
       ? ''
-      : `AND s.members @> ARRAY[$4]::text[]
-         AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = s.conversation_id AND p.user_id = $4)`;
+      : 'AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = s.conversation_id AND p.user_id = $4)';
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT c.id FROM conversation_search s JOIN conversations c ON c.id = s.conversation_id
-       WHERE s.title @@ $1::tsquery ${member} AND c.last_seq > 0 AND ($2::text IS NULL OR c.id = $2)
-       ORDER BY ts_rank(s.title, $1::tsquery) DESC, c.updated_at DESC LIMIT $3`,
-      this.parameters(tsqueryText(query), scope, limit),
+       WHERE ${column} @@ $1::tsquery ${member} AND c.last_seq > 0 AND ($2::text IS NULL OR c.id = $2)
+       ORDER BY ts_rank(${column}, $1::tsquery) DESC, c.updated_at DESC LIMIT $3`,
+      this.parameters(tsqueryText(query, scope.isAdmin ? '' : memberTag(scope.userId)), scope, limit),
     );
     return rows.map((row) => row.id);
   }
@@ -93,21 +96,25 @@ export class PostgresSearch implements SearchStore {
 
   private async indexMessages(): Promise<number> {
     const { rows } = await this.pool.query<BehindMessage>(
-      `SELECT s.message_id, s.revision, m.body, m.masked_body, m.deleted_at, m.removed_at, m.removed_body
+      `SELECT s.message_id, s.members, s.revision, m.body, m.masked_body, m.deleted_at, m.removed_at, m.removed_body
        FROM message_search s JOIN messages m ON m.id = s.message_id
        WHERE s.indexed_revision < s.revision LIMIT $1`,
       [CATCH_UP_BATCH],
     );
     if (rows.length === 0) return 0;
     const bodies = rows.map((row) => (row.deleted_at ? [] : lexemes(row.masked_body ?? row.body)));
+    const scoped = rows.map((row) =>
+      row.deleted_at ? [] : scopedTerms(row.masked_body ?? row.body, row.members.map(memberTag)),
+    );
     const originals = rows.map((row) => {
       if (row.removed_at) return lexemes(row.removed_body);
       return !row.deleted_at && row.masked_body !== null ? lexemes(row.body) : [];
     });
     await this.pool.query(
       `UPDATE message_search s SET body = array_to_tsvector(d.body), original = array_to_tsvector(d.original),
-         indexed_revision = d.revision
-       FROM (SELECT * FROM json_to_recordset($1::json) AS x(id text, revision int, body text[], original text[])) d
+         scoped = array_to_tsvector(d.scoped), indexed_revision = d.revision
+       FROM (SELECT * FROM json_to_recordset($1::json)
+         AS x(id text, revision int, body text[], original text[], scoped text[])) d
        WHERE s.message_id = d.id AND s.revision = d.revision`,
       [
         JSON.stringify(
@@ -116,6 +123,7 @@ export class PostgresSearch implements SearchStore {
             revision: row.revision,
             body: bodies[i],
             original: originals[i],
+            scoped: scoped[i],
           })),
         ),
       ],
@@ -125,7 +133,7 @@ export class PostgresSearch implements SearchStore {
 
   private async indexConversations(): Promise<number> {
     const { rows } = await this.pool.query<BehindConversation>(
-      `SELECT s.conversation_id, s.revision, concat_ws(' ', c.product_json::json->>'title', c.subject, (
+      `SELECT s.conversation_id, s.members, s.revision, concat_ws(' ', c.product_json::json->>'title', c.subject, (
            SELECT string_agg(u.name, ' ') FROM participants p JOIN users u ON u.id = p.user_id
            WHERE p.conversation_id = c.id)) AS title
        FROM conversation_search s JOIN conversations c ON c.id = s.conversation_id
@@ -134,12 +142,18 @@ export class PostgresSearch implements SearchStore {
     );
     if (rows.length === 0) return 0;
     await this.pool.query(
-      `UPDATE conversation_search s SET title = array_to_tsvector(d.title), indexed_revision = d.revision
-       FROM (SELECT * FROM json_to_recordset($1::json) AS x(id text, revision int, title text[])) d
+      `UPDATE conversation_search s SET title = array_to_tsvector(d.title), scoped = array_to_tsvector(d.scoped),
+         indexed_revision = d.revision
+       FROM (SELECT * FROM json_to_recordset($1::json) AS x(id text, revision int, title text[], scoped text[])) d
        WHERE s.conversation_id = d.id AND s.revision = d.revision`,
       [
         JSON.stringify(
-          rows.map((row) => ({ id: row.conversation_id, revision: row.revision, title: lexemes(row.title) })),
+          rows.map((row) => ({
+            id: row.conversation_id,
+            revision: row.revision,
+            title: lexemes(row.title),
+            scoped: scopedTerms(row.title, row.members.map(memberTag)),
+          })),
         ),
       ],
     );

@@ -1,6 +1,6 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
-import { newMessageId } from '../ids.js';
 import { ftsExpression } from '../../search/query.js';
+import { newMessageId } from '../ids.js';
 import { type ModerationCriteria, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { SqliteDatabase } from './database.js';

@@ -1,4 +1,4 @@
-import { indexTerms, memberTerm } from '../../search/terms.js';
+import { indexTerms, memberTag, scopedTerms } from '../../search/terms.js';
 import type { SqliteDatabase } from './database.js';
 import type { Migration } from './migrations.js';
 
@@ -11,13 +11,14 @@ import type { Migration } from './migrations.js';
  * - `message_search`, one document per message (rowid = the message's rowid;
  *   `messages` has indexes, so VACUUM and VACUUM INTO keep its rowids):
  *   `body` what participants read (the masked text when contact details were
- *   hidden), `original` what only admins read (the text before masking, or
- *   the text of a message moderators removed), `members` a term per
- *   participant, so a user's query intersects posting lists inside FTS5
- *   instead of ranking every match in the file. A deleted message has no
- *   document; a removed one keeps only `original`.
+ *   hidden) and `original` what only admins read (the text before masking,
+ *   or the text of a message moderators removed) — the columns admins
+ *   search; `scoped` the `body` terms once per participant behind their tag
+ *   (`scopedTerms`), the column participants search: their query reads
+ *   posting lists of their own messages only, however common a word is. A
+ *   deleted message has no document; a removed one keeps only `original`.
  * - `conversation_search`, one per conversation: its product title, support
- *   subject and participants' names, and the same `members`.
+ *   subject and participants' names, plain (`title`) and `scoped`.
  *
  * Deleting or re-indexing a row drops its terms at once for queries (FTS5
  * `contentless_delete`); the bytes go at the next segment merge.
@@ -25,8 +26,8 @@ import type { Migration } from './migrations.js';
 
 const MESSAGE_INDEXED = (m: string) => `(${m}.deleted_at IS NULL OR ${m}.removed_at IS NOT NULL)`;
 
-const MEMBERS_OF = (conversationId: string) => `(
-  SELECT group_concat(palaver_member_term(p.user_id), ' ') FROM participants p WHERE p.conversation_id = ${conversationId})`;
+const TAGS_OF = (conversationId: string) => `(
+  SELECT group_concat(palaver_member_tag(p.user_id), ' ') FROM participants p WHERE p.conversation_id = ${conversationId})`;
 
 /** The document of message row `m` (a table alias, `new` or `old`). */
 const MESSAGE_DOCUMENT = (m: string) => `
@@ -35,28 +36,30 @@ const MESSAGE_DOCUMENT = (m: string) => `
   CASE WHEN ${m}.removed_at IS NOT NULL THEN palaver_index_terms(${m}.removed_body)
        WHEN ${m}.deleted_at IS NULL AND ${m}.masked_body IS NOT NULL THEN palaver_index_terms(${m}.body)
        ELSE '' END,
-  ${MEMBERS_OF(`${m}.conversation_id`)}`;
+  CASE WHEN ${m}.deleted_at IS NULL
+    THEN palaver_scoped_terms(COALESCE(${m}.masked_body, ${m}.body), ${TAGS_OF(`${m}.conversation_id`)})
+    ELSE '' END`;
 
 const INSERT_MESSAGE_DOCUMENT = (m: string) => `
-  INSERT INTO message_search (rowid, body, original, members) SELECT ${MESSAGE_DOCUMENT(m)} WHERE ${MESSAGE_INDEXED(m)};`;
+  INSERT INTO message_search (rowid, body, original, scoped) SELECT ${MESSAGE_DOCUMENT(m)} WHERE ${MESSAGE_INDEXED(m)};`;
 
-/** Every message of a conversation again (someone joined: `members` changed). */
+/** Every message of a conversation again (someone joined: `scoped` gains their tag). */
 const REINDEX_MESSAGES_OF = (conversationId: string) => `
   DELETE FROM message_search WHERE rowid IN (SELECT rowid FROM messages WHERE conversation_id = ${conversationId});
-  INSERT INTO message_search (rowid, body, original, members)
+  INSERT INTO message_search (rowid, body, original, scoped)
     SELECT ${MESSAGE_DOCUMENT('m')} FROM messages m
     WHERE m.conversation_id = ${conversationId} AND ${MESSAGE_INDEXED('m')};`;
 
 /** The conversations matching `where` (on alias `c`) indexed again from their current rows. */
 const REINDEX_CONVERSATIONS = (where: string) => `
   DELETE FROM conversation_search WHERE rowid IN (SELECT c.rowid FROM conversations c WHERE ${where});
-  INSERT INTO conversation_search (rowid, title, members)
-    SELECT c.rowid,
-      palaver_index_terms(concat_ws(' ', json_extract(c.product_json, '$.title'), c.subject, (
-        SELECT group_concat(u.name, ' ') FROM participants p JOIN users u ON u.id = p.user_id
-        WHERE p.conversation_id = c.id))),
-      ${MEMBERS_OF('c.id')}
-    FROM conversations c WHERE ${where};`;
+  INSERT INTO conversation_search (rowid, title, scoped)
+    SELECT id, palaver_index_terms(title), palaver_scoped_terms(title, tags) FROM (
+      SELECT c.rowid AS id, ${TAGS_OF('c.id')} AS tags,
+        concat_ws(' ', json_extract(c.product_json, '$.title'), c.subject, (
+          SELECT group_concat(u.name, ' ') FROM participants p JOIN users u ON u.id = p.user_id
+          WHERE p.conversation_id = c.id)) AS title
+      FROM conversations c WHERE ${where});`;
 
 export const SEARCH_MIGRATION: Migration = {
   version: 17,
@@ -64,9 +67,9 @@ export const SEARCH_MIGRATION: Migration = {
   sql: `
     -- Terms are folded and stemmed before FTS5 sees them: its tokenizer only splits on spaces.
     -- detail=column: documents hold each term once, so positions would only take room.
-    CREATE VIRTUAL TABLE message_search USING fts5(body, original, members,
+    CREATE VIRTUAL TABLE message_search USING fts5(body, original, scoped,
       content='', contentless_delete=1, detail='column', tokenize='unicode61 remove_diacritics 0');
-    CREATE VIRTUAL TABLE conversation_search USING fts5(title, members,
+    CREATE VIRTUAL TABLE conversation_search USING fts5(title, scoped,
       content='', contentless_delete=1, detail='column', tokenize='unicode61 remove_diacritics 0');
 
     CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
@@ -101,7 +104,7 @@ export const SEARCH_MIGRATION: Migration = {
     END;
 
     -- What was written before this version.
-    INSERT INTO message_search (rowid, body, original, members)
+    INSERT INTO message_search (rowid, body, original, scoped)
       SELECT ${MESSAGE_DOCUMENT('m')} FROM messages m WHERE ${MESSAGE_INDEXED('m')};
     ${REINDEX_CONVERSATIONS('1')}
   `,
@@ -112,5 +115,8 @@ export function registerSearchFunctions(db: SqliteDatabase): void {
   db.function('palaver_index_terms', { deterministic: true }, (text: unknown) =>
     indexTerms(typeof text === 'string' ? text : null),
   );
-  db.function('palaver_member_term', { deterministic: true }, (userId: unknown) => memberTerm(String(userId)));
+  db.function('palaver_member_tag', { deterministic: true }, (userId: unknown) => memberTag(String(userId)));
+  db.function('palaver_scoped_terms', { deterministic: true }, (text: unknown, tags: unknown) =>
+    scopedTerms(typeof text === 'string' ? text : null, typeof tags === 'string' ? tags.split(' ') : []).join(' '),
+  );
 }

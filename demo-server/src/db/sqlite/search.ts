@@ -1,15 +1,15 @@
 import type { Message } from '@palaver/protocol';
 import { ftsExpression, type SearchQuery } from '../../search/query.js';
-import { memberTerm } from '../../search/terms.js';
+import { memberTag } from '../../search/terms.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { SearchScope, SearchStore } from '../search.js';
 import type { SqliteDatabase } from './database.js';
 
 /**
- * Queries of the FTS5 index (`search-index.ts`). A participant's query also
- * names their member term, so FTS5 walks the intersection of the words'
- * posting lists with theirs; the join with `participants` then makes the
- * answer exact whatever the hash did.
+ * Queries of the FTS5 index (`search-index.ts`). A participant's query reads
+ * the `scoped` column under their tag (posting lists of their own
+ * conversations only); the join with `participants` then makes the answer
+ * exact whatever the hash did. Admins read the plain columns.
  */
 export class SqliteSearch implements SearchStore {
   private readonly statements;
@@ -22,7 +22,7 @@ export class SqliteSearch implements SearchStore {
           AND (@conversationId IS NULL OR m.conversation_id = @conversationId)
           AND (@admin = 1 OR EXISTS (
             SELECT 1 FROM participants p WHERE p.conversation_id = m.conversation_id AND p.user_id = @userId))
-        ORDER BY bm25(message_search, 1.0, 1.0, 0.0), m.created_at DESC LIMIT @limit`),
+        ORDER BY bm25(message_search), m.created_at DESC LIMIT @limit`),
       conversations: db
         .prepare(`
         SELECT c.id FROM conversation_search s JOIN conversations c ON c.rowid = s.rowid
@@ -30,7 +30,7 @@ export class SqliteSearch implements SearchStore {
           AND (@conversationId IS NULL OR c.id = @conversationId)
           AND (@admin = 1 OR EXISTS (
             SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = @userId))
-        ORDER BY bm25(conversation_search, 1.0, 0.0), c.updated_at DESC LIMIT @limit`)
+        ORDER BY bm25(conversation_search), c.updated_at DESC LIMIT @limit`)
         .pluck(),
     };
   }
@@ -39,16 +39,15 @@ export class SqliteSearch implements SearchStore {
     const words = ftsExpression(query);
     const match = scope.isAdmin
       ? `({body} : (${words})) OR ({original} : (${words}))`
-      : `{body} : (${words}) AND {members} : "${memberTerm(scope.userId)}"`;
+      : `{scoped} : (${ftsExpression(query, memberTag(scope.userId))})`;
     const rows = this.statements.messages.all(this.parameters(match, scope, limit)) as MessageRow[];
     return rows.map(toMessage);
   }
 
   async conversations(query: SearchQuery, scope: SearchScope, limit: number): Promise<string[]> {
-    const words = ftsExpression(query);
     const match = scope.isAdmin
-      ? `{title} : (${words})`
-      : `{title} : (${words}) AND {members} : "${memberTerm(scope.userId)}"`;
+      ? `{title} : (${ftsExpression(query)})`
+      : `{scoped} : (${ftsExpression(query, memberTag(scope.userId))})`;
     return this.statements.conversations.all(this.parameters(match, scope, limit)) as string[];
   }
 
