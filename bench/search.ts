@@ -273,6 +273,8 @@ async function timeQueries(storeName: SearchTiming['store'], store: ChatStore, c
 
 class SkipStore extends Error {}
 
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
 /** Pins this process to one core (the budget is per core), when `taskset` is there. */
 function pinToOneCore(): void {
   try {
@@ -307,10 +309,13 @@ export async function searchBench(
     started = performance.now();
     const sqlite = openSqliteStore({ path, synchronous: 'NORMAL' });
     fillSqlite(sqlite, corpus);
+    const seconds = (performance.now() - started) / 1000;
+    const pages = (table: string) =>
+      Number(sqlite.database.prepare('SELECT count(*) * 4096 FROM dbstat WHERE name LIKE ?').pluck().get(`${table}%`));
     result.fill.push({
       store: 'SQLite',
-      seconds: (performance.now() - started) / 1000,
-      note: 'rows and index (triggers)',
+      seconds,
+      note: `rows and index (triggers); file ${mb(await sqlite.sizeBytes())}, of which the index ${mb(pages('message_search') + pages('conversation_search'))}`,
     });
     result.timings.push(...(await timeQueries('SQLite', sqlite, corpus, rounds)));
     await sqlite.close();
@@ -329,11 +334,16 @@ export async function searchBench(
       started = performance.now();
       await store.search.catchUp();
       const indexed = (performance.now() - started) / 1000;
-      await (store as unknown as { pool: pg.Pool }).pool.query('VACUUM ANALYZE');
+      const pool = (store as unknown as { pool: pg.Pool }).pool;
+      await pool.query('VACUUM ANALYZE');
+      const { rows } = await pool.query<{ all: string; index: string }>(
+        `SELECT pg_database_size(current_database()) AS all,
+           pg_total_relation_size('message_search') + pg_total_relation_size('conversation_search') AS index`,
+      );
       result.fill.push({
         store: 'PostgreSQL',
         seconds: filled + indexed,
-        note: `rows ${filled.toFixed(0)} s, terms (catch-up) ${indexed.toFixed(0)} s`,
+        note: `rows ${filled.toFixed(0)} s, terms (catch-up) ${indexed.toFixed(0)} s; database ${mb(Number(rows[0]?.all))}, of which the index ${mb(Number(rows[0]?.index))}`,
       });
       result.timings.push(...(await timeQueries('PostgreSQL', store, corpus, rounds)));
       await store.close();

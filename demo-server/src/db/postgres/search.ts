@@ -98,7 +98,7 @@ export class PostgresSearch implements SearchStore {
     const { rows } = await this.pool.query<BehindMessage>(
       `SELECT s.message_id, s.members, s.revision, m.body, m.masked_body, m.deleted_at, m.removed_at, m.removed_body
        FROM message_search s JOIN messages m ON m.id = s.message_id
-       WHERE s.indexed_revision < s.revision LIMIT $1`,
+       WHERE s.behind LIMIT $1`,
       [CATCH_UP_BATCH],
     );
     if (rows.length === 0) return 0;
@@ -137,7 +137,7 @@ export class PostgresSearch implements SearchStore {
            SELECT string_agg(u.name, ' ') FROM participants p JOIN users u ON u.id = p.user_id
            WHERE p.conversation_id = c.id)) AS title
        FROM conversation_search s JOIN conversations c ON c.id = s.conversation_id
-       WHERE s.indexed_revision < s.revision LIMIT $1`,
+       WHERE s.behind LIMIT $1`,
       [CATCH_UP_BATCH],
     );
     if (rows.length === 0) return 0;
