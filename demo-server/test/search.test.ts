@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AckResponse, Conversation, SearchResult } from '@palaver/protocol';
+import Database from 'better-sqlite3';
 import {
   type ClientSocket,
   ok,
@@ -20,6 +21,7 @@ import {
   type TestUser,
 } from './helpers.js';
 import { SERVER_API_KEY, serverApi } from './server-api-client.js';
+import { onPostgres, openReader } from './test-database.js';
 
 const INVOICE = 'Voici la facture de la commande 1234';
 
@@ -46,6 +48,24 @@ const search = async (socket: ClientSocket, q: string, extra: { conversationId?:
 
 const foundIds = (result: SearchResult) => result.results.flatMap((r) => r.hits.map((hit) => hit.message.id));
 const foundConversations = (result: SearchResult) => result.results.map((r) => r.conversation.id);
+/** The terms FTS5 holds (fts5vocab reads the index's pages, deleted documents' terms included unless purged). */
+function termsInSqliteIndex(path: string, fragments: string[]) {
+  const db = new Database(path, { readonly: true });
+  try {
+    const found: Array<{ term: string }> = [];
+    for (const table of ['message_search', 'conversation_search']) {
+      db.exec(`CREATE VIRTUAL TABLE temp.vocab_${table} USING fts5vocab(main, ${table}, row)`);
+      for (const fragment of fragments) {
+        const query = db.prepare(`SELECT term FROM temp.vocab_${table} WHERE term LIKE ?`);
+        found.push(...(query.all(`%${fragment}%`) as Array<{ term: string }>));
+      }
+    }
+    return found;
+  } finally {
+    db.close();
+  }
+}
+
 const foundConversationsOf = (conversations: Conversation[]) => conversations.map((c) => c.id);
 
 describe('search', () => {
@@ -222,6 +242,21 @@ describe('search', () => {
       assert.deepEqual(foundConversations(await search(await t.connect(sam), q)), [], `admin: ${q}`);
     }
     assert.deepEqual(foundConversations(await search(supplier, 'recu')), [conversation.id]);
+    // Nor is anything of theirs left in the index's storage, where a file or a dump could be read.
+    const reader = await openReader(t.databaseEnv);
+    try {
+      const left = onPostgres
+        ? await reader.all<{ term: string }>(
+            `SELECT word AS term FROM (
+               SELECT unnest(tsvector_to_array(body || original || scoped)) AS word FROM message_search
+               UNION ALL SELECT unnest(tsvector_to_array(title || scoped)) FROM conversation_search) w
+             WHERE word LIKE '%secret%' OR word LIKE '%quentin%'`,
+          )
+        : termsInSqliteIndex(t.dbPath, ['secret', 'quentin']);
+      assert.deepEqual(left, []);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('answers bad input with invalid_payload, never internal', async () => {

@@ -20,8 +20,8 @@ import type { Migration } from './migrations.js';
  * - `conversation_search`, one per conversation: its product title, support
  *   subject and participants' names, plain (`title`) and `scoped`.
  *
- * Deleting or re-indexing a row drops its terms at once for queries (FTS5
- * `contentless_delete`); the bytes go at the next segment merge.
+ * Deleting or re-indexing a row drops its terms at once, from queries
+ * (`contentless_delete`) and from the file's pages (`secure-delete`).
  */
 
 const MESSAGE_INDEXED = (m: string) => `(${m}.deleted_at IS NULL OR ${m}.removed_at IS NOT NULL)`;
@@ -71,6 +71,10 @@ export const SEARCH_MIGRATION: Migration = {
       content='', contentless_delete=1, detail='column', tokenize='unicode61 remove_diacritics 0');
     CREATE VIRTUAL TABLE conversation_search USING fts5(title, scoped,
       content='', contentless_delete=1, detail='column', tokenize='unicode61 remove_diacritics 0');
+    -- A deleted document's terms leave the index's pages at once, not at a later merge:
+    -- an erased user's words must not stay in the file.
+    INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+    INSERT INTO conversation_search (conversation_search, rank) VALUES ('secure-delete', 1);
 
     CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
       ${INSERT_MESSAGE_DOCUMENT('new')}
