@@ -11,6 +11,7 @@ import { createChatClient } from '@palaver/sdk';
 import Database from 'better-sqlite3';
 import { io } from 'socket.io-client';
 import { openDatabase } from '../demo-server/src/db/sqlite/database.js';
+import { registerSearchFunctions } from '../demo-server/src/db/sqlite/search-index.js';
 import { signProductTokenSync } from '../test-support/product-token.js';
 import { BENCH_SECRET, benchToken, startPalaver } from './processes.js';
 
@@ -18,6 +19,8 @@ import { BENCH_SECRET, benchToken, startPalaver } from './processes.js';
 function seed(path: string, total: number): string {
   openDatabase({ path, synchronous: 'NORMAL' }).close();
   const db = new Database(path);
+  // The search index's triggers run on every message written.
+  registerSearchFunctions(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   const now = new Date().toISOString();

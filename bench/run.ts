@@ -23,6 +23,7 @@ import {
   startPalaver,
 } from './processes.js';
 import { productPageBench } from './product-page.js';
+import { searchBench } from './search.js';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
@@ -319,6 +320,16 @@ rows.push([
   `${ms(caught.ms)} (${caught.received} messages)`,
   '≤ 500 ms',
 ]);
+
+// 5b. Search over a big marketplace (SQLite, and PostgreSQL when DATABASE_URL is set).
+const searched = await searchBench(quick ? 100_000 : 1_000_000, quick ? 100 : 200, log);
+for (const timing of searched.timings) {
+  rows.push([
+    `search, ${searched.messages.toLocaleString('en')} messages, ${timing.store}: ${timing.query} (p50 / p99)`,
+    `${ms(timing.p50)} / ${ms(timing.p99)} (index ${ms(timing.indexP50)} / ${ms(timing.indexP99)})`,
+    'p50 ≤ 20 ms, p99 ≤ 100 ms',
+  ]);
+}
 
 // 6. The client in Chromium: a cached thread with no network, and a 10,000-message scroll.
 log('client: a cached thread with no network, a 10,000-message scroll (Chromium) …');

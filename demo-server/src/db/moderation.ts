@@ -1,4 +1,5 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
+import type { SearchQuery } from '../search/query.js';
 
 /** Suspended accounts, the moderators' audit log, and the search of every conversation. */
 export interface ModerationStore {
@@ -10,12 +11,19 @@ export interface ModerationStore {
   logEntries(limit: number): Promise<ModerationLogEntry[]>;
   /**
    * Conversation ids, newest activity first, with this participant, about this
-   * product, and with a message containing `text` (case-insensitive; the
-   * original text: moderators read what was written) — each given criterion must hold.
+   * product, and matching `query` in the full-text index (a message's original
+   * or removed text: moderators read what was written; or the conversation's
+   * title, subject, names) — each given criterion must hold.
    */
-  search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]>;
+  search(criteria: ModerationCriteria, limit: number): Promise<string[]>;
   /** Messages whose contact details were hidden from the other side, newest first. */
   maskedMessages(limit: number): Promise<Message[]>;
+}
+
+export interface ModerationCriteria {
+  userId?: string;
+  productId?: string;
+  query?: SearchQuery;
 }
 
 export interface ModerationLogRow {
@@ -38,6 +46,3 @@ export function toLogEntry(row: ModerationLogRow): ModerationLogEntry {
   if (row.reason) entry.reason = row.reason;
   return entry;
 }
-
-/** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
-export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

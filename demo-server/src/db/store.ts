@@ -15,6 +15,7 @@ import type { ModerationStore } from './moderation.js';
 import type { NotificationStore } from './notifications.js';
 import type { ReactionStore } from './reactions.js';
 import type { SafetyStore } from './safety.js';
+import type { SearchStore } from './search.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -48,6 +49,8 @@ export interface ChatStore {
   readonly reactions: ReactionStore;
   /** Uploads, before and after a message names them. */
   readonly attachments: AttachmentStore;
+  /** The full-text index of messages and conversations. */
+  readonly search: SearchStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Bytes the database takes on disk (the operator's dashboard). */

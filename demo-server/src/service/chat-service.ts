@@ -17,6 +17,7 @@ import { ProductResolver } from './products.js';
 import { ReactionService } from './reactions.js';
 import { ReadService } from './reads.js';
 import { type BlockAnnouncer, type BlockIndex, SafetyService } from './safety.js';
+import { SearchService } from './search.js';
 import { SessionService } from './sessions.js';
 import { SyncService } from './sync.js';
 
@@ -79,6 +80,8 @@ export interface ChatService {
   reactions: ReactionService;
   /** Uploads, their signed addresses, and removing files nobody will see again. */
   attachments: AttachmentService;
+  /** Full-text search over the conversations a user may see. */
+  search: SearchService;
   /** Drops rate-limit entries of idle users (called periodically). */
   sweep(): void;
 }
@@ -108,6 +111,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     reactions,
     safety,
     moderation: new ModerationService(store, rules, conversations),
+    search: new SearchService(store, rules),
     conversations,
     messages,
     directory: new DirectoryService(store, conversations, messages, sessions, reactions),

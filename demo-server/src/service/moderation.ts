@@ -8,6 +8,7 @@ import type {
 } from '@palaver/protocol';
 import type { ChatStore } from '../db/store.js';
 import { ChatError } from '../errors.js';
+import { parseQuery } from '../search/query.js';
 import type { AccessRules } from './access.js';
 import { audienceOf } from './access.js';
 import type { ConversationService } from './conversations.js';
@@ -119,11 +120,18 @@ export class ModerationService {
   }
 
   /** Every conversation matching, as moderators see it (original texts); at least one criterion. */
-  async search(query: { userId?: string; productId?: string; q?: string }, limit: number): Promise<Conversation[]> {
-    const { userId, productId, q } = query;
+  async search(asked: { userId?: string; productId?: string; q?: string }, limit: number): Promise<Conversation[]> {
+    const { userId, productId, q } = asked;
     if (!userId && !productId && !q)
       throw new ChatError('invalid_payload', 'Give at least one of userId, productId and q.');
-    const criteria = { ...(userId ? { userId } : {}), ...(productId ? { productId } : {}), ...(q ? { text: q } : {}) };
+    const query = q ? parseQuery(q) : undefined;
+    // Only separators: no word can match.
+    if (q && !query) return [];
+    const criteria = {
+      ...(userId ? { userId } : {}),
+      ...(productId ? { productId } : {}),
+      ...(query ? { query } : {}),
+    };
     const ids = await this.store.moderation.search(criteria, limit);
     const found: Conversation[] = [];
     for (const id of ids) {

@@ -73,6 +73,7 @@ function handlersFor(service: ChatService): Handlers {
     'attachment:links': async (actor, payload: { attachmentIds: string[] }) => ({
       answer: { attachments: await service.attachments.visible(actor.user, payload.attachmentIds) },
     }),
+    search: async (actor, payload) => ({ answer: await service.search.search(actor, payload) }),
     'auth:refresh': async (_actor, payload: { token: string }, session) => ({
       answer: await session.refresh(payload.token),
     }),

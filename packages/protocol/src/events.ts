@@ -23,6 +23,7 @@ import {
   createReportSchema,
   type Report,
 } from './safety.js';
+import { type SearchInput, type SearchResult, searchSchema } from './search.js';
 
 // ---------------------------------------------------------------------------
 // Client → server payloads (each validated by the server before anything else)
@@ -234,6 +235,7 @@ export interface ClientToServerEvents {
   'user:blocks': (payload: Record<string, never>, ack: Ack<BlocksResult>) => void;
   'report:create': (payload: CreateReportInput, ack: Ack<{ report: Report }>) => void;
   'attachment:links': (payload: AttachmentLinksInput, ack: Ack<{ attachments: Attachment[] }>) => void;
+  search: (payload: SearchInput, ack: Ack<SearchResult>) => void;
 }
 
 /** Socket.IO event map of what the server emits to every socket of every concerned user. */
@@ -275,4 +277,5 @@ export const clientEventSchemas = {
   'user:blocks': blocksQuerySchema,
   'report:create': createReportSchema,
   'attachment:links': attachmentLinksSchema,
+  search: searchSchema,
 } as const satisfies Record<ClientEventName, z.core.$ZodType>;

@@ -12,6 +12,7 @@ export * from './rest.js';
 export * from './results.js';
 export * from './rules.js';
 export * from './safety.js';
+export * from './search.js';
 export * from './server-api.js';
 export * from './server-events.js';
 

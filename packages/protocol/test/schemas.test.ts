@@ -104,6 +104,7 @@ describe('protocol schemas', () => {
       'reaction:add',
       'reaction:remove',
       'report:create',
+      'search',
       'sync',
       'typing',
       'unread:get',

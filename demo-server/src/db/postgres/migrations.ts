@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SEARCH_MIGRATION } from './search-index.js';
 
 /**
  * Versioned schema migrations of the PostgreSQL store, applied at start under
@@ -273,6 +274,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX attachments_discarded ON attachments (discarded_at) WHERE discarded_at IS NOT NULL;
     `,
   },
+  SEARCH_MIGRATION,
   {
     version: 14,
     name: 'emoji reactions',

@@ -1,8 +1,9 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
 import type pg from 'pg';
+import { tsqueryText } from '../../search/query.js';
 import type { AttachmentLinks } from '../attachments.js';
 import { newMessageId } from '../ids.js';
-import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
+import { type ModerationCriteria, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
 
 /** Suspensions, the audit log and moderators' search in PostgreSQL. */
@@ -10,6 +11,8 @@ export class PostgresModeration implements ModerationStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly links: AttachmentLinks,
+    /** Indexes what was written since the last search (`PostgresSearch.catchUp`). */
+    private readonly catchUpIndex: () => Promise<void>,
   ) {}
 
   async suspend(userId: string, at: string): Promise<boolean> {
@@ -58,21 +61,22 @@ export class PostgresModeration implements ModerationStore {
     return rows.map((row) => toMessage(row, this.links));
   }
 
-  async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {
+  async search(criteria: ModerationCriteria, limit: number): Promise<string[]> {
+    if (criteria.query) await this.catchUpIndex();
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT c.id FROM conversations c
        WHERE c.last_seq > 0
          AND ($1::text IS NULL OR EXISTS (
            SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $1))
          AND ($2::text IS NULL OR c.product_id = $2)
-         AND ($3::text IS NULL OR EXISTS (
-           SELECT 1 FROM messages m WHERE m.conversation_id = c.id
-             AND (m.body ILIKE $3 OR m.removed_body ILIKE $3)))
+         AND ($3::tsquery IS NULL
+           OR c.id IN (SELECT s.conversation_id FROM message_search s WHERE s.body @@ $3 OR s.original @@ $3)
+           OR c.id IN (SELECT s.conversation_id FROM conversation_search s WHERE s.title @@ $3))
        ORDER BY c.updated_at DESC, c.id DESC LIMIT $4`,
       [
         criteria.userId ?? null,
         criteria.productId ?? null,
-        criteria.text === undefined ? null : likePattern(criteria.text),
+        criteria.query === undefined ? null : tsqueryText(criteria.query),
         limit,
       ],
     );

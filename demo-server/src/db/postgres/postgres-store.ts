@@ -30,6 +30,7 @@ import { PostgresReactions } from './reactions.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRevocations } from './revocations.js';
 import { PostgresSafety } from './safety.js';
+import { PostgresSearch } from './search.js';
 import { PostgresUsers } from './users.js';
 import { PostgresWebhooks } from './webhooks.js';
 
@@ -66,6 +67,7 @@ export class PostgresStore implements ChatStore {
   readonly moderation: PostgresModeration;
   readonly reactions: PostgresReactions;
   readonly attachments: PostgresAttachments;
+  readonly search: PostgresSearch;
   private readonly revocations: PostgresRevocations;
 
   private constructor(
@@ -86,7 +88,8 @@ export class PostgresStore implements ChatStore {
     this.notifications = new PostgresNotifications(pool, events, this.emails, links);
     this.safety = new PostgresSafety(pool, events);
     this.reactions = new PostgresReactions(pool, this.conversations, links);
-    this.moderation = new PostgresModeration(pool, links);
+    this.search = new PostgresSearch(pool, links);
+    this.moderation = new PostgresModeration(pool, links, () => this.search.catchUp());
     this.webhooks = new PostgresWebhooks(pool);
     this.changes = new PostgresChanges(pool, this.conversations, links);
     this.revocations = new PostgresRevocations(pool);
@@ -100,13 +103,17 @@ export class PostgresStore implements ChatStore {
     try {
       await applyPostgresMigrations(pool);
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
-      return new PostgresStore(
+      const store = new PostgresStore(
         pool,
         (rows[0] as { value: string }).value,
         options.onJoin ?? (async () => {}),
         options.recordEvents ?? false,
         options.links ?? UNSIGNED_LINKS,
       );
+      // What was written before the search index existed (or while no search ran) is indexed
+      // now rather than by the first search; a failure (a stop meanwhile) is retried by that search.
+      store.search.catchUp().catch(() => {});
+      return store;
     } catch (error) {
       await pool.end();
       throw error;

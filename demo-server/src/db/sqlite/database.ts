@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { registerSearchFunctions } from './search-index.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -22,6 +23,7 @@ export function openDatabase({ path, synchronous }: OpenDatabaseOptions): Sqlite
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  registerSearchFunctions(db);
   applyMigrations(db, MIGRATIONS);
   return db;
 }

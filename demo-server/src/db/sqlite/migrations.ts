@@ -1,3 +1,5 @@
+import { SEARCH_MIGRATION } from './search-index.js';
+
 /**
  * Versioned schema migrations, applied in order at start inside one transaction
  * each. Never edit a released migration: add the next one.
@@ -360,6 +362,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attachments_discarded ON attachments (discarded_at) WHERE discarded_at IS NOT NULL;
     `,
   },
+  SEARCH_MIGRATION,
   {
     version: 19,
     name: 'emoji reactions',

@@ -1,7 +1,8 @@
 import type { Message, ModerationLogEntry } from '@palaver/protocol';
+import { ftsExpression } from '../../search/query.js';
 import type { AttachmentLinks } from '../attachments.js';
 import { newMessageId } from '../ids.js';
-import { likePattern, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
+import { type ModerationCriteria, type ModerationLogRow, type ModerationStore, toLogEntry } from '../moderation.js';
 import { type MessageRow, toMessage } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -29,9 +30,10 @@ export class SqliteModeration implements ModerationStore {
           AND (@userId IS NULL OR EXISTS (
             SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = @userId))
           AND (@productId IS NULL OR c.product_id = @productId)
-          AND (@text IS NULL OR EXISTS (
-            SELECT 1 FROM messages m WHERE m.conversation_id = c.id
-              AND (m.body LIKE @text ESCAPE '\\' OR m.removed_body LIKE @text ESCAPE '\\')))
+          AND (@words IS NULL
+            OR c.id IN (SELECT m.conversation_id FROM message_search s JOIN messages m ON m.rowid = s.rowid
+              WHERE message_search MATCH '({body} : (' || @words || ')) OR ({original} : (' || @words || '))')
+            OR c.rowid IN (SELECT rowid FROM conversation_search WHERE conversation_search MATCH '{title} : (' || @words || ')'))
         ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit`),
     };
   }
@@ -61,11 +63,11 @@ export class SqliteModeration implements ModerationStore {
     return (this.statements.masked.all(limit) as MessageRow[]).map((row) => toMessage(row, this.links));
   }
 
-  async search(criteria: { userId?: string; productId?: string; text?: string }, limit: number): Promise<string[]> {
+  async search(criteria: ModerationCriteria, limit: number): Promise<string[]> {
     return this.statements.search.pluck().all({
       userId: criteria.userId ?? null,
       productId: criteria.productId ?? null,
-      text: criteria.text === undefined ? null : likePattern(criteria.text),
+      words: criteria.query === undefined ? null : ftsExpression(criteria.query),
       limit,
     }) as string[];
   }

@@ -30,6 +30,7 @@ import { SqliteReactions } from './reactions.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRevocations } from './revocations.js';
 import { SqliteSafety } from './safety.js';
+import { SqliteSearch } from './search.js';
 import { SqliteUsers } from './users.js';
 import { SqliteWebhooks } from './webhooks.js';
 
@@ -77,6 +78,7 @@ export class SqliteStore implements ChatStore {
   readonly moderation: SqliteModeration;
   readonly reactions: SqliteReactions;
   readonly attachments: SqliteAttachments;
+  readonly search: SqliteSearch;
 
   constructor(
     /** The SQLite handle (for online backups with `database.backup(path)`). */
@@ -101,6 +103,7 @@ export class SqliteStore implements ChatStore {
     this.safety = new SqliteSafety(db, events);
     this.reactions = new SqliteReactions(db, this.feed, this.conversations, links);
     this.moderation = new SqliteModeration(db, links);
+    this.search = new SqliteSearch(db, links);
     this.webhooks = new SqliteWebhooks(db);
     this.changes = new SqliteChanges(db, this.feed, this.conversations, links);
     this.revocations = new SqliteRevocations(db);
