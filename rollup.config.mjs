@@ -45,9 +45,35 @@ const withoutBinaryPackets = {
   },
 };
 
+/**
+ * engine.io-parser's base64 codec carries binary frames over long-polling;
+ * like binary socket packets, Palaver never sends any (0.2 KB).
+ */
+const withoutBase64Frames = {
+  name: 'without-base64-frames',
+  load(id) {
+    if (!/engine\.io-parser\/build\/esm\/contrib\/base64-arraybuffer\.js$/.test(id)) return null;
+    return 'export const encode = () => { throw new Error("binary frames are not used"); }; export const decode = encode;';
+  },
+};
+
+/**
+ * `LIMITS.x` of @palaver/protocol as its literal value in the self-contained
+ * bundles, so the whole LIMITS object (every limit of the protocol, most of
+ * them the server's) is not shipped for the few a browser reads.
+ */
+const limits = (await import('./packages/protocol/dist/limits.js')).LIMITS;
+const inlinedLimits = replace({
+  preventAssignment: true,
+  delimiters: ['\\b', '\\b'],
+  values: Object.fromEntries(Object.entries(limits).map(([key, value]) => [`LIMITS.${key}`, JSON.stringify(value)])),
+});
+
 const minified = (tsconfig, outDir) => [
   withoutWebTransport,
   withoutBinaryPackets,
+  withoutBase64Frames,
+  inlinedLimits,
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   // The components' CSS without its white space and comments (bytes every page pays for).

@@ -12,11 +12,12 @@ const allChunks = readdirSync(`${DIST}/palaver-chunks`)
 /**
  * Code loaded only when someone uses it, not when a page shows the elements:
  * the upload code (a message with files), the views of files (the first
- * message that has some) and the image viewer (the first image opened). The
+ * message that has some), the image viewer (the first image opened) and the
+ * report form (the first report). The
  * issue's budget lets the viewer load on first use; the others follow the
  * same rule and have a budget of their own.
  */
-const ON_USE = /\/(uploads|http-upload|attachments-view|lightbox)-[\w-]+\.js$/;
+const ON_USE = /\/(uploads|http-upload|attachments-view|lightbox|report-form)-[\w-]+\.js$/;
 /** The words of a language other than English: loaded by the first element that speaks it (strings-fr.ts …). */
 const LANGUAGE = /\/strings-[a-z]{2}-[\w-]+\.js$/;
 const chunks = allChunks.filter((file) => !ON_USE.test(file) && !LANGUAGE.test(file));
@@ -39,7 +40,7 @@ const budgets = [
   },
   {
     files: onUse,
-    what: 'drop-in, loaded on first use (uploads, views of files, image viewer)',
+    what: 'drop-in, loaded on first use (uploads, views of files, image viewer, report form)',
     budget: 8 * KB,
   },
   ...languages.map((file) => ({

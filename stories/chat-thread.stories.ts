@@ -239,6 +239,27 @@ export const RemovedByModeration: Story = {
   },
 };
 
+export const Reactions: Story = {
+  name: 'Reactions',
+  render: () => {
+    const w = world();
+    const conversation = w.backend.seedProductConversation(buyer, supplier, mug);
+    const question = w.backend.seedMessage(buyer, conversation.id, 'Could you ship it before Friday?');
+    const answer = w.backend.seedMessage(supplier, conversation.id, 'Yes, it leaves tomorrow morning.');
+    w.backend.seedReaction(supplier, question.id, '👍');
+    w.backend.seedReaction(buyer, answer.id, '🙏');
+    w.backend.seedReaction(buyer, answer.id, '❤️');
+    w.backend.seedReaction(supplier, answer.id, '❤️');
+    return html`<chat-thread .client=${w.client(buyer)} conversation-id=${conversation.id}></chat-thread>`;
+  },
+  play: async ({ canvasElement }) => {
+    await waitUntil(
+      () => shadowAll(threadIn(canvasElement), '[part="reaction"]').length === 3,
+      'the reactions under the messages',
+    );
+  },
+};
+
 export const SuspendedCounterpart: Story = {
   name: 'The other side is suspended',
   render: () => {

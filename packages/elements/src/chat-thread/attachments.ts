@@ -1,14 +1,7 @@
 import { LIMITS } from '@palaver/protocol';
 import type { AttachmentLinks, ChatClient, ChatMessage, PendingFile } from '@palaver/sdk';
-import {
-  type CSSResult,
-  html,
-  nothing,
-  type ReactiveController,
-  type ReactiveControllerHost,
-  supportsAdoptingStyleSheets,
-  type TemplateResult,
-} from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { addStyles } from '../shared/adopt-styles.js';
 import type { PalaverStrings } from '../shared/i18n.js';
 import type { ViewerImage } from './lightbox.js';
 
@@ -63,7 +56,8 @@ export class AttachmentsController implements ReactiveController, ThreadFiles {
     this.loadingView ??= import('./attachments-view.js').then(
       (view) => {
         this.view = view;
-        this.addStyles(view.attachmentViewStyles);
+        // The views' styles came with their chunk: they join the thread's.
+        addStyles(this.host.shadowRoot, view.attachmentViewStyles);
         this.host.requestUpdate();
         return view;
       },
@@ -73,20 +67,6 @@ export class AttachmentsController implements ReactiveController, ThreadFiles {
       },
     );
     return this.loadingView;
-  }
-
-  /** The views' styles, which came with their chunk, join the thread's (after them: they style other classes). */
-  private addStyles(styles: CSSResult): void {
-    const root = this.host.shadowRoot;
-    if (!root) return;
-    const sheet = styles.styleSheet;
-    if (supportsAdoptingStyleSheets && sheet) {
-      if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      return;
-    }
-    const style = document.createElement('style');
-    style.textContent = styles.cssText;
-    root.append(style);
   }
 
   hostUpdate(): void {

@@ -100,54 +100,6 @@ export const chatThreadStyles = [
     .thread-menu .menu {
       min-width: 12rem;
     }
-    [part='report'] {
-      display: flex;
-      flex-direction: column;
-      gap: calc(var(--_space) / 2);
-      padding: var(--_space) calc(var(--_space) * 1.5);
-      border-top: 1px solid var(--_border);
-      background: var(--_surface-alt);
-      font-size: 0.9em;
-    }
-    [part='report'] h2 {
-      margin: 0;
-      font-size: 1em;
-    }
-    [part='report'] fieldset {
-      display: flex;
-      flex-direction: column;
-      gap: 0.15rem;
-      margin: 0;
-      padding: 0;
-      border: 0;
-    }
-    [part='report'] legend {
-      padding: 0 0 0.25rem;
-    }
-    [part='report'] p {
-      margin: 0;
-    }
-    [part='report'] .note {
-      display: flex;
-      flex-direction: column;
-      gap: 0.15rem;
-    }
-    [part='report'] textarea {
-      font: inherit;
-      color: inherit;
-      background: var(--_surface);
-      border: 1px solid var(--_border);
-      border-radius: calc(var(--_radius) / 2);
-      padding: 0.3rem 0.5rem;
-      resize: vertical;
-    }
-    [part='report'] .error {
-      color: var(--_danger);
-    }
-    [part='report'] .actions {
-      display: flex;
-      gap: var(--_space);
-    }
     [part='notice'] {
       display: flex;
       align-items: center;
@@ -364,6 +316,48 @@ export const chatThreadStyles = [
     }
     .menu button.danger {
       color: var(--_danger);
+    }
+    .quick-reactions {
+      display: flex;
+      border-bottom: 1px solid var(--_border);
+      margin-bottom: 0.25rem;
+    }
+    .menu .quick-reactions button {
+      padding: 0.3rem 0.4rem;
+      font-size: 1.15em;
+      line-height: 1;
+    }
+    .menu .quick-reactions [aria-checked='true'] {
+      background: color-mix(in srgb, var(--_accent) 16%, transparent);
+    }
+    [part='reactions'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      margin-top: 0.2rem;
+    }
+    .own [part='reactions'] {
+      justify-content: flex-end;
+    }
+    [part='reaction'] {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.25rem;
+      padding: 0.1rem 0.5rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_surface);
+      color: var(--_text);
+      font: inherit;
+      font-size: 0.85em;
+      cursor: pointer;
+    }
+    [part='reaction'][aria-pressed='true'] {
+      border-color: var(--_accent);
+      background: color-mix(in srgb, var(--_accent) 12%, var(--_surface));
+    }
+    [part='reaction']:disabled {
+      cursor: default;
     }
     /* Fingers need room: 44 px targets where the pointer is coarse. */
     @media (pointer: coarse) {

@@ -24,7 +24,7 @@ import { OpenByProductController } from './open-by-product.js';
 import { ReadTrackingController } from './read-tracking.js';
 import { RenderedWindowController } from './rendered-window.js';
 import { SafetyController } from './safety.js';
-import { renderBlockBanner, renderReportForm, renderThreadMenu } from './safety-view.js';
+import { renderBlockBanner, renderThreadMenu } from './safety-view.js';
 
 export { MAX_RENDERED_MESSAGES } from './rendered-window.js';
 
@@ -402,7 +402,7 @@ export class ChatThread extends ProductElement {
           </div>`
           : nothing
       }
-      ${renderReportForm(t, this.safety)} ${files.renderPicked(t)}
+      ${this.safety.renderForm(t)} ${files.renderPicked(t)}
       <form
         part="composer"
         @submit=${(event: Event) => {

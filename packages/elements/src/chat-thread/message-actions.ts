@@ -34,6 +34,8 @@ export interface MessageActions {
   discard(message: ChatMessage): void;
   /** Report… on someone else's message: the menu closes and the report form opens. */
   report(message: ChatMessage): void;
+  /** Adds (`present`) or takes back the user's emoji on a message; an open menu closes. */
+  react(message: ChatMessage, emoji: string, present: boolean): void;
 }
 
 const TRIGGER = '.more-button';
@@ -214,6 +216,14 @@ export class MessageActionsController implements ReactiveController, MessageActi
 
   retry = (message: ChatMessage): void => void this.client()?.retry(message.clientId);
   discard = (message: ChatMessage): void => void this.client()?.discard(message.clientId);
+
+  react = (message: ChatMessage, emoji: string, present: boolean): void => {
+    const fromMenu = this.menu?.clientId === message.clientId;
+    if (fromMenu) this.closeMenu(true);
+    const client = this.client();
+    // Safe to drop: the SDK shows it at once, keeps it until sent, and makes a refusal a notice.
+    void (present ? client?.react(message.id, emoji) : client?.unreact(message.id, emoji))?.catch(() => undefined);
+  };
 
   report = (message: ChatMessage): void => {
     this.menu = undefined;

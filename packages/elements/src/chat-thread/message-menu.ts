@@ -2,6 +2,7 @@ import type { ChatMessage } from '@palaver/sdk';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import type { MessageActions } from './message-actions.js';
+import { renderReactionItems } from './reactions-view.js';
 
 /** Three dots, drawn (a "⋯" character depends on the font). */
 export const moreIcon = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"
@@ -17,6 +18,7 @@ export function renderMessageMenu(
   t: PalaverStrings,
   actions: MessageActions,
   own: boolean,
+  ownId: string | undefined,
 ): TemplateResult {
   const menu = actions.menu?.clientId === message.clientId ? actions.menu : undefined;
   const id = `menu-${message.clientId}`;
@@ -49,12 +51,14 @@ export function renderMessageMenu(
           </div>`
           : own
             ? html`<div class="menu" id=${id} role="menu" aria-label=${t.messageActions}>
+              ${renderReactionItems(message, t, actions, ownId)}
               <button type="button" role="menuitem" @click=${() => actions.edit(message)}>${t.edit}</button>
               <button type="button" role="menuitem" class="danger" @click=${() => actions.askDelete(message)}>
                 ${t.delete}…
               </button>
             </div>`
             : html`<div class="menu" id=${id} role="menu" aria-label=${t.messageActions}>
+              ${renderReactionItems(message, t, actions, ownId)}
               <button type="button" role="menuitem" @click=${() => actions.report(message)}>${t.report}…</button>
             </div>`
     }

@@ -7,6 +7,7 @@ import { fullDateTime, relativeTime } from '../shared/time.js';
 import type { ThreadFiles } from './attachments.js';
 import type { MessageActions } from './message-actions.js';
 import { renderMessageMenu } from './message-menu.js';
+import { renderReactions } from './reactions-view.js';
 import { statusIcons } from './status-icons.js';
 
 /** What every message of one render shares. */
@@ -173,13 +174,14 @@ export function renderMessage(message: ChatMessage, firstOfRun: boolean, context
             : html`<div part="bubble" dir="auto">${deleted ? t.deleted : hidden ? t.removedByModeration : text}</div>`
     }
     ${hidden ? nothing : context.files.render(message, t, language)}
+    ${hidden || message.pending ? nothing : renderReactions(message, t, actions, ownId, context.canReport || own)}
     <div class="meta">
       <time part="timestamp" datetime=${message.createdAt} title=${when}
         >${relativeTime(message.createdAt, language)}</time
       >
       ${message.editedAt && !deleted ? html`<span>(${t.edited})</span>` : nothing}
       ${own ? renderStatus(message, context) : nothing}
-      ${(canAct && !editing) || canReport ? renderMessageMenu(message, t, actions, own) : nothing}
+      ${(canAct && !editing) || canReport ? renderMessageMenu(message, t, actions, own, ownId) : nothing}
     </div>
     ${removed && !hidden ? html`<p part="removed-note" class="removed-note">${t.removedByModeration}</p>` : nothing}
     ${

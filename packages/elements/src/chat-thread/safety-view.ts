@@ -1,11 +1,10 @@
-import { REPORT_NOTE_MAX_LENGTH, REPORT_REASONS, type ReportReason } from '@palaver/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PalaverStrings } from '../shared/i18n.js';
 import { moreIcon } from './message-menu.js';
 import type { SafetyController } from './safety.js';
 
 /** The failure as the user should read it: a rate limit asks to wait; anything else says what the server said. */
-const reason = (t: PalaverStrings, error: { code: string; message: string }) =>
+export const reason = (t: PalaverStrings, error: { code: string; message: string }) =>
   error.code === 'rate_limited' ? t.safetyRateLimited : error.message;
 
 /** The "⋯" button of the thread's header and its menu: Block / Unblock the other side, Report the conversation. */
@@ -66,61 +65,4 @@ export function renderBlockBanner(t: PalaverStrings, safety: SafetyController): 
     <span>${t.blockedBanner(other.name)}</span>
     <button type="button" @click=${() => safety.setBlocked(false)}>${t.unblockShort}</button>
   </div>`;
-}
-
-/** The report form (reason, optional note, Send / Cancel), then its "thanks". */
-export function renderReportForm(t: PalaverStrings, safety: SafetyController): TemplateResult | typeof nothing {
-  const draft = safety.report;
-  if (!draft) return nothing;
-  if (draft.state === 'sent') {
-    return html`<div part="report" class="report" @keydown=${safety.reportKeydown}>
-      <p role="status">${t.reportSent}</p>
-      <button type="button" @click=${safety.closeReport}>${t.close}</button>
-    </div>`;
-  }
-  const title = draft.messageId ? t.reportMessageTitle : t.reportConversationTitle;
-  const sending = draft.state === 'sending';
-  return html`<form
-    part="report"
-    class="report"
-    aria-labelledby="report-title"
-    @keydown=${safety.reportKeydown}
-    @submit=${(event: Event) => {
-      event.preventDefault();
-      void safety.sendReport();
-    }}
-  >
-    <h2 id="report-title">${title}</h2>
-    <fieldset>
-      <legend>${t.reportReason}</legend>
-      ${REPORT_REASONS.map(
-        (value: ReportReason) => html`<label>
-          <input
-            type="radio"
-            name="reason"
-            .value=${value}
-            .checked=${draft.reason === value}
-            required
-            @change=${() => safety.editReport({ reason: value })}
-          />
-          ${t.reportReasons[value]}
-        </label>`,
-      )}
-    </fieldset>
-    <label class="note">
-      ${t.reportNote}
-      <textarea
-        rows="2"
-        dir="auto"
-        maxlength=${REPORT_NOTE_MAX_LENGTH}
-        .value=${draft.note}
-        @input=${(event: Event) => safety.editReport({ note: (event.target as HTMLTextAreaElement).value })}
-      ></textarea>
-    </label>
-    ${draft.error ? html`<p class="error" role="alert">${t.reportFailed} ${reason(t, draft.error)}</p>` : nothing}
-    <div class="actions">
-      <button type="submit" ?disabled=${!draft.reason || sending}>${t.send}</button>
-      <button type="button" @click=${safety.closeReport}>${t.cancel}</button>
-    </div>
-  </form>`;
 }

@@ -1,7 +1,11 @@
 import type { ReportReason } from '@palaver/protocol';
 import { type ChatClient, type ChatMessage, type Conversation, isChatError, type Participant } from '@palaver/sdk';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { addStyles } from '../shared/adopt-styles.js';
+import type { PalaverStrings } from '../shared/i18n.js';
 import { StoreController } from '../shared/store-controller.js';
+
+type ReportForm = typeof import('./report-form.js');
 
 export interface SafetyHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -157,9 +161,28 @@ export class SafetyController implements ReactiveController {
 
   // --- reporting ------------------------------------------------------------
 
+  /** The report form's code (a chunk of its own), once someone first reports. */
+  private form: ReportForm | undefined;
+  private loadingForm: Promise<ReportForm> | undefined;
+
+  /** The report form, when one is open and its code is here. */
+  renderForm(t: PalaverStrings): TemplateResult | typeof nothing {
+    return this.form ? this.form.renderReportForm(t, this) : nothing;
+  }
+
   /** Opens the report form, for one message or (none) the whole conversation. */
-  openReport = (message?: ChatMessage): void => {
+  openReport = async (message?: ChatMessage): Promise<void> => {
     this.headerMenuOpen = false;
+    if (!this.form) {
+      this.loadingForm ??= import('./report-form.js');
+      try {
+        this.form = await this.loadingForm;
+      } catch {
+        this.loadingForm = undefined; // offline: the next try loads it again
+        return;
+      }
+      addStyles(this.host.renderRoot instanceof ShadowRoot ? this.host.renderRoot : null, this.form.reportFormStyles);
+    }
     this.report = {
       ...(message ? { messageId: message.id, clientId: message.clientId } : {}),
       reason: undefined,

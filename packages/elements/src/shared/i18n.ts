@@ -81,6 +81,13 @@ export interface PalaverStrings extends ModerationStrings {
   conversationActions: string;
   /** In the menu of someone else's message (followed by "…"). */
   report: string;
+  /** The quick reactions of a message's menu, and the reactions under it. */
+  react: string;
+  reactions: string;
+  /** "React with 👍". */
+  reactWith(emoji: string): string;
+  /** "👍: 2 reactions, yours included". */
+  reactionLabel(emoji: string, count: number, mine: boolean): string;
   /** In the thread header's menu (followed by "…"). */
   reportConversation: string;
   block(name: string): string;

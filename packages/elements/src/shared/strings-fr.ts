@@ -66,6 +66,11 @@ export const fr: ElementStrings = {
   dialogLabel: (supplier) => `Conversation avec ${supplier}`,
   conversationActions: 'Actions sur la conversation',
   report: 'Signaler',
+  react: 'Réagir',
+  reactions: 'Réactions',
+  reactWith: (emoji) => `Réagir avec ${emoji}`,
+  reactionLabel: (emoji, count, mine) =>
+    `${emoji} : ${count} ${count === 1 ? 'réaction' : 'réactions'}${mine ? (count === 1 ? ', la vôtre' : ', dont la vôtre') : ''}`,
   reportConversation: 'Signaler la conversation',
   block: (name) => `Bloquer ${name}`,
   unblock: (name) => `Débloquer ${name}`,

@@ -70,6 +70,11 @@ export const en: ElementStrings = {
   dialogLabel: (supplier) => `Conversation with ${supplier}`,
   conversationActions: 'Conversation actions',
   report: 'Report',
+  react: 'React',
+  reactions: 'Reactions',
+  reactWith: (emoji) => `React with ${emoji}`,
+  reactionLabel: (emoji, count, mine) =>
+    `${emoji}: ${count} ${count === 1 ? 'reaction' : 'reactions'}${mine ? (count === 1 ? ', yours' : ', yours included') : ''}`,
   reportConversation: 'Report conversation',
   block: (name) => `Block ${name}`,
   unblock: (name) => `Unblock ${name}`,

@@ -68,14 +68,19 @@ describe('<chat-thread> message status and actions', () => {
     await sendKeys({ press: 'Enter' });
     await eventually(() => expect(at(key, '[role="menu"]')).to.exist);
     expect(trigger.getAttribute('aria-expanded')).to.equal('true');
-    const items = [...at(key, '[role="menu"]').querySelectorAll('[role="menuitem"]')] as HTMLElement[];
-    expect(items.map((i) => i.textContent?.trim())).to.deep.equal(['Edit', 'Delete…']);
+    const actions = [...at(key, '[role="menu"]').querySelectorAll('[role="menuitem"]')] as HTMLElement[];
+    expect(actions.map((i) => i.textContent?.trim())).to.deep.equal(['Edit', 'Delete…']);
+    // The quick reactions come first, then the actions: one list for the arrow keys.
+    const items = [...at(key, '[role="menu"]').querySelectorAll('button')] as HTMLElement[];
+    expect(items).to.have.length(8);
+    expect(items[0]?.getAttribute('aria-label')).to.equal('React with 👍');
     await eventually(() => expect(deepActiveElement()).to.equal(items[0]));
     await expect(el).to.be.accessible();
     await sendKeys({ press: 'ArrowDown' });
     expect(deepActiveElement()).to.equal(items[1]);
-    await sendKeys({ press: 'ArrowDown' });
-    expect(deepActiveElement(), 'arrows wrap around').to.equal(items[0]);
+    await sendKeys({ press: 'ArrowUp' });
+    await sendKeys({ press: 'ArrowUp' });
+    expect(deepActiveElement(), 'arrows wrap around').to.equal(items[7]);
     await sendKeys({ press: 'Escape' });
     await eventually(() => expect(at(key, '[role="menu"]')).to.equal(null));
     expect(deepActiveElement(), 'Escape: back on the button').to.equal(trigger);
@@ -145,7 +150,17 @@ describe('<chat-thread> message status and actions', () => {
     expect(at(key, '.more-button').getAttribute('aria-label')).to.equal('Actions sur le message');
     at(key, '.more-button').click();
     await eventually(() => expect(at(key, '[role="menu"]')).to.exist);
-    expect(at(key, '[role="menu"]').textContent?.replace(/\s+/g, ' ').trim()).to.equal('Modifier Supprimer…');
+    const items = [...at(key, '[role="menu"]').querySelectorAll('button')];
+    expect(items.map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim())).to.deep.equal([
+      'Réagir avec 👍',
+      'Réagir avec ❤️',
+      'Réagir avec 😂',
+      'Réagir avec 😮',
+      'Réagir avec 😢',
+      'Réagir avec 🙏',
+      'Modifier',
+      'Supprimer…',
+    ]);
     (at(key, '[role="menu"] .danger') as HTMLButtonElement).click();
     await eventually(() => expect(at(key, '.confirm')?.textContent).to.contain('Supprimer ce message ?'));
   });
@@ -156,7 +171,10 @@ describe('<chat-thread> message status and actions', () => {
     const trigger = () => at(key, '.more-button');
     const openEditor = async () => {
       await eventually(() => expect(at(key, '[role="menu"]')).to.exist);
-      await eventually(() => expect(deepActiveElement()?.textContent?.trim()).to.equal('Edit'));
+      // Past the six quick reactions to Edit, by keyboard.
+      await eventually(() => expect(deepActiveElement()?.getAttribute('aria-label')).to.equal('React with 👍'));
+      for (let i = 0; i < 6; i++) await sendKeys({ press: 'ArrowDown' });
+      expect(deepActiveElement()?.textContent?.trim()).to.equal('Edit');
       await sendKeys({ press: 'Enter' });
       await eventually(() => expect(deepActiveElement()).to.equal(inside(el, '.edit textarea')));
     };

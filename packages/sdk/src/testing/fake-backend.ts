@@ -112,6 +112,12 @@ export class FakeChatBackend extends FakeChatReactions {
   }
 
   /** Removes a message as the moderators do: everyone in the conversation sees it removed. */
+  /** A reaction of `user` on a message, as if they had added it (the conversation's users must be seeded). */
+  seedReaction(user: ChatUser, messageId: string, emoji: string): Message {
+    this.addUser(user);
+    return this.react(user, { messageId, emoji }, true);
+  }
+
   seedRemoval(messageId: string): void {
     for (const conversation of this.conversations.values()) {
       const index = conversation.messages.findIndex((m) => m.id === messageId);
