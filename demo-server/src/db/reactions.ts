@@ -40,17 +40,6 @@ export function reactionsJson(rows: ReadonlyArray<{ emoji: string; user_id: stri
   return JSON.stringify(stored);
 }
 
-/**
- * When a change of reactions happens: now, or a millisecond after the
- * previous change if the clock says otherwise (another node's clock, a clock
- * set back), so that `reactionsAt` always grows and clients can tell the newer
- * copy of a message.
- */
-export function nextReactedAt(previous: string | null | undefined, now: string): string {
-  if (!previous || now > previous) return now;
-  return new Date(Date.parse(previous) + 1).toISOString();
-}
-
 /** What a message shows of its stored reactions. */
 export function toReactions(json: string | null | undefined): Reaction[] | undefined {
   if (!json) return undefined;

@@ -9,7 +9,7 @@
  *
  * Pure functions only: no state, no I/O, so any back-end can adopt them.
  */
-import type { ConversationKind, Role } from './entities.js';
+import type { ConversationKind, Reaction, Role } from './entities.js';
 import { characterCount } from './limits.js';
 
 /** The "not blank" rule of names, subjects and message bodies: something besides white space. */
@@ -178,4 +178,35 @@ export function isReactionEmoji(text: string): boolean {
 /** Who may react to a message: whoever may read the conversation and write in it. */
 export function canReact(actor: Actor, conversation: ConversationAccess): boolean {
   return writeAccess(actor, conversation) === 'participant';
+}
+
+/**
+ * A message's reactions with `userId`'s `emoji` there (`present`) or not: the
+ * emoji keeps its place, a new one goes last, an emoji nobody uses any more
+ * goes. Used wherever reactions are applied in memory (the SDK's unsent ones,
+ * the in-memory backend); the same list the server stores.
+ */
+export function withReaction(
+  reactions: readonly Reaction[],
+  emoji: string,
+  userId: string,
+  present: boolean,
+): Reaction[] {
+  const found = reactions.find((r) => r.emoji === emoji);
+  if ((found?.userIds.includes(userId) ?? false) === present) return [...reactions];
+  if (!found) return [...reactions, { emoji, count: 1, userIds: [userId] }];
+  const userIds = present ? [...found.userIds, userId] : found.userIds.filter((id) => id !== userId);
+  if (userIds.length === 0) return reactions.filter((r) => r !== found);
+  return reactions.map((r) => (r === found ? { emoji, count: userIds.length, userIds } : r));
+}
+
+/**
+ * When a change of reactions happens: `now`, or a millisecond after the
+ * previous change if the clock says otherwise (another node's clock, a clock
+ * set back), so that `reactionsAt` always grows and clients can tell the newer
+ * copy of a message.
+ */
+export function nextReactionTime(previous: string | null | undefined, now: string): string {
+  if (!previous || now > previous) return now;
+  return new Date(Date.parse(previous) + 1).toISOString();
 }

@@ -186,7 +186,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const current = state.$user.get();
       if (current && current.id !== user.id) await closeLocalData(false);
       state.setUser(user);
-      if (!local.isOpen) sync.resume(await local.open(user).then(reactions.restoreFrom(local)));
+      if (!local.isOpen) {
+        sync.resume(await local.open(user));
+        await reactions.restore(local.store);
+      }
     },
   });
   // Listeners of `connected` run in this order: the outbox sends, pending reads go, then the sync.

@@ -1,6 +1,7 @@
+import { nextReactionTime } from '@palaver/protocol';
 import type pg from 'pg';
 import type { AttachmentLinks } from '../attachments.js';
-import { nextReactedAt, type ReactionStore, reactionsJson } from '../reactions.js';
+import { type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import { takeChange } from './change-feed.js';
 import type { PostgresConversations } from './conversations.js';
@@ -53,7 +54,7 @@ export class PostgresReactions implements ReactionStore {
       );
       const { rows } = await tx.query<MessageRow>(
         'UPDATE messages SET reactions_json = $2, change_seq = $3, reacted_at = $4 WHERE id = $1 RETURNING *',
-        [messageId, reactionsJson(reactions), change, nextReactedAt(before[0]?.reacted_at, now())],
+        [messageId, reactionsJson(reactions), change, nextReactionTime(before[0]?.reacted_at, now())],
       );
       const row = rows[0] as MessageRow;
       await this.conversations.touch(tx, row.conversation_id, change);

@@ -1,6 +1,7 @@
 import type { Message } from '@palaver/protocol';
+import { nextReactionTime } from '@palaver/protocol';
 import type { AttachmentLinks } from '../attachments.js';
-import { nextReactedAt, type ReactionStore, reactionsJson } from '../reactions.js';
+import { type ReactionStore, reactionsJson } from '../reactions.js';
 import { type MessageRow, now, toMessage } from '../rows.js';
 import type { SqliteChangeFeed } from './change-feed.js';
 import type { SqliteConversations } from './conversations.js';
@@ -57,7 +58,7 @@ export class SqliteReactions implements ReactionStore {
         const change = this.feed.take();
         const json = reactionsJson(this.statements.list.all(messageId) as Array<{ emoji: string; user_id: string }>);
         const previous = this.statements.message.get(messageId) as MessageRow;
-        const at = nextReactedAt(previous.reacted_at, params.now);
+        const at = nextReactionTime(previous.reacted_at, params.now);
         const row = this.statements.show.get({ id: messageId, json, change, now: at }) as MessageRow;
         this.conversations.touch(row.conversation_id, change);
         return { message: toMessage(row, this.links), changed: true };

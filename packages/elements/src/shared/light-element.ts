@@ -1,5 +1,5 @@
 import type { ChatClient } from '@palaver/sdk';
-import { configuredClient, whenConfigured } from './config.js';
+import { whenConfigured } from './config.js';
 import { type BuiltInStrings, languageOf, type PalaverStrings, stringsFor } from './i18n.js';
 import type { PalaverEventDetail, PalaverEventName } from './palaver-element.js';
 
@@ -76,12 +76,12 @@ export abstract class LightElement extends HTMLElement {
       this.build(root);
       this.built = true;
     }
+    // Called at once when configure() ran before, and again on every later configure().
     this.stopWaiting = whenConfigured((client) => {
       this.configuredOne = client;
       this.clientChanged();
     });
-    this.configuredOne ??= configuredClient();
-    this.clientChanged();
+    if (!this.configuredOne) this.clientChanged();
   }
 
   disconnectedCallback(): void {
@@ -122,10 +122,4 @@ export abstract class LightElement extends HTMLElement {
     }
     return sheet;
   }
-}
-
-/** Reflects a string property to an attribute (or removes it), as Lit's `reflect: true` does. */
-export function reflect(element: Element, name: string, value: string | undefined): void {
-  if (value === undefined || value === null) element.removeAttribute(name);
-  else if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }

@@ -12,10 +12,8 @@ const sameTarget = (a: ReactionIntent, b: ReactionIntent) => a.messageId === b.m
 export interface Reactions {
   /** Adds (`present`) or takes back the user's emoji on a message: shown at once, sent when possible. */
   set(messageId: string, emoji: string, present: boolean): Promise<void>;
-  /** The intents this user left unsent (a reload, a crash), from the user's store. */
-  restore(store: KeyValueStore): Promise<void>;
-  /** `restore` from a just opened local data's store, passing its sync cursor on (for a `then`). */
-  restoreFrom(local: { store: KeyValueStore | undefined }): <T>(cursor: T) => Promise<T>;
+  /** The intents this user left unsent (a reload, a crash), from the user's store (none without one). */
+  restore(store: KeyValueStore | undefined): Promise<void>;
   /** Stops writing to the store (logout, another user). */
   close(): void;
 }
@@ -96,16 +94,11 @@ export function createReactions(state: ChatState, connection: Connection): React
     },
     async restore(opened) {
       store = opened;
+      if (!opened) return;
       const saved = (await opened.entries<ReactionIntent>(PREFIX)).map(([, intent]) => intent);
       const fresh = intents().filter((intent) => !saved.some((old) => sameTarget(old, intent)));
       state.$reactionIntents.set([...saved, ...fresh]);
       void flush();
-    },
-    restoreFrom(local) {
-      return async (cursor) => {
-        if (local.store) await this.restore(local.store);
-        return cursor;
-      };
     },
     close() {
       store = undefined;

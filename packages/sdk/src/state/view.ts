@@ -1,4 +1,4 @@
-import type { ChatUser, Conversation, Message } from '@palaver/protocol';
+import { type ChatUser, type Conversation, type Message, withReaction } from '@palaver/protocol';
 import type { ChatMessage, PendingMessage, ReactionIntent } from './types.js';
 
 /** A pending message as the UI shows it (the one place it is built). */
@@ -86,22 +86,8 @@ export function withReactionIntents(
   return messages.map((message) => {
     const mine = byMessage.get(message.id);
     if (!mine || message.pending || message.deletedAt) return message;
-    let reactions = [...(message.reactions ?? [])];
-    for (const { emoji, present } of mine) {
-      const found = reactions.find((r) => r.emoji === emoji);
-      const has = found?.userIds.includes(user.id) ?? false;
-      if (has === present) continue;
-      if (present) {
-        reactions = found
-          ? reactions.map((r) => (r === found ? { ...r, count: r.count + 1, userIds: [...r.userIds, user.id] } : r))
-          : [...reactions, { emoji, count: 1, userIds: [user.id] }];
-      } else if (found) {
-        const userIds = found.userIds.filter((id) => id !== user.id);
-        reactions = userIds.length
-          ? reactions.map((r) => (r === found ? { ...r, count: userIds.length, userIds } : r))
-          : reactions.filter((r) => r !== found);
-      }
-    }
+    let reactions = message.reactions ?? [];
+    for (const { emoji, present } of mine) reactions = withReaction(reactions, emoji, user.id, present);
     const { reactions: _old, ...rest } = message;
     return reactions.length > 0 ? { ...rest, reactions } : rest;
   });

@@ -1,4 +1,11 @@
-import { type ChatUser, isReactionEmoji, LIMITS, type Message, type Reaction } from '@palaver/protocol';
+import {
+  type ChatUser,
+  isReactionEmoji,
+  LIMITS,
+  type Message,
+  nextReactionTime,
+  withReaction,
+} from '@palaver/protocol';
 import type { PayloadOf } from '../connection/transport.js';
 import { refuse } from './fake-data.js';
 import { FakeChatSafety } from './fake-safety.js';
@@ -21,17 +28,9 @@ export abstract class FakeChatReactions extends FakeChatSafety {
     if (present && !found && reactions.length >= LIMITS.reactionsPerMessageMax) {
       throw refuse('invalid_payload', `A message takes at most ${LIMITS.reactionsPerMessageMax} different emojis.`);
     }
-    const userIds = present
-      ? [...(found?.userIds ?? []), user.id]
-      : (found?.userIds ?? []).filter((id) => id !== user.id);
-    const others = reactions.filter((r) => r !== found);
-    const next: Reaction[] = userIds.length
-      ? found
-        ? reactions.map((r) => (r === found ? { emoji: r.emoji, count: userIds.length, userIds } : r))
-        : [...reactions, { emoji: input.emoji, count: 1, userIds }]
-      : others;
+    const next = withReaction(reactions, input.emoji, user.id, present);
     const { reactions: _old, ...rest } = current;
-    const at = new Date(Math.max(Date.now(), Date.parse(current.reactionsAt ?? '') + 1 || 0)).toISOString();
+    const at = nextReactionTime(current.reactionsAt, new Date().toISOString());
     const updated: Message = { ...rest, ...(next.length ? { reactions: next } : {}), reactionsAt: at };
     conversation.messages[index] = updated;
     this.nextChange('message', updated.id);
