@@ -159,4 +159,25 @@ describe('attachments on the in-memory backend', () => {
     );
     await a.destroy();
   });
+
+  it('removing the refused file as soon as it shows failed, while the send is still failing, lets the rest go', async () => {
+    const backend = new FakeChatBackend();
+    const conversation = backend.seedProductConversation(ada, bob, { id: 'p-svg-race', title: 'Lamp' });
+    const a = createChatClient({
+      transport: backend.transport(),
+      token: fakeToken(ada),
+      storage: 'memory',
+      namespace: `att-${Math.random()}`,
+    });
+    await a.connect();
+    const svg = new File(['<svg/>'], 'logo.svg', { type: 'image/svg+xml' });
+    const sent = await a.send(conversation.id, 'see attached', { files: [svg] });
+    // The file's refusal shows before the message's: a quick user removes it in between.
+    const [shown] = await until(a.messagesOf(conversation.id), (list) => list[0]?.files?.[0]?.status === 'failed');
+    await a.cancelFile(sent.clientId, shown?.files?.[0]?.id as string);
+    const [delivered] = await until(a.messagesOf(conversation.id), (list) => list[0]?.pending !== true);
+    assert.equal(delivered?.body, 'see attached');
+    assert.deepEqual(delivered?.attachments, []);
+    await a.destroy();
+  });
 });

@@ -212,13 +212,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (!latest) return;
     entry = latest;
     const action = classifyFailure(code);
-    if (action === 'fail') {
+    // The refused file was removed while this send failed (its refusal shows first): the rest goes now.
+    const fileKind = code === 'unsupported_media_type' || code === 'payload_too_large';
+    const { error: _error, ...rest } = entry;
+    if (fileKind && (entry.files?.length ?? 0) < (due.files?.length ?? 0) && !entry.files?.some((f) => f.error)) {
+      await save({ ...rest, status: 'queued', attempts: 0, notBefore: 0 });
+    } else if (action === 'fail') {
       await save({ ...entry, status: 'failed', error: { code, message } });
     } else if (action === 'wait') {
       // The error stays on the queued entry so the UI can say why it waits (it goes by itself).
       await save({ ...entry, status: 'queued', notBefore: now() + (retryAfterMs ?? 1000), error: { code, message } });
     } else {
-      const { error: _error, ...rest } = entry;
       const attempts = entry.attempts + 1;
       await save({ ...rest, status: 'queued', attempts, notBefore: now() + retryDelay(attempts) });
     }
